@@ -1,0 +1,26 @@
+# libFuzzer targets: tests/fuzz/fuzz_NAME.cpp -> bin/fuzz_NAME, each linked with the pure modules.
+# Configure with CXX=clang++ -DSHOAL_FUZZ=ON; ctest runs each for SHOAL_FUZZ_SECONDS.
+set(SHOAL_FUZZ_SECONDS 20 CACHE STRING "Seconds each fuzz target runs under ctest")
+target_compile_options(shoal_pure PRIVATE -fsanitize=fuzzer-no-link,address,undefined)
+enable_testing()
+file(GLOB fuzz_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/fuzz_*.cpp)
+foreach(src ${fuzz_sources})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src} $<TARGET_OBJECTS:shoal_pure>)
+  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_libraries(${name} PRIVATE OpenSSL::Crypto)
+  set(corpus ${CMAKE_CURRENT_BINARY_DIR}/corpus/${name})
+  set(seeds ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+  file(MAKE_DIRECTORY ${corpus})
+  if(EXISTS ${seeds})
+    set(seed_arg ${seeds})
+  else()
+    set(seed_arg)
+  endif()
+  add_test(NAME ${name}
+    COMMAND ${name} -max_total_time=${SHOAL_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048
+            -print_final_stats=1 ${corpus} ${seed_arg})
+  set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT 600)
+endforeach()
