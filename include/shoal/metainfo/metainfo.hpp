@@ -1,0 +1,61 @@
+#pragma once
+// A parsed, validated .torrent (BEP 3, 12, 19, 27, 47). Pure: bytes in, struct out.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shoal/hash/sha1.hpp"
+#include "shoal/util/result.hpp"
+
+namespace shoal {
+
+struct file_entry {
+  // Path components as they will be created under the output folder (after sanitizing);
+  // path() joins them with '/'. For a single-file torrent: just {name}.
+  std::vector<std::string> components;
+  std::int64_t length = 0;
+  std::int64_t offset = 0;  // of the file's first byte in the torrent's byte stream
+  bool pad = false;         // BEP 47 attr "p": never written to disk
+  std::string attributes;   // BEP 47 attr string as given ("x", "h", "l", "p" ...)
+
+  std::string path() const;
+};
+
+struct metainfo {
+  sha1_digest info_hash;
+  std::string name;
+  std::int64_t piece_length = 0;
+  std::int64_t total_length = 0;  // including pad files
+  std::string piece_hashes;       // piece_count() * 20 raw bytes
+  std::vector<file_entry> files;  // in torrent order, pad files included
+  bool multi_file = false;
+  bool is_private = false;
+  std::vector<std::vector<std::string>> trackers;  // tiers; announce alone is one tier
+  std::vector<std::string> web_seeds;              // url-list (BEP 19), kept as data
+  std::string comment;
+  std::string created_by;
+  std::optional<std::int64_t> creation_date;
+
+  int piece_count() const { return static_cast<int>(piece_hashes.size() / 20); }
+  std::int64_t piece_size(int piece) const;  // the last piece may be shorter
+  sha1_digest piece_hash(int piece) const;
+
+  std::string info_hash_hex() const { return info_hash.hex(); }
+  std::string info_hash_urlencoded() const;  // every byte outside [A-Za-z0-9.-_~] as %XX
+};
+
+struct metainfo_limits {
+  std::size_t max_file_size = 64u << 20;  // a .torrent file larger than this is refused
+  std::int64_t max_piece_length = std::int64_t{1} << 28;  // 256 MiB
+};
+
+// Parses and validates; errors name the field ("info.pieces: ..."), never crash.
+result<metainfo> parse_metainfo(std::string_view torrent_bytes, const metainfo_limits& limits = {});
+
+// Reads FILE (bounded by limits.max_file_size) and parses it; errors start with the path.
+result<metainfo> load_metainfo(const std::filesystem::path& file, const metainfo_limits& limits = {});
+
+}  // namespace shoal
