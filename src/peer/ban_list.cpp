@@ -81,25 +81,40 @@ void ban_list::add_strike(const peer_key& peer, std::vector<std::string>& out) {
   suspects_.emplace(peer, ++clock_);
 }
 
+void ban_list::strike_pending(piece_record& rec, std::vector<std::string>& out) {
+  std::vector<peer_key> struck;
+  for (const failed_block& f : rec.failed) {
+    if (contains(struck, f.peer)) continue;
+    struck.push_back(f.peer);
+    add_strike(f.peer, out);
+  }
+  rec.failed.clear();
+}
+
 std::vector<std::string> ban_list::piece_failed(std::uint32_t piece, std::span<const std::uint64_t> digests) {
   std::vector<std::string> out;
   auto it = pieces_.find(piece);
   if (it == pieces_.end()) return out;
   piece_record& rec = it->second;
+  strike_pending(rec, out);  // failed twice without a verdict: the first attempt's strikes stand
 
   std::vector<peer_key> sources;
   for (const peer_key& k : rec.blocks)
     if (!k.view().empty() && !contains(sources, k)) sources.push_back(k);
   if (sources.size() == 1) {
     add_ban(sources.front(), out);  // nobody else to blame
-  } else {
+  } else if (digests.empty()) {
     for (const peer_key& k : sources) add_strike(k, out);
-  }
-
-  rec.failed.clear();
-  if (!digests.empty() && sources.size() > 1) {
-    for (std::uint32_t b = 0; b < rec.blocks.size() && b < digests.size(); ++b)
-      if (!rec.blocks[b].view().empty()) rec.failed.push_back({b, rec.blocks[b], digests[b]});
+  } else {
+    for (std::uint32_t b = 0; b < rec.blocks.size(); ++b) {
+      if (rec.blocks[b].view().empty()) continue;
+      // A block without a digest cannot be judged later: its sender gets the strike now.
+      if (b < digests.size()) {
+        rec.failed.push_back({b, rec.blocks[b], digests[b]});
+      } else {
+        add_strike(rec.blocks[b], out);
+      }
+    }
   }
   if (rec.failed.empty()) {
     drop_piece(it);
@@ -113,21 +128,11 @@ std::vector<std::string> ban_list::piece_passed(std::uint32_t piece, std::span<c
   std::vector<std::string> out;
   auto it = pieces_.find(piece);
   if (it == pieces_.end()) return out;
-  if (!digests.empty()) {
-    // A contributor to the failed attempt is a liar if any block it sent differs from the good one.
-    std::vector<peer_key> liars, judged;
-    for (const failed_block& f : it->second.failed) {
-      if (f.block >= digests.size()) continue;
-      if (!contains(judged, f.peer)) judged.push_back(f.peer);
-      if (f.digest != digests[f.block] && !contains(liars, f.peer)) liars.push_back(f.peer);
-    }
-    for (const peer_key& k : judged) {
-      if (contains(liars, k)) {
-        add_ban(k, out);
-      } else {
-        suspects_.erase(k);  // its blocks were right: the strike was someone else's fault
-      }
-    }
+  if (digests.empty()) {
+    strike_pending(it->second, out);  // cannot tell who lied: the plain rule applies
+  } else {
+    for (const failed_block& f : it->second.failed)
+      if (f.block >= digests.size() || f.digest != digests[f.block]) add_ban(f.peer, out);
   }
   drop_piece(it);
   return out;

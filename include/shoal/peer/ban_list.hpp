@@ -1,8 +1,9 @@
 #pragma once
 // Bad-peer bookkeeping: who sent the blocks of each piece, and who to ban when a piece fails its hash.
 // Rule: the sole source of a failed piece is banned at once; a peer involved in two failed pieces is banned.
-// Optional exoneration: if the engine hands in per-block digests of a failed piece and later of the good piece,
-// a contributor whose blocks were right loses its strike and one whose block was wrong is banned.
+// The second rule can ban an honest peer that shared two pieces with a liar. To avoid that, the engine may hand
+// in per-block digests of a failed piece (see piece_failed): the strikes of that failure are then held back
+// until the piece is downloaded again and passes, when the block digests show exactly who lied.
 // Pure and bounded: every table has a cap (ban_limits); the oldest entries go first.
 #include <array>
 #include <cstddef>
@@ -49,16 +50,19 @@ class ban_list {
   // replaces the earlier one (only the bytes written count).
   void record_block(std::uint32_t piece, std::uint32_t block, std::string_view peer);
 
-  // The piece failed its hash: applies the rule and returns the peers newly banned (to disconnect).
-  // block_digests (optional, indexed by block; any stable 64-bit digest of the block's bytes as received)
-  // lets a later piece_passed() tell the liars from the honest contributors.
+  // The piece failed its hash: returns the peers newly banned (to disconnect). A sole source is banned.
+  // Without digests every contributor gets a strike now (two strikes ban).
+  // With block_digests (indexed by block; any stable 64-bit digest of each block's bytes as received, e.g. the
+  // first 8 bytes of its SHA-1) the contributors' strikes are held back as a pending verdict on this piece;
+  // if the piece fails again before passing, the held-back strikes are given then.
   std::vector<std::string> piece_failed(std::uint32_t piece, std::span<const std::uint64_t> block_digests = {});
 
-  // The piece passed: forgets its contributors. With the good per-block digests, judges the contributors
-  // of an earlier failure of this piece (see above); returns the peers newly banned by that judgement.
+  // The piece passed: forgets its contributors and settles a pending verdict. With the good block digests,
+  // a contributor to the failed attempt whose block differs is banned and the others are cleared; without them,
+  // each gets its held-back strike. Returns the peers newly banned.
   std::vector<std::string> piece_passed(std::uint32_t piece, std::span<const std::uint64_t> block_digests = {});
 
-  // The engine gave the piece up (e.g. torrent removed): forget it without judging anyone.
+  // The engine gave the piece up (e.g. torrent removed): forget it, and any pending verdict, judging nobody.
   void forget_piece(std::uint32_t piece);
 
   void ban(std::string_view peer);  // explicit ban, e.g. for a protocol violation
@@ -75,7 +79,7 @@ class ban_list {
   };
   struct piece_record {
     std::vector<peer_key> blocks;       // by block index: who sent the copy we hold (empty key: nobody yet)
-    std::vector<failed_block> failed;   // the last failed attempt, kept for exoneration when digests were given
+    std::vector<failed_block> failed;   // a failed attempt awaiting its verdict (digests were given)
     std::uint64_t touched = 0;          // logical age, for eviction
   };
 
@@ -83,6 +87,7 @@ class ban_list {
   void drop_piece(std::unordered_map<std::uint32_t, piece_record>::iterator it);
   void add_ban(const peer_key& peer, std::vector<std::string>& out);
   void add_strike(const peer_key& peer, std::vector<std::string>& out);
+  void strike_pending(piece_record& rec, std::vector<std::string>& out);
 
   ban_limits limits_;
   std::uint64_t clock_ = 0;  // logical time: eviction drops the smallest

@@ -56,19 +56,49 @@ TEST(BanList, LaterCopyOfABlockReplacesTheEarlierOne) {
   EXPECT_EQ(b.strikes("A"), 0u);
 }
 
-TEST(BanList, DigestsExonerateTheHonestAndConvictTheLiar) {
+TEST(BanList, DigestsConvictOnlyTheLiar) {
   ban_list b;
   fill(b, 5, {"honest", "liar", "honest", "liar"});
-  const std::vector<std::uint64_t> bad = {10, 666, 30, 667};
+  const std::vector<std::uint64_t> bad = {10, 666, 30, 40};  // the liar's block 1 was wrong, its block 3 right
   const std::vector<std::uint64_t> good = {10, 20, 30, 40};
   EXPECT_TRUE(b.piece_failed(5, bad).empty());
+  EXPECT_EQ(b.strikes("honest"), 0u);  // verdict pending: no strike yet
+  EXPECT_EQ(b.strikes("liar"), 0u);
+  fill(b, 6, {"honest", "liar"});  // a second mixed failure meanwhile, also with digests
+  EXPECT_TRUE(b.piece_failed(6, std::vector<std::uint64_t>{1, 2}).empty());
+  EXPECT_FALSE(b.is_banned("honest"));  // the plain rule would have banned it here
   fill(b, 5, {"honest", "honest", "honest", "honest"});  // re-downloaded from one peer
   EXPECT_EQ(b.piece_passed(5, good), names{"liar"});
   EXPECT_TRUE(b.is_banned("liar"));
-  EXPECT_EQ(b.strikes("honest"), 0u);  // its strike is gone: a later mixed failure will not ban it
-  fill(b, 6, {"honest", "other"});
-  EXPECT_TRUE(b.piece_failed(6).empty());
+  EXPECT_EQ(b.strikes("honest"), 0u);
+  fill(b, 6, {"honest", "honest"});
+  EXPECT_TRUE(b.piece_passed(6, std::vector<std::uint64_t>{1, 99}).empty());  // liar already banned
   EXPECT_FALSE(b.is_banned("honest"));
+  EXPECT_EQ(b.pieces_tracked(), 0u);
+}
+
+TEST(BanList, PendingVerdictFallsBackToStrikes) {
+  ban_list b;
+  const std::vector<std::uint64_t> digests = {1, 2};
+  fill(b, 1, {"A", "B"});
+  EXPECT_TRUE(b.piece_failed(1, digests).empty());
+  fill(b, 1, {"A", "C"});
+  EXPECT_EQ(b.piece_failed(1, digests), names{});  // second failure: A and B get the first one's strikes
+  EXPECT_EQ(b.strikes("A"), 1u);
+  EXPECT_EQ(b.strikes("B"), 1u);
+  EXPECT_EQ(b.strikes("C"), 0u);                  // its attempt is pending now
+  fill(b, 1, {"D", "D"});
+  EXPECT_EQ(b.piece_passed(1), names{"A"});        // passed without digests: A, C struck; A had one already
+  EXPECT_EQ(b.strikes("C"), 1u);
+  EXPECT_EQ(b.strikes("D"), 0u);
+}
+
+TEST(BanList, BlocksWithoutDigestAreStruckAtOnce) {
+  ban_list b;
+  fill(b, 2, {"A", "B", "C"});
+  EXPECT_TRUE(b.piece_failed(2, std::vector<std::uint64_t>{1, 2}).empty());  // no digest for block 2
+  EXPECT_EQ(b.strikes("C"), 1u);
+  EXPECT_EQ(b.strikes("A"), 0u);
 }
 
 TEST(BanList, ExplicitBanAndIdempotence) {
