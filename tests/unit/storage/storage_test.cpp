@@ -1,9 +1,14 @@
 #include "shoal/storage/storage.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <csignal>
+
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_torrent.hpp"
@@ -209,4 +214,50 @@ TEST_F(storage_test, MovedStorageStillWorks) {
   storage st = std::move(*opened);
   ASSERT_TRUE(st.write(0, 0, bytes_of(content_of(files))));
   EXPECT_TRUE(verify(st, 0));
+}
+
+TEST_F(storage_test, WriteErrorNamesFileAndOffset) {
+  const std::vector<file_spec> files{{"a", 8}, {"b.bin", 40}};
+  const auto m = make_torrent("t", files, 16);
+  auto st = storage::open(m, root, storage::open_mode::create);
+  ASSERT_TRUE(st) << st.message();
+  // Make the next write past 16 bytes fail (EFBIG) instead of filling a disk.
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  const auto prev = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = 16;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  auto s = st->write(1, 0, bytes_of(std::string(16, 'x')));  // torrent bytes [16,32) = b.bin [8,24)
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, prev);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.message(), "write t/b.bin at offset 16: File too large");
+}
+
+TEST_F(storage_test, ConcurrentWritesAndReadsOnDifferentRanges) {
+  std::vector<file_spec> files;
+  for (int i = 0; i < 12; ++i) files.push_back({"f" + std::to_string(i), 37});
+  const auto m = make_torrent("c", files, 32);
+  storage_options opt;
+  opt.max_open_files = 2;  // threads keep evicting each other's descriptors
+  auto st = storage::open(m, root, storage::open_mode::create, opt);
+  ASSERT_TRUE(st) << st.message();
+  const auto data = content_of(files);
+  std::vector<std::thread> pool;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t)
+    pool.emplace_back([&, t] {
+      for (int p = t; p < m.piece_count(); p += 4) {
+        const auto at = static_cast<std::size_t>(p * m.piece_length);
+        const auto n = static_cast<std::size_t>(m.piece_size(p));
+        if (!st->write(p, 0, bytes_of(std::string_view(data).substr(at, n)))) ++failures;
+        std::string back(n, '\0');
+        if (!st->read(p, 0, std::as_writable_bytes(std::span(back.data(), n))) || back != data.substr(at, n))
+          ++failures;
+      }
+    });
+  for (auto& t : pool) t.join();
+  EXPECT_EQ(failures, 0);
+  for (int p = 0; p < m.piece_count(); ++p) EXPECT_TRUE(verify(*st, p)) << p;
 }
