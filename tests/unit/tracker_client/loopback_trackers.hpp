@@ -19,6 +19,12 @@
 #include <string>
 #include <vector>
 
+// GCC 12 misreads Asio's recycling coroutine-frame allocator as a new/delete mismatch.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 namespace shoal::testing {
 
 namespace asio = boost::asio;
@@ -131,3 +137,7 @@ struct udp_tracker_stub {
 };
 
 }  // namespace shoal::testing
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
