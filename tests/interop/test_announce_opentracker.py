@@ -39,6 +39,7 @@ def wait_listening(port, deadline):
 class AnnounceOpentracker(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
         whitelist = os.path.join(self.tmp.name, "whitelist")
         with open(whitelist, "w") as f:
             f.write(INFO_HASH + "\n")
@@ -51,6 +52,8 @@ class AnnounceOpentracker(unittest.TestCase):
             ["opentracker", "-i", "127.0.0.1", "-p", str(self.port), "-P", str(self.port),
              "-w", whitelist],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # addCleanup, unlike tearDown, also runs when setUp itself fails.
+        self.addCleanup(self.stop_tracker)
         wait_listening(self.port, time.monotonic() + 10)
         # opentracker reads its whitelist in the background after it starts listening.
         deadline = time.monotonic() + 20
@@ -61,10 +64,9 @@ class AnnounceOpentracker(unittest.TestCase):
             time.sleep(0.2)
         self.assertEqual(rc, 0, err)
 
-    def tearDown(self):
+    def stop_tracker(self):
         self.tracker.kill()
         self.tracker.wait(timeout=10)
-        self.tmp.cleanup()
 
     def announce(self, *trackers, port):
         args = [os.path.join(BIN, "announce"), "--info-hash", INFO_HASH, "--port", str(port),
@@ -94,7 +96,7 @@ class AnnounceOpentracker(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         self.assertIn("127.0.0.1:7010", peers)
         self.tracker.kill()
-        self.tracker.wait(timeout=10)
+        self.tracker.wait(timeout=10)  # stop_tracker's kill and wait are harmless afterwards
         rc, peers, err = self.announce(http, "https://127.0.0.1/a", port=7011)
         self.assertEqual(rc, 1)
         self.assertIn("no tracker answered", err)
