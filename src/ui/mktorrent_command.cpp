@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <thread>
 #include <unistd.h>
@@ -45,6 +47,15 @@ std::vector<hash_input_file> hash_inputs(const source_tree& tree) {
   return files;
 }
 
+// Fails before hours of hashing rather than after.
+status check_writable_folder(const std::filesystem::path& output) {
+  const std::filesystem::path folder = output.has_parent_path() ? output.parent_path() : ".";
+  if (::access(folder.c_str(), W_OK) != 0)
+    return error{"'" + output.string() + "': cannot write to folder '" + folder.string() + "': " +
+                 std::strerror(errno)};
+  return ok();
+}
+
 // Everything except the final printing; errors come back as one message.
 result<std::filesystem::path> make_torrent(const mktorrent_options& o, std::ostream& out, std::FILE* progress) {
   std::int64_t piece_length = 0;
@@ -65,6 +76,7 @@ result<std::filesystem::path> make_torrent(const mktorrent_options& o, std::ostr
   // Checked again atomically at the rename; this only saves hashing for nothing.
   if (!o.force && ::access(output.c_str(), F_OK) == 0)
     return error{"'" + output.string() + "' already exists (use --force to overwrite)"};
+  if (auto s = check_writable_folder(output); !s) return error{s.message()};
 
   const int threads = thread_count(o.threads);
   spdlog::info("{}: {} files, {} bytes, piece length {}, {} threads", name, tree->files.size(), tree->total_length,
