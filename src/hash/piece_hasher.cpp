@@ -15,10 +15,14 @@
 #include <thread>
 
 #include "shoal/hash/sha1.hpp"
+#include "chunk_channel.hpp"
 
 namespace shoal {
 
 namespace {
+
+constexpr std::size_t chunk_slots = 3;                 // per reader/hasher pair
+constexpr std::size_t buffer_budget = std::size_t{24} << 20;  // all chunk buffers together
 
 std::string describe(const std::filesystem::path& p, const char* what, int err) {
   return "'" + p.string() + "': " + what + ": " + std::strerror(err);
@@ -135,9 +139,8 @@ status read_stream(const hash_job& job, cached_file& file, std::int64_t pos, cha
   return ok();
 }
 
-void hash_worker(hash_job& job, std::size_t read_size) {
-  std::unique_ptr<char[]> buffer(new char[read_size]);
-  sha1_hasher hasher;
+// Claims whole pieces and reads them, chunk by chunk, into the channel of its hasher.
+void read_pieces(hash_job& job, detail::chunk_channel& channel, std::size_t chunk_size) {
   cached_file file;
   while (!job.failed.load(std::memory_order_relaxed)) {
     const std::int64_t piece = job.next_piece.fetch_add(1, std::memory_order_relaxed);
@@ -145,15 +148,45 @@ void hash_worker(hash_job& job, std::size_t read_size) {
     std::int64_t pos = piece * job.piece_length;
     const std::int64_t end = std::min(pos + job.piece_length, job.total);
     while (pos < end) {
-      const auto n = static_cast<std::size_t>(std::min<std::int64_t>(end - pos, static_cast<std::int64_t>(read_size)));
-      if (auto s = read_stream(job, file, pos, buffer.get(), n); !s) return job.fail(s.message());
-      hasher.update(buffer.get(), n);
+      char* buffer = channel.wait_free();
+      if (!buffer) return;
+      const auto n = static_cast<std::size_t>(std::min<std::int64_t>(end - pos, static_cast<std::int64_t>(chunk_size)));
+      if (auto s = read_stream(job, file, pos, buffer, n); !s) return job.fail(s.message());
       pos += static_cast<std::int64_t>(n);
-      job.hashed.fetch_add(static_cast<std::int64_t>(n), std::memory_order_relaxed);
+      channel.publish({piece, n, pos == end});
     }
-    const sha1_digest d = hasher.final();
-    std::memcpy(job.pieces.data() + piece * 20, d.bytes.data(), d.bytes.size());
   }
+}
+
+// Hashes what its reader sends and writes each digest into the piece's own 20 bytes.
+void hash_chunks(hash_job& job, detail::chunk_channel& channel) {
+  sha1_hasher hasher;
+  detail::chunk_meta chunk;
+  const char* data = nullptr;
+  while (channel.wait_filled(chunk, data)) {
+    if (job.failed.load(std::memory_order_relaxed)) return;
+    hasher.update(data, chunk.size);
+    channel.release();
+    job.hashed.fetch_add(static_cast<std::int64_t>(chunk.size), std::memory_order_relaxed);
+    if (chunk.last_of_piece) {
+      const sha1_digest d = hasher.final();
+      std::memcpy(job.pieces.data() + chunk.piece * 20, d.bytes.data(), d.bytes.size());
+    }
+  }
+}
+
+// Runs f, turning an exception into the job's error, and closes the channel either way so
+// the other side of the pair never waits forever.
+template <class F>
+void guarded(hash_job& job, detail::chunk_channel& channel, F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    job.fail(std::string("hashing failed: ") + e.what());
+  }
+  channel.close();
+  std::lock_guard lock(job.mutex);
+  if (--job.running == 0) job.finished_cv.notify_all();
 }
 
 // A file that grew or shrank after its last piece was read is caught here.
@@ -173,23 +206,24 @@ result<std::string> hash_pieces(const std::vector<hash_input_file>& files, const
   for (const auto& f : files)
     if (f.length < 0) return error{"'" + f.path.string() + "': negative length"};
   hash_job job(files, options.piece_length);
-  const std::size_t read_size = static_cast<std::size_t>(
-      std::clamp<std::int64_t>(static_cast<std::int64_t>(options.read_size), 1, job.piece_length));
   const int threads = static_cast<int>(std::clamp<std::int64_t>(options.threads, 1, std::max<std::int64_t>(job.piece_count, 1)));
+  // Buffers in total stay within buffer_budget (whatever the piece length), each at most read_size.
+  const auto per_chunk = static_cast<std::int64_t>(buffer_budget / (chunk_slots * static_cast<std::size_t>(threads)));
+  const auto chunk_size = static_cast<std::size_t>(std::min<std::int64_t>(
+      job.piece_length, std::max<std::int64_t>(4096, std::min<std::int64_t>(static_cast<std::int64_t>(options.read_size), per_chunk))));
 
+  // Each hashing thread has its own reader: reads (a copy from the page cache when warm)
+  // overlap with hashing, and readers scale with hashers instead of one reader bounding all.
+  std::vector<std::unique_ptr<detail::chunk_channel>> channels;
   std::vector<std::thread> workers;
-  workers.reserve(static_cast<std::size_t>(threads));
-  job.running = threads;
+  workers.reserve(2 * static_cast<std::size_t>(threads));
+  job.running = 2 * threads;
   for (int i = 0; i < threads; ++i) {
-    workers.emplace_back([&job, read_size] {
-      try {
-        hash_worker(job, read_size);
-      } catch (const std::exception& e) {
-        job.fail(std::string("hashing failed: ") + e.what());
-      }
-      std::lock_guard lock(job.mutex);
-      if (--job.running == 0) job.finished_cv.notify_all();
+    auto& channel = *channels.emplace_back(std::make_unique<detail::chunk_channel>(chunk_slots, chunk_size));
+    workers.emplace_back([&job, &channel, chunk_size] {
+      guarded(job, channel, [&] { read_pieces(job, channel, chunk_size); });
     });
+    workers.emplace_back([&job, &channel] { guarded(job, channel, [&] { hash_chunks(job, channel); }); });
   }
   {
     std::unique_lock lock(job.mutex);
