@@ -21,7 +21,7 @@ namespace shoal {
 
 namespace {
 
-constexpr std::size_t chunk_slots = 3;                 // per reader/hasher pair
+constexpr std::size_t chunk_slots = 3;  // per reader/hasher pair
 constexpr std::size_t buffer_budget = std::size_t{24} << 20;  // all chunk buffers together
 
 std::string describe(const std::filesystem::path& p, const char* what, int err) {
@@ -206,11 +206,12 @@ result<std::string> hash_pieces(const std::vector<hash_input_file>& files, const
   for (const auto& f : files)
     if (f.length < 0) return error{"'" + f.path.string() + "': negative length"};
   hash_job job(files, options.piece_length);
-  const int threads = static_cast<int>(std::clamp<std::int64_t>(options.threads, 1, std::max<std::int64_t>(job.piece_count, 1)));
+  const int threads =
+      static_cast<int>(std::clamp<std::int64_t>(options.threads, 1, std::max<std::int64_t>(job.piece_count, 1)));
   // Buffers in total stay within buffer_budget (whatever the piece length), each at most read_size.
   const auto per_chunk = static_cast<std::int64_t>(buffer_budget / (chunk_slots * static_cast<std::size_t>(threads)));
-  const auto chunk_size = static_cast<std::size_t>(std::min<std::int64_t>(
-      job.piece_length, std::max<std::int64_t>(4096, std::min<std::int64_t>(static_cast<std::int64_t>(options.read_size), per_chunk))));
+  const auto wanted = std::min<std::int64_t>(static_cast<std::int64_t>(options.read_size), per_chunk);
+  const auto chunk_size = static_cast<std::size_t>(std::min<std::int64_t>(job.piece_length, std::max<std::int64_t>(4096, wanted)));
 
   // Each hashing thread has its own reader: reads (a copy from the page cache when warm)
   // overlap with hashing, and readers scale with hashers instead of one reader bounding all.
@@ -218,12 +219,19 @@ result<std::string> hash_pieces(const std::vector<hash_input_file>& files, const
   std::vector<std::thread> workers;
   workers.reserve(2 * static_cast<std::size_t>(threads));
   job.running = 2 * threads;
-  for (int i = 0; i < threads; ++i) {
-    auto& channel = *channels.emplace_back(std::make_unique<detail::chunk_channel>(chunk_slots, chunk_size));
-    workers.emplace_back([&job, &channel, chunk_size] {
-      guarded(job, channel, [&] { read_pieces(job, channel, chunk_size); });
-    });
-    workers.emplace_back([&job, &channel] { guarded(job, channel, [&] { hash_chunks(job, channel); }); });
+  try {
+    for (int i = 0; i < threads; ++i) {
+      auto& channel = *channels.emplace_back(std::make_unique<detail::chunk_channel>(chunk_slots, chunk_size));
+      workers.emplace_back([&job, &channel, chunk_size] {
+        guarded(job, channel, [&] { read_pieces(job, channel, chunk_size); });
+      });
+      workers.emplace_back([&job, &channel] { guarded(job, channel, [&] { hash_chunks(job, channel); }); });
+    }
+  } catch (const std::exception& e) {  // no thread or no memory: stop those already running
+    job.fail(std::string("cannot start hashing threads: ") + e.what());
+    for (auto& c : channels) c->close();
+    std::lock_guard lock(job.mutex);
+    job.running -= 2 * threads - static_cast<int>(workers.size());
   }
   {
     std::unique_lock lock(job.mutex);

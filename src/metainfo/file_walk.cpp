@@ -34,6 +34,16 @@ std::string root_name(const fs::path& root) {
   return p.filename().string();
 }
 
+// By '/'-joined path bytes; keys are built once, not per comparison.
+void sort_by_path(std::vector<source_file>& files) {
+  std::vector<std::pair<std::string, source_file>> keyed;
+  keyed.reserve(files.size());
+  for (auto& f : files) keyed.emplace_back(joined(f.components), std::move(f));
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  files.clear();
+  for (auto& k : keyed) files.push_back(std::move(k.second));
+}
+
 status check_readable(const fs::path& p) {
   if (::access(p.c_str(), R_OK) != 0) return error{quoted(p) + ": cannot read: " + std::strerror(errno)};
   return ok();
@@ -108,9 +118,7 @@ result<source_tree> walk_source(const fs::path& root, const walk_options& option
     tree.multi_file = true;
     walker w(tree, options);
     if (auto s = w.walk(root); !s) return error{s.message()};
-    std::sort(tree.files.begin(), tree.files.end(), [](const source_file& a, const source_file& b) {
-      return joined(a.components) < joined(b.components);
-    });
+    sort_by_path(tree.files);
   } else {
     return error{quoted(root) + ": not a regular file or folder"};
   }

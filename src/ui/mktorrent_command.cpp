@@ -66,7 +66,7 @@ result<std::filesystem::path> make_torrent(const mktorrent_options& o, std::ostr
   }
   auto tree = walk_source(o.input, walk_options{o.include_hidden});
   if (!tree) return error{tree.message()};
-  for (const auto& s : tree->skipped) spdlog::warn("skipped {}", s);
+  for (const auto& s : tree->skipped) spdlog::info("skipped {}", s);
   if (piece_length == 0) piece_length = default_piece_length(tree->total_length);
 
   const std::string name = o.name.empty() ? tree->name : o.name;

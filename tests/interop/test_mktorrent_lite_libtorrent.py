@@ -26,6 +26,26 @@ def quiet_session():
     return lt.session(settings)
 
 
+def check_in_libtorrent(info, save_path):
+    """Adds the torrent over existing data and waits (bounded) until libtorrent's hash check
+    is over; returns the last status."""
+    session = quiet_session()
+    handle = session.add_torrent({"ti": info, "save_path": save_path})
+    try:
+        deadline = time.monotonic() + CHECK_TIMEOUT
+        status = handle.status()
+        while time.monotonic() < deadline:
+            status = handle.status()
+            if status.errc.value() != 0:
+                raise AssertionError("libtorrent error: " + status.errc.message())
+            if status.state in (lt.torrent_status.downloading, lt.torrent_status.seeding):
+                break
+            time.sleep(0.1)
+        return status
+    finally:
+        session.remove_torrent(handle)
+
+
 class MktorrentLiteLibtorrentTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="shoal_mktorrent_lt_")
@@ -48,21 +68,10 @@ class MktorrentLiteLibtorrentTest(unittest.TestCase):
         files = info.files()
         self.assertEqual([(files.file_path(i), files.file_size(i)) for i in range(files.num_files())],
                          expected_files)
-        session = quiet_session()
-        handle = session.add_torrent({"ti": info, "save_path": self.dir})
-        deadline = time.monotonic() + CHECK_TIMEOUT
-        status = handle.status()
-        while time.monotonic() < deadline:
-            status = handle.status()
-            if status.errc.value() != 0:
-                self.fail("libtorrent error: " + status.errc.message())
-            if status.state == lt.torrent_status.seeding and status.num_pieces == info.num_pieces():
-                break
-            time.sleep(0.1)
+        status = check_in_libtorrent(info, self.dir)
         self.assertEqual(status.state, lt.torrent_status.seeding, "libtorrent did not verify the data in time")
         self.assertEqual(status.num_pieces, info.num_pieces())
         self.assertTrue(all(status.pieces))
-        session.remove_torrent(handle)
 
     def test_single_file(self):
         write_file(self.path("movie.bin"), 1_000_003, seed=11)
@@ -86,26 +95,17 @@ class MktorrentLiteLibtorrentTest(unittest.TestCase):
     def test_libtorrent_rejects_corrupted_data(self):
         # The check above must be able to fail: flip one byte and libtorrent sees a bad piece.
         write_file(self.path("x.bin"), 200_000, seed=4)
-        info_hash, torrent = self.make("x.bin", "-l", "16K")
+        _, torrent = self.make("x.bin", "-l", "16K")
         with open(self.path("x.bin"), "r+b") as f:
             f.seek(100_000)
             byte = f.read(1)
             f.seek(100_000)
             f.write(bytes([byte[0] ^ 0xFF]))
         info = lt.torrent_info(torrent)
-        session = quiet_session()
-        handle = session.add_torrent({"ti": info, "save_path": self.dir})
-        deadline = time.monotonic() + CHECK_TIMEOUT
-        status = handle.status()
-        while time.monotonic() < deadline:
-            status = handle.status()
-            if status.state in (lt.torrent_status.downloading, lt.torrent_status.seeding):
-                break  # checking is over
-            time.sleep(0.1)
+        status = check_in_libtorrent(info, self.dir)
         self.assertEqual(status.state, lt.torrent_status.downloading)
         self.assertEqual(status.num_pieces, info.num_pieces() - 1)
         self.assertFalse(status.pieces[100_000 // 16384])
-        session.remove_torrent(handle)
 
 
 if __name__ == "__main__":

@@ -1,25 +1,23 @@
 #include "shoal/metainfo/file_walk.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "../temp_dir.hpp"
 
 namespace shoal {
 namespace {
 
 namespace fs = std::filesystem;
 
-class FileWalkTest : public ::testing::Test {
+class FileWalkTest : public test::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("shoal_file_walk_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    TempDirTest::SetUp();
     fs::create_directories(dir_ / "root");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   void write(const std::string& rel, std::size_t size) {
     const fs::path p = dir_ / "root" / rel;
@@ -37,7 +35,6 @@ class FileWalkTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
 };
 
 TEST_F(FileWalkTest, SortsByPathBytesAndSkipsHiddenAndEmptyFolders) {

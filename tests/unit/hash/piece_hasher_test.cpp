@@ -1,7 +1,6 @@
 #include "shoal/hash/piece_hasher.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,20 +8,15 @@
 
 #include "shoal/hash/sha1.hpp"
 
+#include "../temp_dir.hpp"
+
 namespace shoal {
 namespace {
 
 namespace fs = std::filesystem;
 
-class PieceHasherTest : public ::testing::Test {
+class PieceHasherTest : public test::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("shoal_piece_hasher_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // A file of `length` pseudo-random bytes, also appended to the whole stream.
   hash_input_file add_file(const std::string& name, std::int64_t length) {
@@ -49,7 +43,6 @@ class PieceHasherTest : public ::testing::Test {
     return hash_pieces(files, o);
   }
 
-  fs::path dir_;
   std::string stream_;
   std::mt19937 rng_{42};
 };
