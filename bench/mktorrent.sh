@@ -35,7 +35,7 @@ echo "openssl speed -evp sha1 -bytes 16384 -seconds 3: ${rate_k}k bytes/s per co
 echo "CPU: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 threads=$(printf '%s\n' 1 2 "$(nproc)" | sort -nu)
-printf '\n%-3s %10s %10s %8s %10s %10s %7s %9s %9s\n' N lite_s mktorrent_s speedup lite_MB/s ceil_MB/s ratio lite_RSS mk_RSS
+printf '\n%-3s %15s %15s %8s %10s %10s %7s %9s %9s %9s %9s\n' N lite_s mktorrent_s speedup lite_MB/s ceil_MB/s ratio lite_CPU mk_CPU lite_RSS mk_RSS
 for n in $threads; do
   json=$work/hyperfine-$n.json
   hyperfine -N -w 1 -r "$runs" --prepare "rm -f $work/mk.torrent" --export-json "$json" \
@@ -47,14 +47,17 @@ for n in $threads; do
   $py - "$json" "$n" "$size" "$rate_k" "$lite_rss" "$mk_rss" <<'PY'
 import json, sys
 path, n, size, rate_k, lite_rss, mk_rss = sys.argv[1:]
-lite, mk = (r["mean"] for r in json.load(open(path))["results"])
+lite, mk = json.load(open(path))["results"]
 n, size = int(n), int(size)
 ceiling = n * float(rate_k) * 1000
-print("%-3d %10.3f %10.3f %7.2fx %10.0f %10.0f %7.2f %6.1fMiB %6.1fMiB" % (
-    n, lite, mk, mk / lite, size / lite / 1e6, ceiling / 1e6, size / lite / ceiling,
+cpu = lambda r: r["user"] + r["system"]
+print("%-3d %7.3f/%.3f %7.3f/%.3f %7.2fx %10.0f %10.0f %7.2f %8.3fs %8.3fs %6.1fMiB %6.1fMiB" % (
+    n, lite["mean"], lite["min"], mk["mean"], mk["min"], mk["mean"] / lite["mean"],
+    size / lite["mean"] / 1e6, ceiling / 1e6, size / lite["mean"] / ceiling, cpu(lite), cpu(mk),
     int(lite_rss) / 1024, int(mk_rss) / 1024))
 PY
 done
 echo
-echo "speedup = mktorrent time / mktorrent-lite time; ratio = mktorrent-lite throughput / (N x openssl rate)"
+echo "times: mean/min wall seconds over $runs runs; speedup = mktorrent mean / mktorrent-lite mean;"
+echo "ratio = mktorrent-lite throughput (from the mean) / (N x openssl rate); CPU = mean user+system seconds"
 rm -f "$work/lite.torrent" "$work/mk.torrent"
