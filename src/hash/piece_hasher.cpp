@@ -21,7 +21,7 @@ namespace shoal {
 
 namespace {
 
-constexpr std::size_t chunk_slots = 3;  // per reader/hasher pair
+constexpr std::size_t chunk_slots = 4;  // per reader/hasher pair
 constexpr std::size_t buffer_budget = std::size_t{24} << 20;  // all chunk buffers together
 
 std::string describe(const std::filesystem::path& p, const char* what, int err) {

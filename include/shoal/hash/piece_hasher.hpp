@@ -23,7 +23,7 @@ struct piece_hash_options {
   int threads = 1;                // workers; each claims whole pieces, so none waits on another
   // A piece is read and hashed in chunks of at most this many bytes: large enough for few
   // syscalls, small enough that the chunk is still in cache when SHA-1 reads it.
-  std::size_t read_size = std::size_t{256} << 10;
+  std::size_t read_size = std::size_t{512} << 10;
   // Called on the calling thread about every progress_interval, and once at the end,
   // with the number of bytes hashed so far.
   std::function<void(std::int64_t done)> on_progress;
