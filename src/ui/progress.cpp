@@ -103,7 +103,8 @@ progress_meter progress_meter::for_stream(std::FILE* out, std::string label, std
 }
 
 void progress_meter::update(std::int64_t done, std::string_view suffix) {
-  if (clock::now() - last_print_ < interval_) return;
+  // The complete state is finish()'s to print, once.
+  if (clock::now() - last_print_ < interval_ || (total_ > 0 && done >= total_)) return;
   print(done, suffix, false);
 }
 

@@ -35,7 +35,7 @@ class progress_meter {
   // Terminal if `out` is one.
   static progress_meter for_stream(std::FILE* out, std::string label, std::int64_t total);
 
-  // Prints when enough time has passed since the last print.
+  // Prints when enough time has passed since the last print (never the complete state).
   void update(std::int64_t done, std::string_view suffix = {});
   // Final state, always printed, ending the line.
   void finish(std::int64_t done, std::string_view suffix = {});

@@ -35,6 +35,8 @@ TEST(Progress, MeterPrintsFinalLineWhenNotATerminal) {
   ASSERT_NE(f, nullptr);
   progress_meter meter(f, "hashing", 1000, false, std::chrono::hours(1));
   meter.update(10);  // within the interval: nothing
+  progress_meter eager(f, "other", 1000, false, std::chrono::milliseconds(0));
+  eager.update(1000);  // complete: left to finish(), so it is not printed twice
   meter.finish(1000, "done");
   std::rewind(f);
   char buf[256] = {};
