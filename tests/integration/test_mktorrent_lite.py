@@ -4,10 +4,9 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
-from mktorrent_testlib import BIN, mktorrent_lite, printed, write_file
+from mktorrent_testlib import TempDirCase, BIN, mktorrent_lite, printed, write_file
 
 
 def torrent_info(path):
@@ -18,16 +17,7 @@ def torrent_info(path):
     return json.loads(proc.stdout)
 
 
-class MktorrentLiteTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="shoal_mktorrent_")
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def path(self, *parts):
-        return os.path.join(self.dir, *parts)
-
+class MktorrentLiteTest(TempDirCase):
     def make(self, *args):
         proc = mktorrent_lite(*args, cwd=self.dir)
         self.assertEqual(proc.returncode, 0, proc.stderr)

@@ -1,15 +1,13 @@
 """Torrents made by mktorrent-lite load in libtorrent with the info-hash we printed, and
 libtorrent's own hash check of the data finds every piece valid (it then seeds)."""
 import os
-import shutil
 import sys
-import tempfile
 import time
 import unittest
 
 import libtorrent as lt
 
-from mktorrent_testlib import mktorrent_lite, printed, write_file
+from mktorrent_testlib import TempDirCase, mktorrent_lite, printed, write_file
 
 CHECK_TIMEOUT = 60  # seconds
 
@@ -46,16 +44,7 @@ def check_in_libtorrent(info, save_path):
         session.remove_torrent(handle)
 
 
-class MktorrentLiteLibtorrentTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="shoal_mktorrent_lt_")
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def path(self, *parts):
-        return os.path.join(self.dir, *parts)
-
+class MktorrentLiteLibtorrentTest(TempDirCase):
     def make(self, target, *args):
         proc = mktorrent_lite(target, "-o", "out.torrent", *args, cwd=self.dir)
         self.assertEqual(proc.returncode, 0, proc.stderr)

@@ -2,7 +2,10 @@
 import os
 import random
 import re
+import shutil
 import subprocess
+import tempfile
+import unittest
 
 BIN = os.environ.get("SHOAL_BIN", "build/bin")
 
@@ -29,3 +32,16 @@ def printed(proc):
     if not hash_match or not path_match:
         raise AssertionError("unexpected mktorrent-lite output: %r / %r" % (proc.stdout, proc.stderr))
     return hash_match.group(1), path_match.group(1)
+
+
+class TempDirCase(unittest.TestCase):
+    """A fresh folder per test (self.dir), removed afterwards; self.path() joins inside it."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="shoal_%s_" % type(self).__name__)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
