@@ -75,6 +75,13 @@ class MktorrentLiteTest(TempDirCase):
                         self.path("tree")], check=True, capture_output=True, timeout=60)
         self.assertEqual(torrent_info(self.path("theirs.torrent"))["info_hash"], ours)
 
+    def test_thread_counts_agree(self):
+        write_file(self.path("t", "a"), 500_000, seed=7)
+        write_file(self.path("t", "b"), 77_777, seed=8)
+        hashes = {printed(self.make("t", "-l", "14", "--no-date", "-j", str(j), "-o", "t%d.torrent" % j))[0]
+                  for j in (1, 2, 5)}
+        self.assertEqual(len(hashes), 1, hashes)
+
     def test_output_is_not_overwritten_without_force(self):
         write_file(self.path("f"), 1000)
         with open(self.path("f.torrent"), "w") as f:
