@@ -109,8 +109,6 @@ result<source_tree> walk_source(const fs::path& root, const walk_options& option
   tree.name = root_name(root);
   struct stat st {};
   if (::stat(root.c_str(), &st) != 0) return error{quoted(root) + ": " + std::strerror(errno)};
-  if (tree.name.empty() || tree.name == "." || tree.name == "..")
-    return error{quoted(root) + ": cannot derive a torrent name from this path; give one with --name"};
   if (S_ISREG(st.st_mode)) {
     if (auto s = check_readable(root); !s) return error{s.message()};
     tree.files.push_back({root, {}, static_cast<std::int64_t>(st.st_size)});

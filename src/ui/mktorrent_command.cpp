@@ -70,6 +70,7 @@ result<std::filesystem::path> make_torrent(const mktorrent_options& o, std::ostr
   if (piece_length == 0) piece_length = default_piece_length(tree->total_length);
 
   const std::string name = o.name.empty() ? tree->name : o.name;
+  if (name.empty()) return error{"'" + o.input.string() + "': cannot derive a torrent name from it; give one with --name"};
   if (name.find('/') != std::string::npos || name == "." || name == "..")
     return error{"name '" + name + "' cannot be a file name"};
   const std::filesystem::path output = o.output.empty() ? std::filesystem::path(name + ".torrent") : o.output;

@@ -17,7 +17,7 @@ struct source_file {
 };
 
 struct source_tree {
-  std::string name;  // last component of PATH
+  std::string name;  // last component of PATH; empty for "/"
   bool multi_file = false;
   std::vector<source_file> files;
   std::int64_t total_length = 0;
