@@ -25,15 +25,6 @@ std::string joined(const std::vector<std::string>& components) {
   return s;
 }
 
-// The name PATH stands for, also for "." or "dir/".
-std::string root_name(const fs::path& root) {
-  std::error_code ec;
-  fs::path p = fs::absolute(root, ec).lexically_normal();
-  if (ec) p = root.lexically_normal();
-  if (!p.has_filename()) p = p.parent_path();
-  return p.filename().string();
-}
-
 // By '/'-joined path bytes; keys are built once, not per comparison.
 void sort_by_path(std::vector<source_file>& files) {
   std::vector<std::pair<std::string, source_file>> keyed;
@@ -104,9 +95,17 @@ class walker {
 
 }  // namespace
 
+std::string source_name(const fs::path& root) {
+  std::error_code ec;
+  fs::path p = fs::absolute(root, ec).lexically_normal();
+  if (ec) p = root.lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  return p.filename().string();
+}
+
 result<source_tree> walk_source(const fs::path& root, const walk_options& options) {
   source_tree tree;
-  tree.name = root_name(root);
+  tree.name = source_name(root);
   struct stat st {};
   if (::stat(root.c_str(), &st) != 0) return error{quoted(root) + ": " + std::strerror(errno)};
   if (S_ISREG(st.st_mode)) {

@@ -64,20 +64,19 @@ result<std::filesystem::path> make_torrent(const mktorrent_options& o, std::ostr
     if (!parsed) return error{parsed.message()};
     piece_length = *parsed;
   }
-  auto tree = walk_source(o.input, walk_options{o.include_hidden});
-  if (!tree) return error{tree.message()};
-  for (const auto& s : tree->skipped) spdlog::info("skipped {}", s);
-  if (piece_length == 0) piece_length = default_piece_length(tree->total_length);
-
-  const std::string name = o.name.empty() ? tree->name : o.name;
+  const std::string name = o.name.empty() ? source_name(o.input) : o.name;
   if (name.empty()) return error{"'" + o.input.string() + "': cannot derive a torrent name from it; give one with --name"};
   if (name.find('/') != std::string::npos || name == "." || name == "..")
     return error{"name '" + name + "' cannot be a file name"};
   const std::filesystem::path output = o.output.empty() ? std::filesystem::path(name + ".torrent") : o.output;
-  // Checked again atomically at the rename; this only saves hashing for nothing.
+  // Checked again atomically at the rename; this only saves walking and hashing for nothing.
   if (!o.force && ::access(output.c_str(), F_OK) == 0)
     return error{"'" + output.string() + "' already exists (use --force to overwrite)"};
   if (auto s = check_writable_folder(output); !s) return error{s.message()};
+  auto tree = walk_source(o.input, walk_options{o.include_hidden});
+  if (!tree) return error{tree.message()};
+  for (const auto& s : tree->skipped) spdlog::info("skipped {}", s);
+  if (piece_length == 0) piece_length = default_piece_length(tree->total_length);
 
   const int threads = thread_count(o.threads);
   spdlog::info("{}: {} files, {} bytes, piece length {}, {} threads", name, tree->files.size(), tree->total_length,

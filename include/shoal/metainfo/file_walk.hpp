@@ -28,6 +28,9 @@ struct walk_options {
   bool include_hidden = false;  // names starting with '.' (below PATH) are skipped otherwise
 };
 
+// The name PATH stands for ("." and "dir/" included); empty for "/".
+std::string source_name(const std::filesystem::path& root);
+
 // Symlinks: PATH itself is followed; below it, a link to a regular file is hashed as that
 // file (under the link's name); links to folders are not followed (no loops, no escaping the
 // tree) and broken links are skipped, both reported in `skipped`. Fifos, sockets and

@@ -75,6 +75,15 @@ TEST_F(FileWalkTest, SingleFileAndTrailingSlashNames) {
   EXPECT_EQ(slash->name, "root");
 }
 
+TEST(SourceName, IsTheLastComponentOfTheNormalizedPath) {
+  EXPECT_EQ(source_name("/a/b/c.iso"), "c.iso");
+  EXPECT_EQ(source_name("/a/b/"), "b");
+  EXPECT_EQ(source_name("/a/b/./"), "b");
+  EXPECT_EQ(source_name("/a/b/c/.."), "b");
+  EXPECT_EQ(source_name("."), std::filesystem::current_path().filename().string());
+  EXPECT_EQ(source_name("/"), "");
+}
+
 TEST_F(FileWalkTest, FollowsFileSymlinksButNotFolderOrBrokenOnes) {
   write("real/f", 3);
   fs::create_symlink(dir_ / "root" / "real" / "f", dir_ / "root" / "link");
