@@ -32,7 +32,9 @@ class Tracker:
         self.port = free_port()
         self.host = host
         cmd = [os.path.join(BIN, "tracker"), "--host", host, "--port", str(self.port), *args]
-        self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        log = os.environ.get("SHOAL_TRACKER_LOG")  # debugging: keep the tracker's log
+        err = open(log, "ab") if log else subprocess.PIPE
+        self.proc = subprocess.Popen(cmd, stderr=err, stdout=subprocess.DEVNULL)
         wait_port("::1" if host == "::" else "127.0.0.1", self.port)
 
     def __enter__(self):
@@ -45,7 +47,7 @@ class Tracker:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait(timeout=10)
-        if self.proc.stderr:
+        if self.proc.stderr and not isinstance(self.proc.stderr, int):
             self.proc.stderr.close()
 
     def get(self, target, addr="127.0.0.1", headers=""):
