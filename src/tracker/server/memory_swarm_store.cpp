@@ -30,9 +30,26 @@ struct fast_random {
   }
 };
 
+// Info-hashes come from clients: mix all 20 bytes with a per-store secret, so chosen
+// hashes cannot pile into one bucket or shard.
+struct seeded_hash {
+  std::uint64_t seed = 0;
+  std::uint64_t operator()(const sha1_digest& d) const noexcept {
+    std::uint64_t a, b, c;
+    __builtin_memcpy(&a, d.bytes.data(), 8);
+    __builtin_memcpy(&b, d.bytes.data() + 8, 8);
+    __builtin_memcpy(&c, d.bytes.data() + 12, 8);
+    std::uint64_t x = (a ^ seed) * 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 31) ^ b) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 29) ^ c) * 0x94D049BB133111EBull;
+    return x ^ (x >> 32);
+  }
+};
+
 struct shard {
+  explicit shard(seeded_hash h) : torrents(0, h) {}
   std::mutex mutex;
-  std::unordered_map<sha1_digest, torrent, sha1_digest_hash> torrents;
+  std::unordered_map<sha1_digest, torrent, seeded_hash> torrents;
   fast_random random{1};
   std::uint64_t peers = 0;
   std::uint64_t seeders = 0;
@@ -43,9 +60,13 @@ class memory_swarm_store final : public swarm_store {
   memory_swarm_store(std::size_t shards, std::uint64_t seed) {
     std::size_t n = 1;
     while (n < shards) n *= 2;
-    shards_ = std::make_unique<shard[]>(n);
+    hash_.seed = seed ^ 0x6a09e667f3bcc909ull;
+    shards_.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      shards_.push_back(std::make_unique<shard>(hash_));
+      shards_[i]->random.state = seed * 2654435761u + i + 1;
+    }
     mask_ = n - 1;
-    for (std::size_t i = 0; i < n; ++i) shards_[i].random.state = seed * 2654435761u + i + 1;
   }
 
   swarm_counts announce(const peer_announce& a, std::size_t want,
@@ -81,8 +102,8 @@ class memory_swarm_store final : public swarm_store {
 
   void scrape_all(std::vector<scrape_file>& out) override {
     for (std::size_t i = 0; i <= mask_; ++i) {
-      std::lock_guard lock(shards_[i].mutex);
-      for (const auto& [hash, t] : shards_[i].torrents) out.push_back({hash, t.counts()});
+      std::lock_guard lock(shards_[i]->mutex);
+      for (const auto& [hash, t] : shards_[i]->torrents) out.push_back({hash, t.counts()});
     }
   }
 
@@ -90,7 +111,7 @@ class memory_swarm_store final : public swarm_store {
     std::size_t removed = 0;
     // One shard at a time, so announces to other shards go on meanwhile.
     for (std::size_t i = 0; i <= mask_; ++i) {
-      shard& s = shards_[i];
+      shard& s = *shards_[i];
       std::lock_guard lock(s.mutex);
       for (auto it = s.torrents.begin(); it != s.torrents.end();) {
         std::uint32_t seeders_before = it->second.peers.seeders();
@@ -107,20 +128,18 @@ class memory_swarm_store final : public swarm_store {
   store_totals totals() override {
     store_totals t;
     for (std::size_t i = 0; i <= mask_; ++i) {
-      std::lock_guard lock(shards_[i].mutex);
-      t.torrents += shards_[i].torrents.size();
-      t.peers += shards_[i].peers;
-      t.seeders += shards_[i].seeders;
+      std::lock_guard lock(shards_[i]->mutex);
+      t.torrents += shards_[i]->torrents.size();
+      t.peers += shards_[i]->peers;
+      t.seeders += shards_[i]->seeders;
     }
     return t;
   }
 
  private:
   shard& shard_of(const sha1_digest& h) {
-    // Bytes 8..15: sha1_digest_hash uses 0..7 for the map buckets.
-    std::uint64_t v;
-    __builtin_memcpy(&v, h.bytes.data() + 8, sizeof v);
-    return shards_[v & mask_];
+    // High bits pick the shard; the map's buckets use the low ones.
+    return *shards_[(hash_(h) >> 48) & mask_];
   }
 
   swarm_counts stop(shard& s, const peer_announce& a) {
@@ -137,7 +156,8 @@ class memory_swarm_store final : public swarm_store {
     return c;
   }
 
-  std::unique_ptr<shard[]> shards_;
+  seeded_hash hash_;
+  std::vector<std::unique_ptr<shard>> shards_;
   std::size_t mask_ = 0;
 };
 

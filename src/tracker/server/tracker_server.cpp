@@ -15,6 +15,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
+#include <malloc.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
@@ -319,7 +321,11 @@ class tracker_server {
       std::uint32_t t = now();
       if (t <= expire_after) continue;
       std::size_t removed = store_->expire(t - expire_after);
-      if (removed > 0) spdlog::debug("expired {} peers", removed);
+      if (removed == 0) continue;
+      spdlog::debug("expired {} peers", removed);
+      // Freed peer tables are small blocks glibc keeps; hand the pages back so the
+      // process's memory follows the live swarm.
+      if (removed >= 10000) ::malloc_trim(0);
     }
   }
 
