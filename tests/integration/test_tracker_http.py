@@ -169,6 +169,28 @@ class Options(unittest.TestCase):
                 time.sleep(0.5)
             self.assertEqual((s["peers"], s["torrents"]), (0, 0))
 
+    def test_several_threads_concurrent_clients(self):
+        import threading
+        with Tracker("--threads", "4") as t:
+            errors = []
+
+            def client(k):
+                try:
+                    for n in range(30):
+                        r = t.announce(H2, pid(k * 100 + n), 20000 + k * 100 + n, n % 2, compact=1)
+                        assert b"peers" in r, r
+                except Exception as e:  # noqa: BLE001 - reported below
+                    errors.append(e)
+
+            threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join(timeout=60)
+            self.assertEqual(errors, [])
+            s = json.loads(t.get("/stats")[2])
+            self.assertEqual((s["peers"], s["seeders"], s["announces"]), (240, 120, 240))
+
     def test_ipv6_peers6(self):
         with Tracker(host="::") as t:
             t.announce(H1, pid(1), 7001, 1, addr="::1")
