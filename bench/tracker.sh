@@ -6,6 +6,7 @@
 #  2. 1,000,000 peers over 100,000 torrents into our tracker: RSS per live peer, then RSS
 #     once they have all expired.
 # Env: BUILD (build dir, default build), DURATION (s, 10), CONNECTIONS (64), WRK_THREADS (1),
+#      TRACKER_ARGS (extra options for our tracker in part 1, e.g. "--threads 2"),
 #      PEERS (1000000), TORRENTS (100000), SKIP_MILLION=1 / SKIP_MIX=1 to skip part 2 / 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,7 +67,7 @@ if [ "${SKIP_MIX:-0}" != 1 ]; then
 echo "== announce mix: 1,000 torrents, wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s (keep-alive)"
 printf "%-12s %12s %10s %10s %16s\n" server "announces/s" "p99 ms" "CPU s" "announces/CPU-s"
 port=$(free_port)
-"$TRACKER" --host 127.0.0.1 --port "$port" --log-level warn & pids+=($!); ours=$!
+"$TRACKER" --host 127.0.0.1 --port "$port" --log-level warn ${TRACKER_ARGS:-} & pids+=($!); ours=$!
 wait_port "$port"
 run_mix shoal "$ours" "$port"
 kill "$ours"; wait "$ours" 2>/dev/null || true

@@ -269,7 +269,9 @@ class tracker_server {
         reply.content_type = "text/plain";
         reply.body = "only GET is served\n";
       } else {
-        spdlog::debug("{} GET {}", remote.address().to_string(), target);
+        if (spdlog::should_log(spdlog::level::debug)) {
+          spdlog::debug("{} GET {}", remote.address().to_string(), target);
+        }
         service_.handle(target, from, now(), scratch, reply);
       }
       write_head(head, reply.status, reply.content_type, reply.body.size(), keep_alive);
