@@ -71,6 +71,12 @@ class Transfer(unittest.TestCase):
         files = bdecode(self.tracker.get(f"/scrape?info_hash={q}")[2])[b"files"]
         return files[h]
 
+    def wait_for(self, predicate, deadline, message):
+        while not predicate() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.assertTrue(predicate(), f"{message}; scrape {self.scrape()}; "
+                        f"stats {self.tracker.get('/stats')[2]!r}")
+
     def aria2(self, out_dir, seed):
         args = ["aria2c", "--dir", out_dir, "--enable-dht=false", "--enable-dht6=false",
                 "--bt-enable-lpd=false", "--enable-peer-exchange=false",
@@ -79,7 +85,10 @@ class Transfer(unittest.TestCase):
                 "--bt-tracker-interval=2", "--file-allocation=none", "--check-integrity=true"]
         args += ["--seed-time=1000", "--seed-ratio=0.0"] if seed else ["--seed-time=0"]
         args.append(self.torrent)
-        p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.aria2_log = os.path.join(self.dir, "aria2.log")
+        log = open(self.aria2_log, "wb")
+        p = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
         self.procs.append(p)
         return p
 
@@ -101,12 +110,15 @@ class Transfer(unittest.TestCase):
         out = os.path.join(self.dir, "aria2-out")
         p = self.aria2(out, seed=False)
         rc = p.wait(timeout=max(1, deadline - time.monotonic()))
-        self.assertEqual(rc, 0, "aria2c failed")
+        with open(self.aria2_log, "rb") as f:
+            tail = f.read()[-2000:].decode(errors="replace")
+        self.assertEqual(rc, 0, f"aria2c failed: {tail}; stats {self.tracker.get('/stats')[2]!r}")
         with open(os.path.join(out, self.name), "rb") as f:
             self.assertEqual(hashlib.sha1(f.read()).digest(), hashlib.sha1(self.payload).digest())
         # aria2c with --seed-time=0 sends started, then stopped (no completed): its stop
         # leaves libtorrent alone in the swarm.
-        self.assertEqual((self.scrape()[b"complete"], self.scrape()[b"incomplete"]), (1, 0))
+        self.wait_for(lambda: (self.scrape()[b"complete"], self.scrape()[b"incomplete"]) == (1, 0),
+                      time.monotonic() + 20, "aria2c's stop did not leave libtorrent alone")
         self.assertGreaterEqual(json.loads(self.tracker.get("/stats")[2])["announces"], 3)
         del ses
 
@@ -129,10 +141,8 @@ class Transfer(unittest.TestCase):
         with open(os.path.join(out, self.name), "rb") as f:
             self.assertEqual(hashlib.sha1(f.read()).digest(), hashlib.sha1(self.payload).digest())
         # libtorrent reports completion: the tracker counts a download and a second seeder.
-        while self.scrape()[b"downloaded"] < 1 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        self.assertEqual(self.scrape()[b"downloaded"], 1)
-        self.assertEqual(self.scrape()[b"complete"], 2)
+        self.wait_for(lambda: self.scrape()[b"downloaded"] == 1 and self.scrape()[b"complete"] == 2,
+                      deadline + 20, "libtorrent's completion not counted")
         del ses
 
 
