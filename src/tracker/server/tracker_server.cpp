@@ -95,14 +95,15 @@ class tracker_server {
       : options_(o),
         store_(make_memory_swarm_store(o.shards, static_cast<std::uint64_t>(clock::now().time_since_epoch().count()))),
         service_(o.tracker, *store_),
-        acceptor_(ioc_),
-        signals_(ioc_, SIGINT, SIGTERM, SIGHUP),
+        control_(asio::make_strand(ioc_)),
+        acceptor_(control_),
+        signals_(control_, SIGINT, SIGTERM, SIGHUP),
         start_(clock::now()) {}
 
   int run() {
     if (!load_list()) return 1;
     if (!listen()) return 1;
-    asio::co_spawn(ioc_, accept_loop(), asio::detached);
+    asio::co_spawn(control_, accept_loop(), asio::detached);
     asio::co_spawn(ioc_, deadline_sweeper(), asio::detached);
     wait_signals();
     std::thread expiry([this] { expiry_loop(); });
@@ -335,6 +336,8 @@ class tracker_server {
   asio::io_context ioc_;
   std::unique_ptr<swarm_store> store_;
   tracker_service service_;
+  // Acceptor and signals share a strand, so shutdown never races an accept.
+  asio::strand<asio::io_context::executor_type> control_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   clock::time_point start_;

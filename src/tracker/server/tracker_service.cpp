@@ -105,7 +105,8 @@ void tracker_service::announce(std::string_view query, const peer_origin& from,
     pa.v6 = claimed.v6;
   }
   pa.port = a.port;
-  pa.seeder = a.left == 0;
+  // A completed event makes a seeder even from a client that still reports bytes left.
+  pa.seeder = a.left == 0 || a.event == peer_event::completed;
   pa.event = a.event;
   pa.now = now;
   int want = a.numwant < 0 ? config_.default_numwant : a.numwant;

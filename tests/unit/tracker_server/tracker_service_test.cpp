@@ -85,6 +85,9 @@ TEST_F(fixture, ScrapeAndFullScrape) {
   EXPECT_EQ(files.begin()->second.find("complete")->as_int(), 1);
   EXPECT_EQ(files.begin()->second.find("downloaded")->as_int(), 1);
   EXPECT_EQ(get(s, "/scrape").find("files")->as_dict().size(), 2u);
+  auto v2 = get(s, announce('c', "-AA0000-000000000003", 1003, 5, "&event=completed"));
+  EXPECT_EQ(v2.find("complete")->as_int(), 1) << "completed makes a seeder";
+  EXPECT_EQ(v2.find("downloaded")->as_int(), 1);
   config.full_scrape = false;
   tracker_service strict(config, *store);
   EXPECT_NE(failure(strict, "/scrape").find("full scrape"), std::string::npos);
