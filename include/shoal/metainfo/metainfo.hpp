@@ -20,6 +20,10 @@ struct file_entry {
   std::int64_t offset = 0;  // of the file's first byte in the torrent's byte stream
   bool pad = false;         // BEP 47 attr "p": never written to disk
   std::string attributes;   // BEP 47 attr string as given ("x", "h", "l", "p" ...)
+  // BEP 47 attr "l": a symlink. It occupies no bytes of the torrent (length 0); its target,
+  // sanitized like any path, is kept as data. Shoal never creates the link (see docs/metainfo.md).
+  bool symlink = false;
+  std::vector<std::string> symlink_target;
 
   std::string path() const;
 };
@@ -33,6 +37,7 @@ struct metainfo {
   std::vector<file_entry> files;  // in torrent order, pad files included
   bool multi_file = false;
   bool is_private = false;
+  bool hybrid = false;  // also carries v2 metadata (BEP 52); only the v1 view is used
   std::vector<std::vector<std::string>> trackers;  // tiers; announce alone is one tier
   std::vector<std::string> web_seeds;              // url-list (BEP 19), kept as data
   std::string comment;
@@ -49,7 +54,11 @@ struct metainfo {
 
 struct metainfo_limits {
   std::size_t max_file_size = 64u << 20;  // a .torrent file larger than this is refused
-  std::int64_t max_piece_length = std::int64_t{1} << 28;  // 256 MiB
+  // libtorrent accepts pieces up to INT_MAX / 2 bytes and real torrents with 512 MiB pieces
+  // exist (conformance: large_piece_size.torrent), so the bound is 1 GiB; pieces are hashed
+  // incrementally, never held whole.
+  std::int64_t max_piece_length = std::int64_t{1} << 30;
+  std::int64_t max_file_length = std::int64_t{1} << 50;  // 1 PiB per file; sums cannot overflow
 };
 
 // Parses and validates; errors name the field ("info.pieces: ..."), never crash.

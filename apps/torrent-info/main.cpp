@@ -1,0 +1,19 @@
+// torrent-info FILE.torrent [--json] [--log-level L]: what a .torrent contains.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "shoal/ui/log.hpp"
+#include "shoal/ui/torrent_summary.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Shows what a .torrent file contains (exit status 2 when it is invalid)"};
+  std::string file;
+  bool json = false;
+  std::string level = "warn";
+  app.add_option("FILE", file, "the .torrent file")->required();
+  app.add_flag("--json", json, "print one JSON object instead of text");
+  shoal::ui::add_log_level_option(app, level);
+  CLI11_PARSE(app, argc, argv);
+  if (!shoal::ui::setup_logging(level)) return 2;
+  return shoal::ui::run_torrent_info(file, json, std::cout, std::cerr);
+}

@@ -1,0 +1,29 @@
+#pragma once
+// What torrent-info prints: a human summary or one JSON object (see docs/metainfo.md).
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+
+namespace shoal {
+struct metainfo;
+}
+
+namespace shoal::ui {
+
+// "1.5 MiB" style, binary units.
+std::string human_size(std::int64_t bytes);
+
+// Multi-line text: name, info-hash, sizes, pieces, flags, trackers, web seeds, files
+// (pad files counted, not listed).
+std::string format_torrent_summary(const metainfo& m);
+
+// One JSON object (no trailing newline). Every string is valid UTF-8 (invalid bytes become
+// U+FFFD). "files" lists the real files only; pad files are counted in "pad_files".
+std::string format_torrent_json(const metainfo& m);
+
+// The whole of torrent-info: loads FILE, prints to out; on failure prints exactly one line
+// "torrent-info: <error>" to err and returns 2.
+int run_torrent_info(const std::filesystem::path& file, bool json, std::ostream& out, std::ostream& err);
+
+}  // namespace shoal::ui
