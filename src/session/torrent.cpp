@@ -111,7 +111,7 @@ void torrent::complete() {
   if (outcome_ != outcome::running) return;
   outcome_ = outcome::complete;
   report_progress(true);
-  completed_event_pending_ = true;
+  completed_event_pending_ = downloaded_pieces_ > 0;  // complete on start: `started` says it all
   announce_timer_.cancel();  // the announce loop sends `completed` now
   for (auto& c : std::vector(peers_)) {
     c->send_interested(false);

@@ -85,6 +85,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void on_disconnect(peer::peer_connection& c, std::string_view why);
   status read_block(const peer::block_ref& b, std::span<std::byte> out);
   bool stopping() const { return stopping_; }
+  bool seeding_only() const { return opt_.seed_only; }
 
  private:
   torrent(metainfo m, torrent_options opt, session_link link, storage st);
