@@ -1,0 +1,55 @@
+#pragma once
+// A torrent's data on disk: pieces and blocks mapped onto files under a root folder.
+// Files are opened confined under the root (no "..", no symlinks followed), read and written
+// with pread/pwrite, created sparse at their final size; pad files (BEP 47) are never created.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+
+#include "shoal/metainfo/metainfo.hpp"
+#include "shoal/util/result.hpp"
+
+namespace shoal {
+
+struct storage_options {
+  std::size_t max_open_files = 512;  // fd cache bound (LRU); torrents may hold many thousands of files
+};
+
+class storage {
+ public:
+  enum class open_mode {
+    read_only,  // seeding: every file must exist with its exact size
+    create,     // leeching: missing folders and files created, files set to their final size (sparse)
+  };
+
+  // Errors name the file and the operation ("create data/b.bin: Permission denied").
+  static result<storage> open(const metainfo& m, const std::filesystem::path& root, open_mode mode,
+                              const storage_options& options = {});
+
+  storage(storage&&) noexcept;
+  storage& operator=(storage&&) noexcept;
+  ~storage();
+
+  // [piece * piece_length + offset, + out.size()) must lie inside the piece. Pad files read as zeros.
+  // Thread-safe for concurrent calls (fds shared through the cache; pread/pwrite carry offsets).
+  status read(int piece, std::int64_t offset, std::span<std::byte> out) const;
+  // Same range rule; bytes falling in pad files are dropped. Fails in read_only mode.
+  status write(int piece, std::int64_t offset, std::span<const std::byte> data);
+  // Reads the piece through scratch (any size > 0; whole piece at once if >= piece size) and SHA-1s it.
+  result<bool> verify_piece(int piece, std::span<std::byte> scratch) const;
+  // fsync every file written since the last sync (including files whose fd was evicted).
+  status sync();
+
+  const metainfo& meta() const noexcept;
+  const std::filesystem::path& root() const noexcept;
+  open_mode mode() const noexcept;
+
+ private:
+  struct impl;
+  explicit storage(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> p_;
+};
+
+}  // namespace shoal

@@ -1,0 +1,33 @@
+#pragma once
+// One decoded peer-wire message (BEP 3). Views point into the decoder's input buffer.
+#include <cstdint>
+#include <string_view>
+
+namespace shoal::wire {
+
+enum class message_id : std::uint8_t {
+  choke = 0,
+  unchoke = 1,
+  interested = 2,
+  not_interested = 3,
+  have = 4,
+  bitfield = 5,
+  request = 6,
+  piece = 7,
+  cancel = 8,
+  port = 9,
+};
+
+std::string_view to_string(message_id id) noexcept;
+
+struct message {
+  bool keep_alive = false;
+  message_id id = message_id::choke;  // meaningless when keep_alive
+  std::uint32_t index = 0;            // have, request, piece, cancel
+  std::uint32_t begin = 0;            // request, piece, cancel
+  std::uint32_t length = 0;           // request, cancel; piece: block size (== payload.size())
+  std::uint16_t port = 0;             // port (DHT; read and ignored by the engine)
+  std::string_view payload;           // bitfield bytes, or a piece's block, INSIDE the input buffer
+};
+
+}  // namespace shoal::wire
