@@ -117,7 +117,7 @@ asio::awaitable<void> peer_connection::reader() {
 }
 
 bool peer_connection::handle_frames() {
-  const auto& limits = *static_cast<const wire::wire_limits*>(owner_->wire_limits_ptr());
+  const auto& limits = owner_->limits();
   while (!closed_) {
     auto step = wire::decode_frame(std::string_view(rbuf_.get() + head_, tail_ - head_), limits);
     switch (step.kind) {

@@ -57,17 +57,13 @@ torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
       failures_(static_cast<std::size_t>(meta_.piece_count()), 0),
       tick_timer_(*link_.io),
       announce_timer_(*link_.io) {
-  auto* limits = new wire::wire_limits{};
-  limits->piece_count = static_cast<std::uint32_t>(meta_.piece_count());
-  limits->piece_length = static_cast<std::uint32_t>(meta_.piece_length);
-  limits->last_piece_length = static_cast<std::uint32_t>(meta_.piece_size(meta_.piece_count() - 1));
-  limits_.reset(reinterpret_cast<std::uint8_t*>(limits));
+  limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_.piece_count()),
+                                   static_cast<std::uint32_t>(meta_.piece_length),
+                                   static_cast<std::uint32_t>(meta_.piece_size(meta_.piece_count() - 1)));
   if (!meta_.trackers.empty()) announcer_ = std::make_unique<announcer>(link_.io->get_executor(), meta_.trackers);
 }
 
-torrent::~torrent() { delete reinterpret_cast<wire::wire_limits*>(limits_.release()); }
-
-const void* torrent::wire_limits_ptr() const { return limits_.get(); }
+torrent::~torrent() = default;
 
 void torrent::start() {
   started_at_ = last_progress_ = last_report_ = std::chrono::steady_clock::now();
@@ -104,7 +100,13 @@ asio::awaitable<void> torrent::shutdown() {
   announce_timer_.cancel();
   auto all = peers_;
   for (auto& c : all) c->close("shutting down");
-  if (announcer_) co_await announce_once(3, 5s);  // stopped
+  if (!announcer_) co_return;
+  asio::steady_timer wait(*link_.io);
+  for (int i = 0; i < 100 && announcing_; ++i) {  // a periodic announce in flight ends within its timeout
+    wait.expires_after(50ms);
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (!announcing_) co_await announce_once(static_cast<int>(announce_event::stopped), 5s);
 }
 
 void torrent::complete() {

@@ -26,7 +26,9 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::seconds tim
   req.numwant = static_cast<int>(std::min<std::size_t>(opt_.max_peers, 200));
   asio::steady_timer timer(*link_.io);
   timer.expires_after(timeout);
+  announcing_ = true;  // the announcer is not reentrant
   auto r = co_await (announcer_->announce(std::move(req)) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+  announcing_ = false;
   if (r.index() == 1) {
     spdlog::warn("{}: announce timed out after {} s", meta_.name, timeout.count());
     co_return false;

@@ -1,9 +1,10 @@
 // SHA-1 checks of downloaded pieces, on the hashing pool; results come back to the network thread.
+#include <vector>
+
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "shoal/peer/peer_connection.hpp"
-#include "shoal/session/piece_hash.hpp"
 #include "shoal/session/torrent.hpp"
 
 namespace asio = boost::asio;
@@ -13,7 +14,9 @@ namespace shoal::session {
 void torrent::verify(int piece) {
   auto self = shared_from_this();
   asio::post(*link_.hash_pool, [self, piece] {
-    auto good = hash_piece_matches(*self->storage_, self->meta_, piece);
+    // Per hashing thread, reused: bounded memory whatever the piece length.
+    thread_local std::vector<std::byte> scratch(256 * 1024);
+    auto good = self->storage_->verify_piece(piece, scratch);
     asio::post(*self->link_.io, [self, piece, good = std::move(good)]() mutable {
       if (good) self->on_verified(piece, *good, {});
       else self->on_verified(piece, false, good.message());

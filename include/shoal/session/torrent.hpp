@@ -24,6 +24,7 @@
 #include "shoal/storage/storage.hpp"
 #include "shoal/tracker/protocol/peer_address.hpp"
 #include "shoal/util/result.hpp"
+#include "shoal/wire/frame_decoder.hpp"
 #include "shoal/wire/message.hpp"
 
 namespace shoal {
@@ -80,7 +81,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void attach(boost::asio::ip::tcp::socket socket, std::string name);
 
   // Called by connections.
-  const void* wire_limits_ptr() const;
+  const wire::wire_limits& limits() const { return limits_; }
   void on_message(peer::peer_connection& c, const wire::message& m);
   void on_disconnect(peer::peer_connection& c, std::string_view why);
   status read_block(const peer::block_ref& b, std::span<std::byte> out);
@@ -129,7 +130,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::shared_ptr<storage> storage_;
   peer::piece_picker picker_;
   bitfield have_;
-  std::unique_ptr<std::uint8_t[]> limits_;  // wire_limits, opaque here to keep the codec header out
+  wire::wire_limits limits_;
   std::vector<std::shared_ptr<peer::peer_connection>> peers_;
   std::map<std::string, candidate> candidates_;  // by "host:port"
   std::size_t connecting_ = 0;
@@ -141,6 +142,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   outcome outcome_ = outcome::running;
   std::string failure_;
   bool stopping_ = false;
+  bool announcing_ = false;
   bool completed_event_pending_ = false;
   int resumed_pieces_ = 0;
   int downloaded_pieces_ = 0;
