@@ -1,0 +1,50 @@
+#pragma once
+// Announces a torrent to its trackers (BEP 3, 12, 15): walks the tiers with fallback,
+// remembers who answered, and says when to announce again.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "shoal/tracker/client/tier_list.hpp"
+#include "shoal/tracker/protocol/announce_reply.hpp"
+#include "shoal/tracker/protocol/announce_request.hpp"
+
+namespace shoal {
+
+class announcer {
+ public:
+  // `tiers` as in metainfo::trackers; each tier is shuffled once here (BEP 12).
+  // `timeout` bounds each tracker attempt (resolve, connect, request, reply).
+  announcer(boost::asio::any_io_executor ex, std::vector<std::vector<std::string>> tiers,
+            std::chrono::seconds timeout = std::chrono::seconds(15));
+
+  // Tries trackers tier by tier until one answers; that one moves to the front of its
+  // tier. Sends back the tracker id a tracker gave earlier unless req.tracker_id is set.
+  // When none answers: "no tracker answered: <url>: <reason>; <url>: <reason>".
+  // Not reentrant: await one announce before starting the next.
+  boost::asio::awaitable<result<announce_reply>> announce(announce_request req);
+
+  // Until the next announce: the last reply's interval (at least its min interval,
+  // clamped to 1 s .. 1 day), or a growing backoff after failed rounds (retry_backoff).
+  std::chrono::seconds next_delay(bool last_failed) const;
+
+  const tier_list& trackers() const { return tiers_; }
+  int consecutive_failures() const { return failures_; }
+
+ private:
+  boost::asio::any_io_executor ex_;
+  tier_list tiers_;
+  std::chrono::seconds timeout_;
+  int failures_ = 0;
+  std::int64_t interval_ = 1800;
+  std::optional<std::int64_t> min_interval_;
+  std::map<std::string, std::string, std::less<>> tracker_ids_;  // by tracker URL
+};
+
+}  // namespace shoal

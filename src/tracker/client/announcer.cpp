@@ -1,0 +1,68 @@
+#include "shoal/tracker/client/announcer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+
+#include "shoal/tracker/client/announce_to.hpp"
+#include "shoal/tracker/client/retry_backoff.hpp"
+
+namespace shoal {
+
+namespace {
+
+std::uint64_t random_seed() {
+  std::random_device rd;
+  return (std::uint64_t{rd()} << 32) ^ rd();
+}
+
+}  // namespace
+
+announcer::announcer(boost::asio::any_io_executor ex,
+                     std::vector<std::vector<std::string>> tiers, std::chrono::seconds timeout)
+    : ex_(std::move(ex)), tiers_(std::move(tiers), random_seed()), timeout_(timeout) {}
+
+boost::asio::awaitable<result<announce_reply>> announcer::announce(announce_request req) {
+  if (tiers_.empty()) {
+    ++failures_;
+    co_return error{"no tracker answered: the torrent lists no trackers"};
+  }
+  const bool caller_tracker_id = !req.tracker_id.empty();
+  std::string failures;
+  for (auto slot : tiers_.attempt_order()) {
+    const std::string url = tiers_.url(slot);
+    if (!caller_tracker_id) {
+      auto id = tracker_ids_.find(url);
+      req.tracker_id = id == tracker_ids_.end() ? std::string() : id->second;
+    }
+    spdlog::debug("announce to {} (event \"{}\")", url, event_name(req.event));
+    auto reply = co_await announce_to(ex_, url, req, timeout_);
+    if (!reply) {
+      spdlog::debug("tracker {}: {}", url, reply.message());
+      if (!failures.empty()) failures += "; ";
+      failures += url + ": " + reply.message();
+      continue;
+    }
+    tiers_.promote(slot);
+    failures_ = 0;
+    interval_ = reply->interval;
+    min_interval_ = reply->min_interval;
+    if (!reply->tracker_id.empty()) tracker_ids_[url] = reply->tracker_id;
+    if (!reply->warning.empty()) spdlog::warn("tracker {} warns: {}", url, reply->warning);
+    spdlog::debug("tracker {} gave {} peers, interval {} s", url, reply->peers.size(),
+                  reply->interval);
+    co_return reply;
+  }
+  ++failures_;
+  co_return error{"no tracker answered: " + failures};
+}
+
+std::chrono::seconds announcer::next_delay(bool last_failed) const {
+  if (last_failed) return retry_backoff(std::max(failures_, 1));
+  constexpr std::int64_t one_day = 24 * 60 * 60;
+  std::int64_t delay = std::max<std::int64_t>(interval_, min_interval_.value_or(0));
+  return std::chrono::seconds(std::clamp<std::int64_t>(delay, 1, one_day));
+}
+
+}  // namespace shoal
