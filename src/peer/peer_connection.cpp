@@ -5,7 +5,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include "shoal/session/spawn.hpp"
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
@@ -43,8 +43,8 @@ peer_connection::peer_connection(asio::ip::tcp::socket socket, std::shared_ptr<s
 
 void peer_connection::start() {
   auto self = shared_from_this();
-  asio::co_spawn(socket_.get_executor(), [self]() { return self->reader(); }, asio::detached);
-  asio::co_spawn(socket_.get_executor(), [self]() { return self->writer(); }, asio::detached);
+  asio::co_spawn(socket_.get_executor(), [self]() { return self->reader(); }, session::report_exception("peer reader"));
+  asio::co_spawn(socket_.get_executor(), [self]() { return self->writer(); }, session::report_exception("peer writer"));
 }
 
 void peer_connection::close(std::string_view why) {

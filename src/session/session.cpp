@@ -4,7 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include "shoal/session/spawn.hpp"
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
@@ -75,6 +75,8 @@ status session::add(metainfo m, torrent_options opt) {
 void session::check_finished() {
   for (auto& [h, t] : torrents_)
     if (t->state() == torrent::outcome::running) return;
+  spdlog::debug("session: every torrent finished");
+  finish_ = true;
   done_.cancel();
 }
 
@@ -86,7 +88,7 @@ asio::awaitable<void> session::accept_loop() {
       spdlog::debug("accept: {}", ec.message());
       continue;
     }
-    asio::co_spawn(io_, handle_incoming(std::move(s)), asio::detached);
+    asio::co_spawn(io_, handle_incoming(std::move(s)), report_exception("incoming connection"));
   }
 }
 
@@ -117,6 +119,7 @@ asio::awaitable<void> session::main_loop() {
     done_.expires_at(asio::steady_timer::time_point::max());
     co_await done_.async_wait(use_nothrow);
   }
+  spdlog::debug("session: finishing");
   boost::system::error_code ec;
   acceptor_.close(ec);
   signals_.cancel(ec);
@@ -132,8 +135,8 @@ int session::run() {
     finish_ = true;
     done_.cancel();
   });
-  asio::co_spawn(io_, accept_loop(), asio::detached);
-  asio::co_spawn(io_, main_loop(), asio::detached);
+  asio::co_spawn(io_, accept_loop(), report_exception("accept"));
+  asio::co_spawn(io_, main_loop(), report_exception("session"));
   io_.run();
   int code = 0;
   for (auto& [h, t] : torrents_) {

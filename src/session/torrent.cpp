@@ -6,7 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
+#include "shoal/session/spawn.hpp"
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -76,8 +76,8 @@ void torrent::start() {
   }
   add_candidates(opt_.peers);
   auto self = shared_from_this();
-  asio::co_spawn(*link_.io, [self] { return self->ticker(); }, asio::detached);
-  if (announcer_) asio::co_spawn(*link_.io, [self] { return self->announce_loop(); }, asio::detached);
+  asio::co_spawn(*link_.io, [self] { return self->ticker(); }, report_exception("ticker"));
+  if (announcer_) asio::co_spawn(*link_.io, [self] { return self->announce_loop(); }, report_exception("announce"));
   if (picker_.complete() && !opt_.seed_only) complete();
 }
 
@@ -193,7 +193,7 @@ void torrent::connect_more() {
     cand.connected = true;
     ++connecting_;
     auto self = shared_from_this();
-    asio::co_spawn(*link_.io, [self, a = cand.addr] { return self->connect(a); }, asio::detached);
+    asio::co_spawn(*link_.io, [self, a = cand.addr] { return self->connect(a); }, report_exception("connect"));
   }
 }
 

@@ -51,7 +51,8 @@ class piece_picker {
   template <class Mine>
   std::size_t pick(const bitfield& peer_has, std::size_t max, std::vector<block_ref>& out, Mine&& mine) {
     std::size_t n = pick_free(peer_has, max, out);
-    if (n < max && unstarted_ == 0) n += pick_endgame(peer_has, max - n, out, mine);
+    // Endgame only when this peer got nothing new: duplicates never go to the peer that just got the originals.
+    if (n == 0 && unstarted_ == 0) n = pick_endgame(peer_has, max, out, mine);
     return n;
   }
   std::size_t pick(const bitfield& peer_has, std::size_t max, std::vector<block_ref>& out) {
