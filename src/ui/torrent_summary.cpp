@@ -48,10 +48,10 @@ std::string format_torrent_summary(const metainfo& m) {
     << "pieces:        " << m.piece_count() << " x " << human_size(m.piece_length) << " (" << m.piece_length
     << " bytes)\n"
     << "private:       " << (m.is_private ? "yes" : "no") << "\n";
-  o << "trackers:      " << (m.trackers.empty() ? "none" : "") << "\n";
+  o << "trackers:" << (m.trackers.empty() ? "      none" : "") << "\n";
   for (std::size_t t = 0; t < m.trackers.size(); ++t)
     for (const auto& url : m.trackers[t]) o << "  tier " << t << ": " << printable(url) << "\n";
-  o << "web seeds:     " << (m.web_seeds.empty() ? "none" : "") << "\n";
+  o << "web seeds:" << (m.web_seeds.empty() ? "     none" : "") << "\n";
   for (const auto& url : m.web_seeds) o << "  " << printable(url) << "\n";
   if (!m.comment.empty()) o << "comment:       " << printable(m.comment) << "\n";
   if (!m.created_by.empty()) o << "created by:    " << printable(m.created_by) << "\n";

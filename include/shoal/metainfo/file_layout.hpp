@@ -11,6 +11,7 @@ struct file_slice {
   int file_index = 0;
   std::int64_t file_offset = 0;
   std::int64_t length = 0;
+  friend bool operator==(const file_slice&, const file_slice&) = default;
 };
 
 // Slices of the torrent's byte range [piece * piece_length + offset, +length), in order,

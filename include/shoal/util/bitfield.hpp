@@ -16,6 +16,8 @@ class bitfield {
 
   // Exactly ceil(bits/8) bytes with the spare bits of the last byte zero; errors say which rule broke.
   static result<bitfield> from_bytes(std::string_view bytes, std::size_t bits);
+  // The same rules without building a bitfield: empty when valid, else why ("bitfield: ...").
+  static std::string check_bytes(std::string_view bytes, std::size_t bits);
 
   std::size_t size() const noexcept { return bits_; }
   bool get(std::size_t i) const noexcept {

@@ -1,0 +1,81 @@
+#include "shoal/wire/handshake.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <string>
+
+using namespace shoal::wire;
+
+namespace {
+
+handshake sample() {
+  handshake h;
+  h.reserved[5] = 0x10;
+  h.reserved[7] = 0x05;
+  for (std::size_t i = 0; i < 20; ++i) {
+    h.info_hash.bytes[i] = static_cast<std::uint8_t>(i * 7);
+    h.peer_id[i] = static_cast<std::uint8_t>('a' + i);
+  }
+  return h;
+}
+
+std::string encoded(const handshake& h) {
+  std::string out(handshake_size, '\0');
+  encode_handshake(h, reinterpret_cast<std::uint8_t*>(out.data()));
+  return out;
+}
+
+}  // namespace
+
+TEST(Handshake, LayoutAndRoundTrip) {
+  const auto h = sample();
+  const auto bytes = encoded(h);
+  EXPECT_EQ(bytes.substr(0, 20), std::string("\x13" "BitTorrent protocol"));
+  EXPECT_EQ(static_cast<unsigned char>(bytes[25]), 0x10);
+  EXPECT_EQ(bytes.substr(48, 3), "abc");
+  auto d = decode_handshake(bytes);
+  ASSERT_TRUE(d) << d.message();
+  EXPECT_EQ(d->reserved, h.reserved);
+  EXPECT_EQ(d->info_hash, h.info_hash);
+  EXPECT_EQ(d->peer_id, h.peer_id);
+}
+
+TEST(Handshake, ReservedBitsKeptAsData) {
+  auto d = decode_handshake(encoded(sample()));
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->supports_extensions());
+  EXPECT_TRUE(d->supports_dht());
+  EXPECT_TRUE(d->supports_fast());
+  handshake ours;  // what we send: no bit we do not honour
+  EXPECT_FALSE(ours.supports_dht() || ours.supports_fast() || ours.supports_extensions());
+  EXPECT_EQ(encoded(ours).substr(20, 8), std::string(8, '\0'));
+}
+
+TEST(Handshake, BadProtocolString) {
+  auto bytes = encoded(sample());
+  bytes[1] = 'b';
+  auto d = decode_handshake(bytes);
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.message().find("not the BitTorrent protocol"), std::string::npos);
+  bytes = encoded(sample());
+  bytes[0] = 18;
+  EXPECT_FALSE(decode_handshake(bytes));
+}
+
+TEST(Handshake, WrongSize) {
+  const auto bytes = encoded(sample());
+  auto d = decode_handshake(std::string_view(bytes).substr(0, 67));
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.message(), "handshake: 67 bytes, expected 68");
+  EXPECT_FALSE(decode_handshake(bytes + "x"));
+}
+
+TEST(Handshake, PeerIdAzureusStyle) {
+  const auto a = make_peer_id();
+  const auto b = make_peer_id();
+  const std::string s(a.begin(), a.end());
+  EXPECT_EQ(s.substr(0, 8), "-SH0100-");
+  for (std::size_t i = 8; i < 20; ++i) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(s[i]))) << s;
+  EXPECT_NE(a, b);  // 62^12 possibilities: a collision means the generator is broken
+}
