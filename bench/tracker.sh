@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Tracker benchmark (prints figures; not a test). Needs a release build (scripts/build.sh build).
+#  1. wrk announce mix (1,000 torrents, random peer ids and ports, keep-alive) against our
+#     tracker and Debian's opentracker, one after the other with the same load: announces/s,
+#     p99 latency, CPU seconds of the server process, announces per CPU-second, ratios.
+#  2. 1,000,000 peers over 100,000 torrents into our tracker: RSS per live peer, then RSS
+#     once they have all expired.
+# Env: BUILD (build dir, default build), DURATION (s, 10), CONNECTIONS (64), WRK_THREADS (1),
+#      PEERS (1000000), TORRENTS (100000), SKIP_MILLION=1 / SKIP_MIX=1 to skip part 2 / 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-1}
+PEERS=${PEERS:-1000000}
+TORRENTS=${TORRENTS:-100000}
+TRACKER=$BUILD/bin/tracker
+[ -x "$TRACKER" ] || { echo "build first: $TRACKER missing" >&2; exit 1; }
+work=$(mktemp -d /tmp/shoal-tracker-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
+rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+# "99%  1.23ms" from wrk --latency, in milliseconds.
+p99_ms() { awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+  f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1; printf "%.3f", v * f }' "$1"; }
+requests() { awk '/^Requests\/sec/ { print $2 }' "$1"; }
+
+# 1,000 random info-hashes: a Lua table for wrk and a hex whitelist for opentracker
+# (Debian builds it with a whitelist, so it only serves listed torrents).
+python3 - "$work" <<'PY'
+import os, sys
+work = sys.argv[1]
+hashes = [os.urandom(20) for _ in range(1000)]
+with open(f"{work}/whitelist", "w") as f:
+    f.writelines(h.hex() + "\n" for h in hashes)
+with open(f"{work}/mix.lua", "w") as f:
+    f.write("HASHES = {\n" + ",\n".join('"' + "".join(f"%{b:02x}" for b in h) + '"' for h in hashes) + "}\n")
+PY
+cat bench/tracker/announce_mix.lua >> "$work/mix.lua"
+chmod 644 "$work/whitelist"
+
+# run_mix NAME PID PORT: warm up, then measure one wrk run against PID.
+run_mix() {
+  local name=$1 pid=$2 port=$3
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d2s -s "$work/mix.lua" "http://127.0.0.1:$port/" >/dev/null
+  local cpu0; cpu0=$(cpu_seconds "$pid")
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/mix.lua" \
+    "http://127.0.0.1:$port/" >"$work/$name.wrk"
+  local cpu1; cpu1=$(cpu_seconds "$pid")
+  local rps; rps=$(requests "$work/$name.wrk")
+  local cpu; cpu=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')
+  local per_cpu; per_cpu=$(awk -v r="$rps" -v d="$DURATION" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0) ? r * d / c : 0 }')
+  if grep -q "Non-2xx" "$work/$name.wrk"; then echo "warning: $name answered non-2xx" >&2; fi
+  printf "%-12s %12.0f %10s %10s %16s\n" "$name" "$rps" "$(p99_ms "$work/$name.wrk")" "$cpu" "$per_cpu"
+  eval "${name//-/_}_rps=$rps; ${name//-/_}_percpu=$per_cpu"
+}
+
+if [ "${SKIP_MIX:-0}" != 1 ]; then
+echo "== announce mix: 1,000 torrents, wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s (keep-alive)"
+printf "%-12s %12s %10s %10s %16s\n" server "announces/s" "p99 ms" "CPU s" "announces/CPU-s"
+port=$(free_port)
+"$TRACKER" --host 127.0.0.1 --port "$port" --log-level warn & pids+=($!); ours=$!
+wait_port "$port"
+run_mix shoal "$ours" "$port"
+kill "$ours"; wait "$ours" 2>/dev/null || true
+
+port=$(free_port)
+opentracker -i 127.0.0.1 -p "$port" -P "$port" -w "$work/whitelist" >/dev/null 2>&1 & pids+=($!); ot=$!
+wait_port "$port"
+run_mix opentracker "$ot" "$port"
+kill "$ot"; wait "$ot" 2>/dev/null || true
+awk -v a="$shoal_rps" -v b="$opentracker_rps" -v c="$shoal_percpu" -v d="$opentracker_percpu" \
+  'BEGIN { printf "ratio shoal/opentracker: announces/s %.2fx, announces per CPU-second %.2fx\n", a / b, c / d }'
+fi
+
+[ "${SKIP_MILLION:-0}" = 1 ] && exit 0
+
+echo
+echo "== $PEERS peers over $TORRENTS torrents (interval 40 s, expiry after 60 s)"
+port=$(free_port)
+"$TRACKER" --host 127.0.0.1 --port "$port" --interval 40 --min-interval 20 --log-level warn \
+  & pids+=($!); ours=$!
+wait_port "$port"
+base=$(rss_kib "$ours")
+{ echo "TOTAL = $PEERS; TORRENTS = $TORRENTS; THREADS = 2"; cat bench/tracker/million_peers.lua; } >"$work/million.lua"
+start=$(date +%s.%N)
+# wrk's threads stop once their share is answered, but wrk itself sleeps out -d: poll the
+# tracker and end wrk as soon as every peer is in (bounded by -d anyway).
+timeout 120 wrk -t2 -c32 -d100s -s "$work/million.lua" "http://127.0.0.1:$port/" >"$work/million.wrk" &
+loader=$!; pids+=($loader)
+for _ in $(seq 1000); do
+  sleep 0.1
+  announces=$(curl -s "http://127.0.0.1:$port/stats" | sed 's/.*"announces":\([0-9]*\).*/\1/')
+  [ "${announces:-0}" -ge "$PEERS" ] && break
+  kill -0 "$loader" 2>/dev/null || break
+done
+end=$(date +%s.%N)
+kill "$loader" 2>/dev/null || true; wait "$loader" 2>/dev/null || true
+stats=$(curl -s "http://127.0.0.1:$port/stats")
+live=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["peers"])' "$stats")
+rss=$(rss_kib "$ours")
+awk -v b="$base" -v r="$rss" -v p="$live" -v s="$start" -v e="$end" 'BEGIN {
+  printf "loaded in %.1f s: %d live peers, RSS %.1f MiB (baseline %.1f MiB)\n", e - s, p, r / 1024, b / 1024
+  printf "RSS per live peer: %.1f bytes (RSS growth / live peers)\n", (r - b) * 1024 / p }'
+echo "stats: $stats"
+for _ in $(seq 40); do
+  sleep 5
+  stats=$(curl -s "http://127.0.0.1:$port/stats")
+  case "$stats" in *'"peers":0,'*) break ;; esac
+done
+sleep 1
+echo "after expiry: RSS $(awk -v r="$(rss_kib "$ours")" 'BEGIN { printf "%.1f", r / 1024 }') MiB; stats: $stats"

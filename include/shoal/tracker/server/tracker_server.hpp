@@ -1,0 +1,28 @@
+#pragma once
+// The HTTP tracker: Beast over Asio coroutines in front of a tracker_service.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "shoal/tracker/server/tracker_service.hpp"
+
+namespace shoal::tracker {
+
+struct server_options {
+  std::string host = "0.0.0.0";  // "::" serves IPv6 and IPv4
+  std::uint16_t port = 8080;
+  int threads = 1;
+  tracker_config tracker;
+  double expiry_factor = 1.5;       // peers silent for this many intervals expire
+  std::string whitelist_path;       // at most one of whitelist/blacklist
+  std::string blacklist_path;
+  std::size_t max_connections = 10000;
+  unsigned request_timeout = 10;    // seconds to send a request head or take a reply
+  std::size_t shards = 64;
+};
+
+// Serves until SIGINT or SIGTERM (SIGHUP reloads the info-hash list). Returns the
+// process exit code; errors (cannot bind, bad list file) are logged.
+int run_tracker(const server_options& options);
+
+}  // namespace shoal::tracker

@@ -1,0 +1,356 @@
+#include "shoal/tracker/server/tracker_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <malloc.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <unordered_set>
+
+#include "shoal/tracker/server/request_head_parser.hpp"
+
+namespace shoal::tracker {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+peer_origin origin_of(const tcp::endpoint& ep) {
+  peer_origin o;
+  auto a = ep.address();
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  if (a.is_v4()) {
+    auto b = a.to_v4().to_bytes();
+    std::copy(b.begin(), b.end(), o.ip.begin());
+  } else {
+    auto b = a.to_v6().to_bytes();
+    std::copy(b.begin(), b.end(), o.ip.begin());
+    o.v6 = true;
+  }
+  return o;
+}
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    default: return "Error";
+  }
+}
+
+void write_head(std::string& head, int status, std::string_view content_type,
+                std::size_t length, bool keep_alive) {
+  head.clear();
+  head += "HTTP/1.1 ";
+  head += std::to_string(status);
+  head += ' ';
+  head += reason_phrase(status);
+  head += "\r\nContent-Type: ";
+  head += content_type;
+  head += "\r\nContent-Length: ";
+  head += std::to_string(length);
+  head += keep_alive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
+}
+
+// One client connection. The sweeper closes it once `deadline` (seconds since start)
+// passes while it is waiting on the client.
+struct connection {
+  explicit connection(tcp::socket s) : socket(std::move(s)) {}
+  tcp::socket socket;
+  std::atomic<std::uint32_t> deadline{0};
+};
+
+}  // namespace
+
+class tracker_server {
+ public:
+  explicit tracker_server(const server_options& o)
+      : options_(o),
+        store_(make_memory_swarm_store(o.shards, static_cast<std::uint64_t>(clock::now().time_since_epoch().count()))),
+        service_(o.tracker, *store_),
+        acceptor_(ioc_),
+        signals_(ioc_, SIGINT, SIGTERM, SIGHUP),
+        start_(clock::now()) {}
+
+  int run() {
+    if (!load_list()) return 1;
+    if (!listen()) return 1;
+    asio::co_spawn(ioc_, accept_loop(), asio::detached);
+    asio::co_spawn(ioc_, deadline_sweeper(), asio::detached);
+    wait_signals();
+    std::thread expiry([this] { expiry_loop(); });
+    std::vector<std::thread> extra;
+    for (int i = 1; i < options_.threads; ++i) extra.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& t : extra) t.join();
+    {
+      std::lock_guard lock(stop_mutex_);
+      stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    expiry.join();
+    spdlog::info("tracker stopped");
+    return 0;
+  }
+
+ private:
+  std::uint32_t now() const {
+    return static_cast<std::uint32_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(clock::now() - start_).count());
+  }
+
+  bool listen() {
+    beast::error_code ec;
+    auto addr = asio::ip::make_address(options_.host, ec);
+    if (ec) {
+      spdlog::error("--host {}: not an IP address", options_.host);
+      return false;
+    }
+    tcp::endpoint ep(addr, options_.port);
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec && addr.is_v6()) acceptor_.set_option(asio::ip::v6_only(false), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      spdlog::error("cannot listen on {}:{}: {}", options_.host, options_.port, ec.message());
+      return false;
+    }
+    spdlog::info("tracker listening on {}:{} (interval {} s, {} thread(s))", options_.host,
+                 acceptor_.local_endpoint().port(), options_.tracker.interval, options_.threads);
+    return true;
+  }
+
+  bool load_list() {
+    const std::string& path = options_.whitelist_path.empty() ? options_.blacklist_path
+                                                              : options_.whitelist_path;
+    if (path.empty()) return true;
+    list_mode mode = options_.whitelist_path.empty() ? list_mode::blacklist : list_mode::whitelist;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      spdlog::error("cannot read info-hash list {}", path);
+      return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto list = info_hash_list::parse(text.str(), path);
+    if (!list) {
+      spdlog::error("{}", list.message());
+      return false;
+    }
+    spdlog::info("{} {}: {} info-hashes", mode == list_mode::whitelist ? "whitelist" : "blacklist",
+                 path, list->size());
+    service_.set_filter(std::make_shared<const info_hash_list>(std::move(*list)), mode);
+    return true;
+  }
+
+  void wait_signals() {
+    signals_.async_wait([this](beast::error_code ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        // A bad file keeps the previous list in force.
+        if (!load_list()) spdlog::warn("info-hash list not reloaded; keeping the previous one");
+        wait_signals();
+        return;
+      }
+      spdlog::info("signal {}: shutting down", sig);
+      shutdown();
+    });
+  }
+
+  void shutdown() {
+    beast::error_code ec;
+    acceptor_.close(ec);
+    signals_.cancel(ec);
+    close_connections([](const connection&) { return true; });
+    ioc_.stop();
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto executor = options_.threads > 1 ? asio::any_io_executor(asio::make_strand(ioc_))
+                                           : asio::any_io_executor(ioc_.get_executor());
+      auto [ec, socket] = co_await acceptor_.async_accept(
+          executor, asio::as_tuple(asio::use_awaitable));
+      if (ec == asio::error::operation_aborted) co_return;
+      if (ec) {
+        // Out of descriptors, typically: back off briefly rather than spin.
+        spdlog::warn("accept: {}", ec.message());
+        asio::steady_timer t(ioc_, std::chrono::milliseconds(50));
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      auto c = std::make_shared<connection>(std::move(socket));
+      {
+        std::lock_guard lock(connections_mutex_);
+        if (connections_.size() >= options_.max_connections) {
+          spdlog::debug("connection limit {} reached: refusing a client", options_.max_connections);
+          beast::error_code ignored;
+          c->socket.close(ignored);
+          continue;
+        }
+        connections_.insert(c);
+      }
+      asio::co_spawn(c->socket.get_executor(), session(c), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> session(std::shared_ptr<connection> c) {
+    try {
+      co_await serve(*c);
+    } catch (const std::exception& e) {
+      spdlog::debug("connection: {}", e.what());
+    }
+    beast::error_code ec;
+    c->socket.shutdown(tcp::socket::shutdown_both, ec);
+    c->socket.close(ec);
+    std::lock_guard lock(connections_mutex_);
+    connections_.erase(c);
+  }
+
+  asio::awaitable<void> serve(connection& c) {
+    beast::error_code ec;
+    auto remote = c.socket.remote_endpoint(ec);
+    if (ec) co_return;
+    peer_origin from = origin_of(remote);
+    c.socket.set_option(tcp::no_delay(true), ec);
+    beast::flat_buffer buffer(16 * 1024);
+    std::string target, head;
+    request_scratch scratch;
+    http_reply reply;
+    for (;;) {
+      c.deadline.store(now() + options_.request_timeout, std::memory_order_relaxed);
+      request_head_parser parser(target);
+      auto [rec, n] = co_await http::async_read(c.socket, buffer, parser,
+                                                asio::as_tuple(asio::use_awaitable));
+      (void)n;
+      bool keep_alive = !rec && parser.keep_alive();
+      if (rec == http::error::end_of_stream || rec == asio::error::operation_aborted ||
+          rec == asio::error::connection_reset || rec == asio::error::eof) {
+        co_return;
+      }
+      reply.body.clear();
+      if (rec) {
+        reply.status = rec == http::error::header_limit || rec == http::error::buffer_overflow ? 431
+                       : rec == http::error::body_limit                                      ? 413
+                                                                                             : 400;
+        reply.content_type = "text/plain";
+        reply.body = rec.message() + "\n";
+        spdlog::debug("{}: bad request: {}", remote.address().to_string(), rec.message());
+      } else if (parser.method() != http::verb::get) {
+        reply.status = 405;
+        reply.content_type = "text/plain";
+        reply.body = "only GET is served\n";
+      } else {
+        spdlog::debug("{} GET {}", remote.address().to_string(), target);
+        service_.handle(target, from, now(), scratch, reply);
+      }
+      write_head(head, reply.status, reply.content_type, reply.body.size(), keep_alive);
+      std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(reply.body)};
+      auto [wec, w] = co_await asio::async_write(c.socket, out, asio::as_tuple(asio::use_awaitable));
+      (void)w;
+      if (wec || !keep_alive) co_return;
+    }
+  }
+
+  template <class Pred>
+  void close_connections(Pred pred) {
+    std::vector<std::shared_ptr<connection>> doomed;
+    {
+      std::lock_guard lock(connections_mutex_);
+      for (const auto& c : connections_) {
+        if (pred(*c)) doomed.push_back(c);
+      }
+    }
+    for (auto& c : doomed) {
+      asio::post(c->socket.get_executor(), [c] {
+        beast::error_code ec;
+        c->socket.close(ec);
+      });
+    }
+  }
+
+  // Drops clients that are too slow to send a request head or to read a reply.
+  asio::awaitable<void> deadline_sweeper() {
+    asio::steady_timer timer(ioc_);
+    for (;;) {
+      timer.expires_after(std::chrono::seconds(1));
+      auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return;
+      std::uint32_t t = now();
+      close_connections([t](const connection& c) {
+        return c.deadline.load(std::memory_order_relaxed) < t;
+      });
+    }
+  }
+
+  // Expiry runs on its own thread so a sweep over a large store never delays requests.
+  void expiry_loop() {
+    auto expire_after = static_cast<std::uint32_t>(
+        std::max(1.0, static_cast<double>(options_.tracker.interval) * options_.expiry_factor));
+    auto period = std::chrono::seconds(std::clamp<std::uint32_t>(expire_after / 4, 1, 60));
+    std::unique_lock lock(stop_mutex_);
+    while (!stop_cv_.wait_for(lock, period, [this] { return stopping_; })) {
+      std::uint32_t t = now();
+      if (t <= expire_after) continue;
+      std::size_t removed = store_->expire(t - expire_after);
+      if (removed == 0) continue;
+      spdlog::debug("expired {} peers", removed);
+      // Freed peer tables are small blocks glibc keeps; hand the pages back so the
+      // process's memory follows the live swarm.
+      if (removed >= 10000) ::malloc_trim(0);
+    }
+  }
+
+  server_options options_;
+  asio::io_context ioc_;
+  std::unique_ptr<swarm_store> store_;
+  tracker_service service_;
+  tcp::acceptor acceptor_;
+  asio::signal_set signals_;
+  clock::time_point start_;
+  std::mutex connections_mutex_;
+  std::unordered_set<std::shared_ptr<connection>> connections_;
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+};
+
+int run_tracker(const server_options& options) {
+  try {
+    tracker_server server(options);
+    return server.run();
+  } catch (const std::exception& e) {
+    spdlog::error("tracker: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace shoal::tracker

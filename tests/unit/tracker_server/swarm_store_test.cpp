@@ -1,0 +1,170 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "shoal/tracker/server/peer_table.hpp"
+#include "shoal/tracker/server/swarm_store.hpp"
+
+using namespace shoal::tracker;
+
+namespace {
+shoal::sha1_digest torrent_hash(int n) {
+  shoal::sha1_digest d;
+  d.bytes.fill(static_cast<std::uint8_t>(n));
+  d.bytes[10] = static_cast<std::uint8_t>(n * 7);
+  return d;
+}
+peer_id_bytes peer(int n) {
+  peer_id_bytes id{};
+  std::string s = "-SH0100-" + std::to_string(1000000 + n);
+  std::copy(s.begin(), s.end(), id.begin());
+  return id;
+}
+peer_announce announce_of(int torrent, int p, bool seeder, std::uint32_t now = 0,
+                          peer_event ev = peer_event::none) {
+  peer_announce a;
+  a.info_hash = torrent_hash(torrent);
+  a.peer_id = peer(p);
+  a.ip = {127, 0, 0, static_cast<std::uint8_t>(p % 250 + 1)};
+  a.port = static_cast<std::uint16_t>(6000 + p);
+  a.seeder = seeder;
+  a.event = ev;
+  a.now = now;
+  return a;
+}
+}  // namespace
+
+TEST(PeerTable, InsertFindEraseAcrossGrowthAndShrink) {
+  peer_table t;
+  for (int i = 0; i < 1000; ++i) {
+    bool inserted = false;
+    peer_slot* s = t.find_or_insert(peer(i), inserted);
+    ASSERT_TRUE(inserted);
+    s->port = static_cast<std::uint16_t>(i + 1);
+  }
+  EXPECT_EQ(t.size(), 1000u);
+  EXPECT_LE(t.capacity(), 2048u);
+  for (int i = 0; i < 1000; i += 2) ASSERT_TRUE(t.erase(peer(i)));
+  EXPECT_FALSE(t.erase(peer(0)));
+  for (int i = 0; i < 1000; ++i) {
+    peer_slot* s = t.find(peer(i));
+    if (i % 2) {
+      ASSERT_NE(s, nullptr) << i;
+      EXPECT_EQ(s->port, i + 1);
+    } else {
+      EXPECT_EQ(s, nullptr) << i;
+    }
+  }
+  for (int i = 1; i < 1000; i += 2) ASSERT_TRUE(t.erase(peer(i)));
+  EXPECT_EQ(t.size(), 0u);
+  EXPECT_EQ(t.capacity(), 0u);  // memory follows the swarm
+}
+
+TEST(SwarmStore, NeverSelfAndCounts) {
+  auto store = make_memory_swarm_store(4);
+  std::vector<swarm_peer> out;
+  auto c = store->announce(announce_of(1, 1, false), 50, out);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(c.incomplete, 1);
+  store->announce(announce_of(1, 2, false), 50, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, peer(1));
+  EXPECT_EQ(out[0].port, 6001);
+  c = store->announce(announce_of(1, 3, true), 50, out);
+  EXPECT_EQ(c.complete, 1);
+  EXPECT_EQ(c.incomplete, 2);
+  for (const auto& p : out) EXPECT_NE(p.id, peer(3));
+  auto t = store->totals();
+  EXPECT_EQ(t.torrents, 1u);
+  EXPECT_EQ(t.peers, 3u);
+  EXPECT_EQ(t.seeders, 1u);
+}
+
+TEST(SwarmStore, SeederGetsOnlyLeechers) {
+  auto store = make_memory_swarm_store();
+  std::vector<swarm_peer> out;
+  for (int i = 0; i < 10; ++i) store->announce(announce_of(1, i, i % 2 == 0), 0, out);
+  store->announce(announce_of(1, 100, true), 50, out);
+  ASSERT_EQ(out.size(), 5u);
+  for (const auto& p : out) EXPECT_EQ((p.port - 6000) % 2, 1) << "seeder got a seeder";
+  store->announce(announce_of(1, 101, false), 50, out);
+  EXPECT_EQ(out.size(), 11u);  // a leecher gets everyone else
+}
+
+TEST(SwarmStore, NumwantBoundsARandomDistinctSample) {
+  auto store = make_memory_swarm_store(1, 42);
+  std::vector<swarm_peer> out;
+  for (int i = 0; i < 200; ++i) store->announce(announce_of(2, i, false), 0, out);
+  std::set<std::uint16_t> seen_first;
+  for (int round = 0; round < 20; ++round) {
+    store->announce(announce_of(2, 500, false), 30, out);
+    ASSERT_EQ(out.size(), 30u);
+    std::set<std::uint16_t> ports;
+    for (const auto& p : out) ports.insert(p.port);
+    EXPECT_EQ(ports.size(), 30u) << "duplicates in a sample";
+    EXPECT_EQ(ports.count(6500), 0u);
+    seen_first.insert(out[0].port);
+  }
+  EXPECT_GT(seen_first.size(), 5u) << "sample does not vary";
+}
+
+TEST(SwarmStore, EventsStoppedCompletedAndReannounce) {
+  auto store = make_memory_swarm_store();
+  std::vector<swarm_peer> out;
+  store->announce(announce_of(3, 1, false, 0, peer_event::started), 50, out);
+  store->announce(announce_of(3, 2, false, 0, peer_event::started), 50, out);
+  auto c = store->announce(announce_of(3, 1, true, 5, peer_event::completed), 50, out);
+  EXPECT_EQ(c.complete, 1);
+  EXPECT_EQ(c.incomplete, 1);
+  EXPECT_EQ(c.downloaded, 1);
+  // A re-announce updates the address and port instead of adding a peer.
+  auto moved = announce_of(3, 2, false, 6);
+  moved.port = 7777;
+  moved.ip = {192, 0, 2, 1};
+  c = store->announce(moved, 50, out);
+  EXPECT_EQ(c.complete + c.incomplete, 2);
+  store->announce(announce_of(3, 1, true, 6), 50, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].port, 7777);
+  EXPECT_EQ(out[0].ip[0], 192);
+  c = store->announce(announce_of(3, 1, true, 7, peer_event::stopped), 50, out);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(c.complete, 0);
+  EXPECT_EQ(c.incomplete, 1);
+  store->announce(announce_of(3, 2, false, 7, peer_event::stopped), 50, out);
+  EXPECT_EQ(store->totals().torrents, 0u);
+  EXPECT_EQ(store->totals().peers, 0u);
+}
+
+TEST(SwarmStore, ExpiryRemovesSilentPeersAndEmptyTorrents) {
+  auto store = make_memory_swarm_store(2);
+  std::vector<swarm_peer> out;
+  for (int i = 0; i < 50; ++i) store->announce(announce_of(i % 5, i, i % 3 == 0, 10), 0, out);
+  for (int i = 0; i < 50; i += 5) store->announce(announce_of(0, i, i % 3 == 0, 100), 0, out);
+  EXPECT_EQ(store->totals().peers, 50u);
+  EXPECT_EQ(store->expire(50), 40u);
+  auto t = store->totals();
+  EXPECT_EQ(t.torrents, 1u);
+  EXPECT_EQ(t.peers, 10u);
+  EXPECT_EQ(t.seeders, 4u);  // 0, 15, 30, 45
+  store->announce(announce_of(0, 999, false, 100), 50, out);
+  EXPECT_EQ(out.size(), 10u);
+  EXPECT_EQ(store->expire(1000), 11u);
+  EXPECT_EQ(store->totals().torrents, 0u);
+}
+
+TEST(SwarmStore, Scrape) {
+  auto store = make_memory_swarm_store();
+  std::vector<swarm_peer> out;
+  store->announce(announce_of(7, 1, true), 0, out);
+  store->announce(announce_of(7, 2, false), 0, out);
+  store->announce(announce_of(8, 3, false, 0, peer_event::completed), 0, out);
+  auto c = store->scrape(torrent_hash(7));
+  EXPECT_EQ(c.complete, 1);
+  EXPECT_EQ(c.incomplete, 1);
+  c = store->scrape(torrent_hash(9));
+  EXPECT_EQ(c.complete + c.incomplete + c.downloaded, 0);
+  std::vector<scrape_file> all;
+  store->scrape_all(all);
+  ASSERT_EQ(all.size(), 2u);
+}
