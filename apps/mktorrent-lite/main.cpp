@@ -1,0 +1,36 @@
+// mktorrent-lite PATH [options]: makes a .torrent of a file or folder, hashing in parallel.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "shoal/ui/log.hpp"
+#include "shoal/ui/mktorrent_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Makes a .torrent (BitTorrent v1) of a file or folder"};
+  shoal::ui::mktorrent_options o;
+  std::string created_by;
+  std::string level = "warn";
+  app.add_option("PATH", o.input, "file or folder to share")->required();
+  app.add_option("-a,--announce", o.announce,
+                 "tracker URL; repeat for more tiers, commas join URLs into one tier (default " +
+                     std::string(shoal::ui::default_announce) + ")");
+  app.add_option("-o,--output", o.output, "torrent file to write (default ./NAME.torrent)");
+  app.add_flag("-f,--force", o.force, "overwrite the output file");
+  app.add_option("-l,--piece-length", o.piece_length,
+                 "bytes (262144, 256K, 1M) or exponent (18 = 2^18); power of two, 16 KiB to 256 MiB "
+                 "(default: 1000-2000 pieces, 16 KiB to 16 MiB)");
+  app.add_flag("-p,--private", o.is_private, "private torrent (BEP 27)");
+  app.add_option("-c,--comment", o.comment, "comment");
+  app.add_option("-n,--name", o.name, "torrent name (default: last component of PATH)");
+  app.add_option("-w,--web-seed", o.web_seeds, "web seed URL (BEP 19); repeatable");
+  app.add_option("-j,--threads", o.threads, "hashing threads (default: every core)")->check(CLI::Range(0, 1024));
+  app.add_flag("--no-date", o.no_date, "leave out the creation date");
+  auto* cb = app.add_option("--created-by", created_by, "'created by' field (default: Shoal <version>)");
+  app.add_flag("--include-hidden", o.include_hidden, "include files and folders whose name starts with '.'");
+  shoal::ui::add_log_level_option(app, level);
+  CLI11_PARSE(app, argc, argv);
+  if (!shoal::ui::setup_logging(level)) return 2;
+  if (cb->count() > 0) o.created_by = created_by;
+  return shoal::ui::run_mktorrent(o, std::cout, std::cerr, stderr);
+}

@@ -1,0 +1,37 @@
+#pragma once
+// Parallel SHA-1 of a torrent's pieces, streamed from files. Memory stays at
+// threads x read_size bytes whatever the data size; pieces run across file boundaries.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "shoal/util/result.hpp"
+
+namespace shoal {
+
+struct hash_input_file {
+  std::filesystem::path path;
+  std::int64_t length = 0;  // size when listed: a file of another size while hashing is an error
+};
+
+struct piece_hash_options {
+  std::int64_t piece_length = 0;  // > 0
+  int threads = 1;                // workers; each claims whole pieces, so none waits on another
+  // A piece is read and hashed in chunks of at most this many bytes: large enough for few
+  // syscalls, small enough that the chunk is still in cache when SHA-1 reads it.
+  std::size_t read_size = std::size_t{1} << 20;
+  // Called on the calling thread about every progress_interval, and once at the end,
+  // with the number of bytes hashed so far.
+  std::function<void(std::int64_t done)> on_progress;
+  std::chrono::milliseconds progress_interval{200};
+};
+
+// piece_count x 20 raw SHA-1 bytes, in piece order. Errors name the file (unreadable, or
+// changed size while hashing). Zero-length files contribute nothing.
+result<std::string> hash_pieces(const std::vector<hash_input_file>& files, const piece_hash_options& options);
+
+}  // namespace shoal

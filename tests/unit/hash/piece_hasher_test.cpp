@@ -1,0 +1,123 @@
+#include "shoal/hash/piece_hasher.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "shoal/hash/sha1.hpp"
+
+namespace shoal {
+namespace {
+
+namespace fs = std::filesystem;
+
+class PieceHasherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("shoal_piece_hasher_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // A file of `length` pseudo-random bytes, also appended to the whole stream.
+  hash_input_file add_file(const std::string& name, std::int64_t length) {
+    std::string data(static_cast<std::size_t>(length), '\0');
+    for (auto& c : data) c = static_cast<char>(rng_());
+    std::ofstream(dir_ / name, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
+    stream_ += data;
+    return {dir_ / name, length};
+  }
+
+  std::string expected(std::int64_t piece_length) const {
+    std::string out;
+    for (std::size_t pos = 0; pos < stream_.size(); pos += static_cast<std::size_t>(piece_length))
+      out += sha1(std::string_view(stream_).substr(pos, static_cast<std::size_t>(piece_length))).str();
+    return out;
+  }
+
+  static result<std::string> hash(const std::vector<hash_input_file>& files, std::int64_t piece_length, int threads,
+                                  std::size_t read_size = 1 << 20) {
+    piece_hash_options o;
+    o.piece_length = piece_length;
+    o.threads = threads;
+    o.read_size = read_size;
+    return hash_pieces(files, o);
+  }
+
+  fs::path dir_;
+  std::string stream_;
+  std::mt19937 rng_{42};
+};
+
+TEST_F(PieceHasherTest, SingleFileWithShortLastPiece) {
+  std::vector files{add_file("a", 16384 * 3 + 100)};
+  auto r = hash(files, 16384, 1);
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(r->size(), 4u * 20);
+  EXPECT_EQ(*r, expected(16384));
+}
+
+TEST_F(PieceHasherTest, PiecesSpanFileBoundariesAndSkipEmptyFiles) {
+  std::vector files{add_file("a", 10000), add_file("empty", 0), add_file("b", 30000), add_file("c", 5),
+                    add_file("d", 16384)};
+  for (int threads : {1, 2, 3, 8}) {
+    auto r = hash(files, 16384, threads);
+    ASSERT_TRUE(r) << r.message();
+    EXPECT_EQ(*r, expected(16384)) << threads << " threads";
+  }
+}
+
+TEST_F(PieceHasherTest, OneThreadAndManyThreadsAgreeWithSmallReads) {
+  std::vector<hash_input_file> files;
+  for (int i = 0; i < 20; ++i) files.push_back(add_file("f" + std::to_string(i), 1000 + i * 3777));
+  auto one = hash(files, 32768, 1, 4096);
+  auto many = hash(files, 32768, 7, 5000);
+  ASSERT_TRUE(one) << one.message();
+  ASSERT_TRUE(many) << many.message();
+  EXPECT_EQ(*one, *many);
+  EXPECT_EQ(*one, expected(32768));
+}
+
+TEST_F(PieceHasherTest, ReportsProgressUpToTheTotal) {
+  std::vector files{add_file("a", 200000)};
+  std::int64_t last = -1;
+  piece_hash_options o;
+  o.piece_length = 16384;
+  o.threads = 2;
+  o.on_progress = [&](std::int64_t done) {
+    EXPECT_GE(done, last);
+    last = done;
+  };
+  ASSERT_TRUE(hash_pieces(files, o));
+  EXPECT_EQ(last, 200000);
+}
+
+TEST_F(PieceHasherTest, FileOfAnotherSizeIsAnErrorNamingIt) {
+  auto f = add_file("a", 50000);
+  f.length = 60000;  // as if it shrank after being listed
+  auto r = hash({f}, 16384, 2);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.message().find("changed size"), std::string::npos) << r.message();
+  EXPECT_NE(r.message().find(f.path.string()), std::string::npos) << r.message();
+}
+
+TEST_F(PieceHasherTest, MissingFileIsAnError) {
+  auto a = add_file("a", 50000);
+  hash_input_file gone{dir_ / "gone", 100};
+  auto r = hash({a, gone}, 16384, 2);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.message().find("cannot open"), std::string::npos) << r.message();
+}
+
+TEST_F(PieceHasherTest, NonPositivePieceLengthIsRefused) {
+  auto a = add_file("a", 10);
+  EXPECT_FALSE(hash({a}, 0, 1));
+}
+
+}  // namespace
+}  // namespace shoal
