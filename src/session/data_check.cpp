@@ -1,7 +1,7 @@
 #include "shoal/session/data_check.hpp"
 
 #include "shoal/metainfo/file_layout.hpp"
-#include "shoal/session/progress_display.hpp"
+#include "shoal/ui/progress.hpp"
 #include "shoal/storage/check.hpp"
 
 namespace shoal::session {
@@ -45,9 +45,14 @@ result<checked_data> open_and_check(const metainfo& m, const std::filesystem::pa
   }
   auto st = storage::open(m, root, seed_only ? storage::open_mode::read_only : storage::open_mode::create);
   if (!st) return st.err();
-  check_progress progress("checking " + m.name, m.piece_count(), progress_bar);
-  auto have = check_existing(m, root, threads, [&](int done, int total) { progress.update(done, total); });
-  progress.finish();
+  // Counted in pieces; check_existing serializes its progress calls.
+  ui::progress_meter progress(stderr, "checking " + m.name, m.piece_count(), progress_bar);
+  int checked = 0;
+  auto have = check_existing(m, root, threads, [&](int done, int) {
+    checked = done;
+    progress.update(done, "pieces");
+  });
+  progress.finish(checked, "pieces");
   if (!have) return have.err();
   if (seed_only && !have->all()) {
     int bad = 0;

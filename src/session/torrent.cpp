@@ -16,7 +16,6 @@
 #include "shoal/peer/handshake_io.hpp"
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/data_check.hpp"
-#include "shoal/session/progress_display.hpp"
 #include "shoal/tracker/client/announcer.hpp"
 #include "shoal/wire/frame_decoder.hpp"
 
@@ -66,7 +65,7 @@ torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
 torrent::~torrent() = default;
 
 void torrent::start() {
-  started_at_ = last_progress_ = last_report_ = std::chrono::steady_clock::now();
+  started_at_ = last_progress_ = std::chrono::steady_clock::now();
   const int total = meta_.piece_count();
   if (opt_.seed_only) {
     spdlog::info("{}: seeding {} pieces ({} bytes)", meta_.name, total, meta_.total_length);
@@ -208,7 +207,8 @@ asio::awaitable<void> torrent::connect(peer_address addr) {
     spdlog::debug("{}: {}: {}", meta_.name, key, sock.message());
     if (it != candidates_.end()) {
       it->second.connected = false;
-      ++it->second.failures;
+      // Our own address, handed back by a tracker: never again.
+      it->second.failures += sock.message() == "connected to ourselves" ? 100 : 1;
       it->second.next_try = std::chrono::steady_clock::now() + std::chrono::seconds(1 << std::min(it->second.failures, 6));
     }
     co_return;
@@ -218,29 +218,22 @@ asio::awaitable<void> torrent::connect(peer_address addr) {
 }
 
 void torrent::report_progress(bool final_line) {
-  if (opt_.seed_only && !final_line) return;
+  if (opt_.seed_only) return;
   const auto now = std::chrono::steady_clock::now();
-  progress_info p;
-  p.name = meta_.name;
-  p.done_bytes = meta_.total_length - picker_.bytes_left();
-  p.total_bytes = meta_.total_length;
-  p.rate = rate_;
-  p.peers = peers_.size();
-  p.elapsed = std::chrono::duration<double>(now - started_at_).count();
-  if (final_line) {
-    p.downloaded_pieces = downloaded_pieces_;
-    p.resumed_pieces = resumed_pieces_;
-    p.peers_seen = peers_seen_;
-    p.downloaded_bytes = downloaded_;
-    print_summary(p, opt_.progress_bar);
+  const std::int64_t done = meta_.total_length - picker_.bytes_left();
+  if (!final_line) {
+    if (!meter_) meter_.emplace(stderr, meta_.name, meta_.total_length, opt_.progress_bar);
+    meter_->update(done, fmt::format("peers {}, {:.1f} MB/s now", peers_.size(), rate_ / 1e6));
     return;
   }
-  if (opt_.progress_bar) {
-    print_bar(p);
-  } else if (now - last_report_ >= 5s) {
-    last_report_ = now;
-    print_line(p);
-  }
+  if (meter_) meter_->finish(done, "peers " + std::to_string(peers_.size()));
+  const double secs = std::chrono::duration<double>(now - started_at_).count();
+  const double rate = secs > 0 ? static_cast<double>(downloaded_) / secs : 0;
+  // Tests read this line: the verified total, what this run fetched, and what a previous run left.
+  spdlog::info("{}: complete: {} bytes verified; downloaded {} pieces ({} bytes) in {:.2f} s ({:.1f} MB/s) from {} "
+               "peers; {} pieces were already verified",
+               meta_.name, meta_.total_length, downloaded_pieces_, downloaded_, secs, rate / 1e6, peers_seen_,
+               resumed_pieces_);
 }
 
 }  // namespace shoal::session

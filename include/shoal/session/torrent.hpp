@@ -22,6 +22,7 @@
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/peer/piece_picker.hpp"
 #include "shoal/storage/storage.hpp"
+#include "shoal/ui/progress.hpp"
 #include "shoal/tracker/protocol/peer_address.hpp"
 #include "shoal/util/result.hpp"
 #include "shoal/wire/frame_decoder.hpp"
@@ -148,9 +149,10 @@ class torrent : public std::enable_shared_from_this<torrent> {
   int downloaded_pieces_ = 0;
   std::size_t peers_seen_ = 0;
   std::uint64_t uploaded_ = 0, downloaded_ = 0;
-  std::chrono::steady_clock::time_point started_at_, last_progress_, last_report_;
+  std::chrono::steady_clock::time_point started_at_, last_progress_;
   std::uint64_t rate_mark_ = 0;
   double rate_ = 0;
+  std::optional<ui::progress_meter> meter_;
 };
 
 }  // namespace shoal::session
