@@ -12,7 +12,7 @@ WORK=${BENCH_DIR:-$(mktemp -d /tmp/shoal-bench.XXXXXX)}
 mkdir -p "$WORK"
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do pkill -TERM -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"
 }
@@ -39,10 +39,13 @@ cat > "$LT_SCRIPT" <<'PY'
 import sys, time
 import libtorrent as lt
 role, torrent, path, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+seed_port = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 s = lt.session({'listen_interfaces': '127.0.0.1:%d' % port, 'enable_dht': False, 'enable_lsd': False,
                 'enable_upnp': False, 'enable_natpmp': False, 'allow_multiple_connections_per_ip': True})
 h = s.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': path})
 start = time.time()
+if seed_port:
+    h.connect_peer(('127.0.0.1', seed_port))  # as our leech's --peer: no wait for the tracker
 while not h.status().is_seeding:
     time.sleep(0.05)
 if role == 'leech':
@@ -65,9 +68,9 @@ run_pair() {  # name seed-cmd... -- leech-cmd...
   sleep "${SEED_WARMUP:-4}"  # the seed checks its data and announces before the leech starts
   local t0 t1
   t0=$(date +%s.%N)
-  /usr/bin/time -v -o "$WORK/$name.leech.time" "${leech[@]}" > "$WORK/$name.leech.log" 2>&1
+  timeout "${LEECH_TIMEOUT:-600}" /usr/bin/time -v -o "$WORK/$name.leech.time" "${leech[@]}" > "$WORK/$name.leech.log" 2>&1 || true
   t1=$(date +%s.%N)
-  kill -INT "$seed_pid" 2>/dev/null || true
+  pkill -TERM -P "$seed_pid" 2>/dev/null || true  # the seed itself, not /usr/bin/time
   wait "$seed_pid" 2>/dev/null || true
   local ok=VERIFIED
   cmp -s "$WORK/data/sample.bin" "$WORK/out/sample.bin" || ok=MISMATCH
@@ -87,7 +90,7 @@ for pair in $PAIRS; do
         "$BIN/leech" "$WORK/sample.torrent" -o "$WORK/out" --host 127.0.0.1 --port "$LP" --peer "127.0.0.1:$SP" --timeout 120 ;;
     libtorrent)
       run_pair libtorrent /usr/bin/python3 "$LT_SCRIPT" seed "$WORK/sample.torrent" "$WORK/data" "$SP" -- \
-        /usr/bin/python3 "$LT_SCRIPT" leech "$WORK/sample.torrent" "$WORK/out" "$LP" ;;
+        /usr/bin/python3 "$LT_SCRIPT" leech "$WORK/sample.torrent" "$WORK/out" "$LP" "$SP" ;;
     aria2)
       A="--enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false --summary-interval=0 --console-log-level=warn --disable-ipv6=true"
       # shellcheck disable=SC2086

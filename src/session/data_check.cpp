@@ -43,8 +43,6 @@ result<checked_data> open_and_check(const metainfo& m, const std::filesystem::pa
                      std::to_string(f.length)};
     }
   }
-  auto st = storage::open(m, root, seed_only ? storage::open_mode::read_only : storage::open_mode::create);
-  if (!st) return st.err();
   // Counted in pieces; check_existing serializes its progress calls.
   ui::progress_meter progress(stderr, "checking " + m.name, m.piece_count(), progress_bar);
   int checked = 0;
@@ -54,6 +52,9 @@ result<checked_data> open_and_check(const metainfo& m, const std::filesystem::pa
   });
   progress.finish(checked, "pieces");
   if (!have) return have.err();
+  // Opened after the check: a leech's files are created (sparse) here, so a fresh download hashes nothing.
+  auto st = storage::open(m, root, seed_only ? storage::open_mode::read_only : storage::open_mode::create);
+  if (!st) return st.err();
   if (seed_only && !have->all()) {
     int bad = 0;
     while (have->get(static_cast<std::size_t>(bad))) ++bad;
