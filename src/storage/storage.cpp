@@ -1,0 +1,97 @@
+#include "shoal/storage/storage.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "shoal/hash/sha1.hpp"
+#include "shoal/storage/file_set.hpp"
+
+namespace shoal {
+
+struct storage::impl {
+  impl(metainfo meta, std::filesystem::path r, open_mode mo, unique_fd root_fd, const storage_options& o)
+      : m(std::move(meta)),
+        root(std::move(r)),
+        mode(mo),
+        files(m, std::move(root_fd), mo == open_mode::create ? open_intent::create : open_intent::read,
+              o.max_open_files) {}
+
+  metainfo m;  // declared before files, which refers to it
+  std::filesystem::path root;
+  open_mode mode;
+  file_set files;
+};
+
+namespace {
+
+// Seeding: the file must be there with its exact size. Leeching: set it to its final size
+// (sparse when growing; a longer leftover is cut, its tail is not part of this torrent).
+status prepare_file(fd_cache& cache, const file_entry& f, int index, storage::open_mode mode) {
+  auto fd = cache.get(index);
+  if (!fd) return fd.err();
+  struct stat st {};
+  if (::fstat((*fd)->get(), &st) < 0) return error{"stat " + f.path() + ": " + errno_text(errno)};
+  if (st.st_size == f.length) return ok();
+  if (mode == storage::open_mode::read_only)
+    return error{f.path() + ": size " + std::to_string(st.st_size) + ", expected " + std::to_string(f.length)};
+  int rc;
+  do rc = ::ftruncate((*fd)->get(), f.length);
+  while (rc < 0 && errno == EINTR);
+  if (rc < 0) return error{"resize " + f.path() + " to " + std::to_string(f.length) + ": " + errno_text(errno)};
+  return ok();
+}
+
+}  // namespace
+
+result<storage> storage::open(const metainfo& m, const std::filesystem::path& root, open_mode mode,
+                              const storage_options& options) {
+  if (auto s = file_set::check_layout(m); !s) return s.err();
+  const auto intent = mode == open_mode::create ? open_intent::create : open_intent::read;
+  auto root_fd = open_root(root.string(), intent);
+  if (!root_fd) return root_fd.err();
+  auto p = std::make_unique<impl>(m, root, mode, std::move(*root_fd), options);
+  for (std::size_t i = 0; i < p->m.files.size(); ++i) {
+    const auto& f = p->m.files[i];
+    if (!on_disk(f)) continue;
+    if (auto s = prepare_file(p->files.cache(), f, static_cast<int>(i), mode); !s) return s.err();
+  }
+  return storage(std::move(p));
+}
+
+storage::storage(std::unique_ptr<impl> p) : p_(std::move(p)) {}
+storage::storage(storage&&) noexcept = default;
+storage& storage::operator=(storage&&) noexcept = default;
+storage::~storage() = default;
+
+status storage::read(int piece, std::int64_t offset, std::span<std::byte> out) const {
+  return p_->files.read(piece, offset, out);
+}
+
+status storage::write(int piece, std::int64_t offset, std::span<const std::byte> data) {
+  if (p_->mode == open_mode::read_only) return error{"write: " + p_->root.string() + " is opened read-only"};
+  return p_->files.write(piece, offset, data);
+}
+
+result<bool> storage::verify_piece(int piece, std::span<std::byte> scratch) const {
+  if (scratch.empty()) return error{"verify piece " + std::to_string(piece) + ": no scratch buffer"};
+  const std::int64_t size = p_->m.piece_size(piece);
+  if (size <= 0) return error{"verify: piece " + std::to_string(piece) + " out of range"};
+  sha1_hasher hasher;
+  for (std::int64_t at = 0; at < size;) {
+    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(size - at, static_cast<std::int64_t>(scratch.size())));
+    if (auto s = p_->files.read(piece, at, scratch.first(n)); !s) return s.err();
+    hasher.update(scratch.data(), n);
+    at += static_cast<std::int64_t>(n);
+  }
+  return hasher.final() == p_->m.piece_hash(piece);
+}
+
+status storage::sync() { return p_->files.sync(); }
+
+const metainfo& storage::meta() const noexcept { return p_->m; }
+const std::filesystem::path& storage::root() const noexcept { return p_->root; }
+storage::open_mode storage::mode() const noexcept { return p_->mode; }
+
+}  // namespace shoal

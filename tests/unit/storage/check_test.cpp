@@ -1,0 +1,122 @@
+#include "shoal/storage/check.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <vector>
+
+#include "shoal/storage/storage.hpp"
+#include "test_torrent.hpp"
+
+using namespace shoal;
+using namespace shoal::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+using check_test = scratch_dir;
+
+const std::vector<file_spec> files{{"a", 20}, {".pad/12", 12, true}, {"sub/b", 40}, {"c", 9}};
+
+std::string pieces_of(const bitfield& b) {
+  std::string s;
+  for (std::size_t i = 0; i < b.size(); ++i) s += b.get(i) ? '1' : '0';
+  return s;
+}
+
+void write_pieces(const metainfo& m, const fs::path& root, std::initializer_list<int> pieces) {
+  auto st = storage::open(m, root, storage::open_mode::create);
+  ASSERT_TRUE(st) << st.message();
+  const auto data = content_of(files);
+  for (int p : pieces) {
+    const auto at = static_cast<std::size_t>(p * m.piece_length);
+    ASSERT_TRUE(st->write(p, 0, bytes_of(std::string_view(data).substr(at, static_cast<std::size_t>(m.piece_size(p))))));
+  }
+}
+
+}  // namespace
+
+// 81 bytes in pieces of 16: a=[0,20) pad=[20,32) b=[32,72) c=[72,81).
+TEST_F(check_test, PartialDataAndProgress) {
+  const auto m = make_torrent("t", files, 16);
+  ASSERT_EQ(m.piece_count(), 6);
+  write_pieces(m, root, {0, 1, 3, 5});
+  std::mutex mu;
+  std::vector<int> seen;
+  auto have = check_existing(m, root, 3, [&](int done, int total) {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(total, 6);
+    seen.push_back(done);
+  });
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(pieces_of(*have), "110101");
+  EXPECT_EQ(seen, (std::vector<int>{1, 2, 3, 4, 5, 6}));
+}
+
+TEST_F(check_test, CorruptPieceMissing) {
+  const auto m = make_torrent("t", files, 16);
+  write_pieces(m, root, {0, 1, 2, 3, 4, 5});
+  {
+    std::fstream f(root / "t/sub/b", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(17);  // torrent byte 49: piece 3
+    f.put('!');
+  }
+  auto have = check_existing(m, root, 2);
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(pieces_of(*have), "111011");
+}
+
+TEST_F(check_test, TruncatedAndMissingFiles) {
+  const auto m = make_torrent("t", files, 16);
+  write_pieces(m, root, {0, 1, 2, 3, 4, 5});
+  fs::resize_file(root / "t/sub/b", 20);  // b keeps torrent bytes [32,52): piece 2 only
+  auto have = check_existing(m, root, 4);
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(pieces_of(*have), "111001");
+  fs::remove(root / "t/a");
+  have = check_existing(m, root, 1);
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(pieces_of(*have), "001001");
+  fs::remove_all(root / "t/sub");
+  have = check_existing(m, root, 1);
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(pieces_of(*have), "000001");
+}
+
+TEST_F(check_test, MissingRootIsNothing) {
+  const auto m = make_torrent("t", files, 16);
+  int calls = 0;
+  auto have = check_existing(m, dir / "nowhere", 2, [&](int, int) { ++calls; });
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(have->size(), 6u);
+  EXPECT_TRUE(have->none());
+  EXPECT_FALSE(fs::exists(dir / "nowhere"));  // checking never creates anything
+}
+
+TEST_F(check_test, ResumeThenComplete) {
+  const auto m = make_torrent("t", files, 16);
+  write_pieces(m, root, {1, 4});
+  auto have = check_existing(m, root, 2);
+  ASSERT_TRUE(have);
+  EXPECT_EQ(pieces_of(*have), "010010");
+  // Resuming: reopening in create mode keeps what is there; the missing pieces complete it.
+  write_pieces(m, root, {0, 2, 3, 5});
+  have = check_existing(m, root, 2);
+  ASSERT_TRUE(have);
+  EXPECT_TRUE(have->all());
+  auto seed = storage::open(m, root, storage::open_mode::read_only);
+  ASSERT_TRUE(seed) << seed.message();
+  EXPECT_EQ(read_file(root / "t/c"), content_of(files).substr(72));
+}
+
+TEST_F(check_test, MoreThreadsThanPiecesAndBigPieces) {
+  const std::vector<file_spec> big{{"x", 600 * 1024}, {"y", 100}};
+  const auto m = make_torrent("big", big, 512 * 1024);  // pieces larger than a check buffer
+  auto st = storage::open(m, root, storage::open_mode::create);
+  ASSERT_TRUE(st);
+  const auto data = content_of(big);
+  ASSERT_TRUE(st->write(0, 0, bytes_of(std::string_view(data).substr(0, 512 * 1024))));
+  auto have = check_existing(m, root, 16);
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(pieces_of(*have), "10");
+}
