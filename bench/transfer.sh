@@ -41,7 +41,9 @@ import libtorrent as lt
 role, torrent, path, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 seed_port = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 s = lt.session({'listen_interfaces': '127.0.0.1:%d' % port, 'enable_dht': False, 'enable_lsd': False,
-                'enable_upnp': False, 'enable_natpmp': False, 'allow_multiple_connections_per_ip': True})
+                'enable_upnp': False, 'enable_natpmp': False, 'allow_multiple_connections_per_ip': True,
+                # TCP like the other pairs: libtorrent prefers uTP, which crawls on loopback
+                'enable_outgoing_utp': False, 'enable_incoming_utp': False})
 h = s.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': path})
 start = time.time()
 if seed_port:

@@ -2,6 +2,7 @@
 import os
 import re
 import signal
+import socket
 import unittest
 
 from swarm_testlib import (Procs, TempDir, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
@@ -90,6 +91,31 @@ class SeedLeech(unittest.TestCase):
         self.assertEqual(wait_exit(leech, 120), 0, log_text(leech))
         self.assertTrue(same_tree(self.path("d", "x.bin"), self.path("out", "x.bin")))
         self.assertTrue(same_tree(self.path("d", "y.bin"), self.path("out", "y.bin")))
+
+    def test_seed_closes_a_handshake_for_another_torrent(self):
+        write_random_file(self.path("d", "x.bin"), 64 * 1024, seed=9)
+        info_hash = make_torrent(self.path("d", "x.bin"), self.path("x.torrent"), 16 * 1024)
+        _, port = self.start_seed("seed", self.path("x.torrent"), self.path("d", "x.bin"))
+
+        def handshake(ih):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(b"\x13BitTorrent protocol" + bytes(8) + ih + b"-TT0000-123456789012")
+            data = b""
+            try:
+                while len(data) < 68:
+                    chunk = s.recv(68 - len(data))
+                    if not chunk:
+                        break
+                    data += chunk
+            except ConnectionResetError:
+                pass
+            s.close()
+            return data
+
+        self.assertEqual(handshake(bytes(20)), b"")  # unknown info-hash: closed without an answer
+        answer = handshake(bytes.fromhex(info_hash))
+        self.assertEqual(len(answer), 68)
+        self.assertEqual(answer[28:48], bytes.fromhex(info_hash))
 
 
 if __name__ == "__main__":
