@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""N virtual hosts on one machine, built from Linux network namespaces, for swarm tests.
+
+Topology: a namespace of its own holds a bridge `br0`; each host is a namespace `shoal-<random>-hN` with an
+`eth0` (one end of a veth pair; the other end is on the bridge) addressed 10.77.0.N/24. Addresses exist only
+inside those namespaces: nothing is added to the machine's own network, and traffic never leaves them.
+
+    import netns
+    reason = netns.unsupported_reason()      # None when namespaces can be made; else why (tests skip)
+    with netns.Network(3) as net:            # torn down on exit, on exceptions too, and at interpreter exit
+        net.hosts[0].address                 # "10.77.0.1"
+        net.hosts[1].run(["ping", "-c1", net.hosts[0].address])
+        proc = net.hosts[2].popen([...])     # killed at teardown if still running
+        shaped = net.shape(1, rate_kbit=8000, delay_ms=50, loss_pct=1)
+        shaped.missing                       # what could not be applied (e.g. no netem: delay and loss)
+
+CLI: python3 tests/lib/netns.py check | selfcheck [--hosts N] | echo ADDRESS   (needs root or CAP_NET_ADMIN)
+"""
+import atexit
+import os
+import secrets
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+SUBNET = "10.77.0"
+CAP_NET_ADMIN = 12
+COMMAND_TIMEOUT = 20
+_live_networks = set()
+
+
+class NetnsError(RuntimeError):
+    pass
+
+
+def _ip(*args, check=True):
+    cmd = ["ip", *args]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+    if check and r.returncode != 0:
+        raise NetnsError("`%s` failed (exit %d): %s" % (" ".join(cmd), r.returncode, r.stderr.strip()))
+    return r
+
+
+def _has_cap_net_admin():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("CapEff:"):
+                    return bool(int(line.split()[1], 16) >> CAP_NET_ADMIN & 1)
+    except OSError:
+        pass
+    return os.geteuid() == 0
+
+
+def unsupported_reason():
+    """None if network namespaces, veth pairs and bridges can be made here; otherwise a sentence saying why."""
+    if sys.platform != "linux":
+        return "network namespaces need Linux (this is %s)" % sys.platform
+    if shutil.which("ip") is None:
+        return "the `ip` command (iproute2) is not installed"
+    if not _has_cap_net_admin():
+        return "creating network namespaces needs root or CAP_NET_ADMIN (running as uid %d)" % os.geteuid()
+    probe = "shoal-probe-" + secrets.token_hex(4)
+    try:
+        _ip("netns", "add", probe)
+        try:
+            _ip("-n", probe, "link", "add", "p0", "type", "veth", "peer", "name", "p1")
+            _ip("-n", probe, "link", "add", "b0", "type", "bridge")
+        finally:
+            _ip("netns", "del", probe, check=False)
+    except (NetnsError, OSError, subprocess.TimeoutExpired) as e:
+        return "cannot build namespaces here: %s" % e
+    return None
+
+
+class ShapeResult:
+    """What shape() managed to apply, and what it could not (with why)."""
+
+    def __init__(self, qdisc, applied, missing, message):
+        self.qdisc = qdisc          # "netem", "tbf" or None
+        self.applied = applied      # e.g. ["rate", "delay", "loss"]
+        self.missing = missing      # asked for but not applied
+        self.message = message
+
+    def __repr__(self):
+        return "ShapeResult(%s)" % self.message
+
+
+class Host:
+    def __init__(self, network, index, namespace, address):
+        self.network = network
+        self.index = index            # 1-based, as in the address
+        self.namespace = namespace
+        self.address = address
+        self.interface = "eth0"
+
+    def command(self, argv):
+        """The argv that runs `argv` inside this host."""
+        return ["ip", "netns", "exec", self.namespace, *argv]
+
+    def run(self, argv, timeout=60, **kwargs):
+        kwargs.setdefault("capture_output", True)
+        kwargs.setdefault("text", True)
+        return subprocess.run(self.command(argv), timeout=timeout, **kwargs)
+
+    def popen(self, argv, **kwargs):
+        proc = subprocess.Popen(self.command(argv), **kwargs)
+        self.network._processes.append(proc)
+        return proc
+
+    def ping(self, address, count=1, timeout_s=5):
+        """ICMP echo from this host; uses `ping` when installed, else a raw-socket echo in Python (we are root)."""
+        if shutil.which("ping"):
+            argv = ["ping", "-n", "-q", "-c", str(count), "-W", str(timeout_s), address]
+        else:
+            argv = [sys.executable, os.path.abspath(__file__), "echo", address, "--count", str(count),
+                    "--timeout", str(timeout_s)]
+        return self.run(argv, timeout=timeout_s * count + 10).returncode == 0
+
+    def __repr__(self):
+        return "Host(%s, %s)" % (self.namespace, self.address)
+
+
+class Network:
+    def __init__(self, hosts=3, subnet=SUBNET):
+        if not 1 <= hosts <= 253:
+            raise ValueError("between 1 and 253 hosts (got %d)" % hosts)
+        self.prefix = "shoal-" + secrets.token_hex(3)
+        self.subnet = subnet
+        self.bridge_namespace = self.prefix + "-br"
+        self.hosts = [Host(self, i, "%s-h%d" % (self.prefix, i), "%s.%d" % (subnet, i)) for i in range(1, hosts + 1)]
+        self._created = []
+        self._processes = []
+        self._up = False
+
+    # -- lifecycle --------------------------------------------------------------------------------------------
+    def up(self):
+        """Builds the namespaces; on any failure removes what was made and raises NetnsError."""
+        if self._up:
+            return self
+        _live_networks.add(self)
+        try:
+            self._add_namespace(self.bridge_namespace)
+            br = self.bridge_namespace
+            _ip("-n", br, "link", "set", "lo", "up")
+            _ip("-n", br, "link", "add", "br0", "type", "bridge")
+            _ip("-n", br, "link", "set", "br0", "up")
+            for h in self.hosts:
+                self._add_namespace(h.namespace)
+                port = "vh%d" % h.index
+                _ip("-n", br, "link", "add", port, "type", "veth", "peer", "name", h.interface, "netns", h.namespace)
+                _ip("-n", br, "link", "set", port, "master", "br0", "up")
+                _ip("-n", h.namespace, "link", "set", "lo", "up")
+                _ip("-n", h.namespace, "addr", "add", h.address + "/24", "dev", h.interface)
+                _ip("-n", h.namespace, "link", "set", h.interface, "up")
+            self._up = True
+        except BaseException:
+            self.down()
+            raise
+        return self
+
+    def down(self):
+        """Kills what was started in the hosts and deletes every namespace made. Safe to call twice."""
+        for proc in self._processes:
+            if proc.poll() is None:
+                proc.kill()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    pass
+        self._processes.clear()
+        for ns in reversed(self._created):
+            self._kill_leftovers(ns)
+            _ip("netns", "del", ns, check=False)
+        self._created.clear()
+        self._up = False
+        _live_networks.discard(self)
+
+    def __enter__(self):
+        return self.up()
+
+    def __exit__(self, *exc):
+        self.down()
+
+    def _add_namespace(self, name):
+        _ip("netns", "add", name)
+        self._created.append(name)
+
+    @staticmethod
+    def _kill_leftovers(ns):
+        # Processes a test started with `ip netns exec` directly (not via popen) would keep the namespace alive.
+        r = _ip("netns", "pids", ns, check=False)
+        for pid in r.stdout.split():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+
+    # -- link shaping -----------------------------------------------------------------------------------------
+    def shape(self, host_index, rate_kbit=None, delay_ms=None, loss_pct=None):
+        """Shapes the host's egress (eth0). Tries netem (rate, delay, loss); where netem is missing from the kernel,
+        falls back to tbf for the rate alone and reports delay/loss in `missing`. Raises NetnsError if nothing asked
+        for could be applied."""
+        h = self.hosts[host_index - 1]
+        wanted = [k for k, v in (("rate", rate_kbit), ("delay", delay_ms), ("loss", loss_pct)) if v is not None]
+        if not wanted:
+            return ShapeResult(None, [], [], "nothing asked")
+        tc = ["tc", "qdisc", "replace", "dev", h.interface, "root"]
+        netem = ["netem"]
+        if delay_ms is not None:
+            netem += ["delay", "%gms" % delay_ms]
+        if loss_pct is not None:
+            netem += ["loss", "%g%%" % loss_pct]
+        if rate_kbit is not None:
+            netem += ["rate", "%dkbit" % rate_kbit]
+        r = h.run(tc + netem, timeout=COMMAND_TIMEOUT)
+        if r.returncode == 0:
+            return ShapeResult("netem", wanted, [], "netem on %s: %s" % (h.namespace, " ".join(netem[1:])))
+        netem_error = r.stderr.strip() or "exit %d" % r.returncode
+        missing = [k for k in wanted if k != "rate"]
+        if rate_kbit is None:
+            raise NetnsError("netem is not available in this kernel (%s): delay/loss cannot be made" % netem_error)
+        # tbf: burst must hold at least one MTU-sized packet; latency bounds the queue.
+        burst = max(1600, rate_kbit * 1000 // 8 // 100)
+        r = h.run(tc + ["tbf", "rate", "%dkbit" % rate_kbit, "burst", str(burst), "latency", "200ms"],
+                  timeout=COMMAND_TIMEOUT)
+        if r.returncode != 0:
+            raise NetnsError("neither netem (%s) nor tbf (%s) works here" % (netem_error, r.stderr.strip()))
+        message = "tbf on %s: rate %d kbit" % (h.namespace, rate_kbit)
+        if missing:
+            message += "; netem unavailable (%s): %s NOT applied" % (netem_error, " and ".join(missing))
+        return ShapeResult("tbf", ["rate"], missing, message)
+
+    def unshape(self, host_index):
+        h = self.hosts[host_index - 1]
+        h.run(["tc", "qdisc", "del", "dev", h.interface, "root"], timeout=COMMAND_TIMEOUT)
+
+
+@atexit.register
+def _teardown_all():
+    for net in list(_live_networks):
+        net.down()
+
+
+def _checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    total = (total >> 16) + (total & 0xFFFF)
+    total += total >> 16
+    return ~total & 0xFFFF
+
+
+def icmp_echo(address, count=1, timeout_s=5):
+    """True if `address` answers `count` ICMP echo requests (raw socket: needs root or CAP_NET_RAW)."""
+    ident = os.getpid() & 0xFFFF
+    with socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP) as s:
+        for seq in range(1, count + 1):
+            payload = b"shoal-netns-echo"
+            header = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
+            s.sendto(struct.pack("!BBHHH", 8, 0, _checksum(header + payload), ident, seq) + payload, (address, 0))
+            deadline = time.monotonic() + timeout_s
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([s], [], [], left)[0]:
+                    return False
+                packet, (source, _) = s.recvfrom(2048)
+                icmp = packet[(packet[0] & 0x0F) * 4:]  # skip the IP header
+                if source == address and len(icmp) >= 8 and icmp[0] == 0 and \
+                        struct.unpack("!HH", icmp[4:8]) == (ident, seq):
+                    break
+    return True
+
+
+def _selfcheck(n):
+    reason = unsupported_reason()
+    if reason:
+        print("netns unavailable: " + reason)
+        return 77  # the conventional "skipped" exit code
+    with Network(n) as net:
+        print("up: %s" % ", ".join(repr(h) for h in net.hosts))
+        for a in net.hosts:
+            for b in net.hosts:
+                if a is not b and not a.ping(b.address):
+                    print("FAIL: %s cannot ping %s" % (a, b.address))
+                    return 1
+        print("ping: every host reaches every other")
+        shaped = net.shape(1, rate_kbit=8000, delay_ms=20, loss_pct=0.5)
+        print("shape: %s" % shaped.message)
+        t0 = time.monotonic()
+        ok = net.hosts[0].ping(net.hosts[1].address, count=3)
+        print("ping after shaping: %s (%.2f s)" % ("ok" if ok else "lost", time.monotonic() - t0))
+        names = [h.namespace for h in net.hosts] + [net.bridge_namespace]
+    left = [ns for ns in names if ns in _ip("netns", "list").stdout]
+    if left:
+        print("FAIL: namespaces left behind: %s" % left)
+        return 1
+    print("down: all namespaces removed")
+    return 0
+
+
+def main(argv=None):
+    import argparse
+    ap = argparse.ArgumentParser(description="virtual hosts from network namespaces")
+    ap.add_argument("action", choices=["check", "selfcheck", "echo"])
+    ap.add_argument("address", nargs="?", help="for echo: the address to ping")
+    ap.add_argument("--hosts", type=int, default=3)
+    ap.add_argument("--count", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=5)
+    args = ap.parse_args(argv)
+    if args.action == "echo":
+        return 0 if icmp_echo(args.address, args.count, args.timeout) else 1
+    if args.action == "check":
+        reason = unsupported_reason()
+        print("netns available" if reason is None else "netns unavailable: " + reason)
+        return 0 if reason is None else 77
+    return _selfcheck(args.hosts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
