@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -37,6 +38,16 @@ result<peer_address> resolve_peer(const std::string& text) {
   return *a;
 }
 
+// Loads a torrent file, saying why not on failure.
+std::optional<metainfo> load(const std::string& file) {
+  auto m = load_metainfo(file);
+  if (!m) {
+    spdlog::error("{}", m.message());
+    return std::nullopt;
+  }
+  return std::move(*m);
+}
+
 }  // namespace
 
 int run_seed(const seed_config& cfg) {
@@ -45,16 +56,10 @@ int run_seed(const seed_config& cfg) {
   so.port = cfg.port;
   so.hash_threads = cfg.hash_threads;
   session s(so);
-  if (auto st = s.listen(); !st) {
-    spdlog::error("{}", st.message());
-    return 1;
-  }
+  if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
   for (const auto& file : cfg.torrents) {
-    auto m = load_metainfo(file);
-    if (!m) {
-      spdlog::error("{}", m.message());
-      return 1;
-    }
+    auto m = load(file);
+    if (!m) return 1;
     torrent_options to;
     to.seed_only = true;
     to.upload_slots = cfg.upload_slots;
@@ -101,17 +106,11 @@ int run_leech(const leech_config& cfg) {
   so.any_port_if_busy = true;
   so.hash_threads = cfg.hash_threads;
   session s(so);
-  if (auto st = s.listen(); !st) {
-    spdlog::error("{}", st.message());
-    return 1;
-  }
+  if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
   const bool bar = on_terminal() && cfg.torrents.size() == 1;  // several bars would overwrite each other
   for (const auto& file : cfg.torrents) {
-    auto m = load_metainfo(file);
-    if (!m) {
-      spdlog::error("{}", m.message());
-      return 1;
-    }
+    auto m = load(file);
+    if (!m) return 1;
     torrent_options to;
     to.root = cfg.output;
     to.keep_seeding = cfg.seed;

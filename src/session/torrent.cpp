@@ -73,6 +73,7 @@ void torrent::start() {
     // Tests and users read this line: how much of a previous run survived.
     spdlog::info("{}: resume: {} of {} pieces already verified", meta_.name, resumed_pieces_, total);
   }
+  if (!opt_.seed_only) meter_.emplace(stderr, meta_.name, meta_.total_length, opt_.progress_bar);
   add_candidates(opt_.peers);
   auto self = shared_from_this();
   asio::co_spawn(*link_.io, [self] { return self->ticker(); }, report_exception("ticker"));
@@ -133,7 +134,7 @@ asio::awaitable<void> torrent::ticker() {
   auto self = shared_from_this();
   while (!stopping_) {
     tick_timer_.expires_after(1s);
-    auto [ec] = co_await tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled: stopping_ says so
     if (stopping_) break;
     tick();
   }
@@ -222,8 +223,7 @@ void torrent::report_progress(bool final_line) {
   const auto now = std::chrono::steady_clock::now();
   const std::int64_t done = meta_.total_length - picker_.bytes_left();
   if (!final_line) {
-    if (!meter_) meter_.emplace(stderr, meta_.name, meta_.total_length, opt_.progress_bar);
-    meter_->update(done, fmt::format("peers {}, {:.1f} MB/s now", peers_.size(), rate_ / 1e6));
+    if (meter_) meter_->update(done, fmt::format("peers {}, {:.1f} MB/s now", peers_.size(), rate_ / 1e6));
     return;
   }
   if (meter_) meter_->finish(done, "peers " + std::to_string(peers_.size()));

@@ -5,12 +5,8 @@ import signal
 import socket
 import unittest
 
-from swarm_testlib import (Procs, TempDir, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
+from swarm_testlib import (SwarmTestCase, Procs, TempDir, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
                            wait_exit, wait_for_log, wait_port, write_random_file)
-
-
-def seed_cmd(torrent, data, port, *extra):
-    return [bin_path("seed"), torrent, "--data", data, "--host", "127.0.0.1", "--port", str(port), *extra]
 
 
 def leech_cmd(torrents, out, *extra):
@@ -18,25 +14,7 @@ def leech_cmd(torrents, out, *extra):
             "--timeout", "60", *extra]
 
 
-class SeedLeech(unittest.TestCase):
-    def setUp(self):
-        self.tmp = TempDir()
-        self.dir = self.tmp.__enter__()
-        self.procs = Procs(self.dir)
-
-    def tearDown(self):
-        self.procs.kill_all()
-        self.tmp.__exit__(None, None, None)
-
-    def path(self, *parts):
-        return os.path.join(self.dir, *parts)
-
-    def start_seed(self, name, torrent, data, *extra):
-        port = free_port()
-        p = self.procs.start(name, seed_cmd(torrent, data, port, *extra))
-        wait_port(port, 30)
-        return p, port
-
+class SeedLeech(SwarmTestCase):
     def test_single_file_through_tracker(self):
         announce = start_tracker(self.procs)
         write_random_file(self.path("data", "sample.bin"), 5 * 1024 * 1024 + 12345, seed=1)

@@ -5,32 +5,13 @@ import signal
 import time
 import unittest
 
-from swarm_testlib import (Procs, TempDir, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
+from swarm_testlib import (SwarmTestCase, Procs, TempDir, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
                            wait_exit, wait_for_log, wait_port, write_random_file)
 
 MiB = 1024 * 1024
 
 
-class Failures(unittest.TestCase):
-    def setUp(self):
-        self.tmp = TempDir()
-        self.dir = self.tmp.__enter__()
-        self.procs = Procs(self.dir)
-
-    def tearDown(self):
-        self.procs.kill_all()
-        self.tmp.__exit__(None, None, None)
-
-    def path(self, *parts):
-        return os.path.join(self.dir, *parts)
-
-    def start_seed(self, name, torrent, data, *extra):
-        port = free_port()
-        p = self.procs.start(name, [bin_path("seed"), torrent, "--data", data, "--host", "127.0.0.1", "--port",
-                                    str(port), *extra])
-        wait_port(port, 30)
-        return p, port
-
+class Failures(SwarmTestCase):
     def leech(self, name, torrent, *extra):
         return self.procs.start(name, [bin_path("leech"), torrent, "-o", self.path("out"), "--host", "127.0.0.1",
                                        "--port", str(free_port()), "--timeout", "60", *extra])

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 BIN = os.environ.get("SHOAL_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 
@@ -195,3 +196,27 @@ class TempDir:
 
     def __exit__(self, *exc):
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+class SwarmTestCase(unittest.TestCase):
+    """A temp folder and a process list per test; every process is killed and the folder removed afterwards."""
+
+    def setUp(self):
+        self.tmp = TempDir()
+        self.dir = self.tmp.__enter__()
+        self.procs = Procs(self.dir)
+
+    def tearDown(self):
+        self.procs.kill_all()
+        self.tmp.__exit__(None, None, None)
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def start_seed(self, name, torrent, data, *extra):
+        """Our seed on a free port; returns (process, port) once it listens."""
+        port = free_port()
+        p = self.procs.start(name, [bin_path("seed"), torrent, "--data", data, "--host", "127.0.0.1", "--port",
+                                    str(port), *extra])
+        wait_port(port, 30)
+        return p, port
