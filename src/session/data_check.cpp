@@ -1,5 +1,7 @@
 #include "shoal/session/data_check.hpp"
 
+#include <algorithm>
+
 #include "shoal/metainfo/file_layout.hpp"
 #include "shoal/ui/progress.hpp"
 #include "shoal/storage/check.hpp"
@@ -43,14 +45,15 @@ result<checked_data> open_and_check(const metainfo& m, const std::filesystem::pa
                      std::to_string(f.length)};
     }
   }
-  // Counted in pieces; check_existing serializes its progress calls.
-  ui::progress_meter progress(stderr, "checking " + m.name, m.piece_count(), progress_bar);
+  // Shown in bytes (pieces checked x piece length); check_existing serializes its progress calls.
+  ui::progress_meter progress(stderr, "checking " + m.name, m.total_length, progress_bar);
+  auto bytes_of = [&](int pieces) { return std::min(m.total_length, std::int64_t{pieces} * m.piece_length); };
   int checked = 0;
   auto have = check_existing(m, root, threads, [&](int done, int) {
     checked = done;
-    progress.update(done, "pieces");
+    progress.update(bytes_of(done));
   });
-  progress.finish(checked, "pieces");
+  progress.finish(bytes_of(checked));
   if (!have) return have.err();
   // Opened after the check: a leech's files are created (sparse) here, so a fresh download hashes nothing.
   auto st = storage::open(m, root, seed_only ? storage::open_mode::read_only : storage::open_mode::create);
