@@ -80,34 +80,38 @@ std::size_t piece_picker::take_free_blocks(partial_piece& p, std::size_t max, st
 }
 
 // One scan for the lowest availability among the pieces this peer can give us, starting at a random place
-// so that peers asking at the same moment spread over equally rare pieces.
-int piece_picker::start_rarest(const bitfield& peer_has) {
+// so that peers asking at the same moment spread over equally rare pieces. Starts up to `want` pieces of that
+// availability at once: one scan per refill, not one per piece (the scan is O(pieces)).
+int piece_picker::start_rarest(const bitfield& peer_has, int want) {
   const int count = piece_count();
-  if (count == 0 || unstarted_ == 0) return -1;
+  if (count == 0 || unstarted_ == 0 || want <= 0) return 0;
   const int start = static_cast<int>(rng_() % static_cast<std::uint64_t>(count));
-  int best = -1;
   unsigned best_avail = std::numeric_limits<unsigned>::max();
+  std::vector<int>& found = candidates_;
+  found.clear();
   for (int k = 0; k < count; ++k) {
     int i = start + k;
     if (i >= count) i -= count;
-    if (state_[i] != piece_state::none || !peer_has.get(i)) continue;
+    if (state_[i] != piece_state::none || !peer_has.get(static_cast<std::size_t>(i))) continue;
     if (availability_[i] < best_avail) {
       best_avail = availability_[i];
-      best = i;
-      if (best_avail <= 1) break;  // nothing a connected peer has is rarer than one copy
+      found.clear();
     }
+    if (availability_[i] == best_avail && static_cast<int>(found.size()) < want) found.push_back(i);
+    if (best_avail <= 1 && static_cast<int>(found.size()) == want) break;  // nothing is rarer than one copy
   }
-  if (best < 0) return -1;
-  state_[best] = piece_state::partial;
-  --unstarted_;
-  partial_piece p;
-  p.piece = best;
-  p.blocks = blocks_in_piece(best);
-  p.free = p.blocks;
-  p.requests.assign(static_cast<std::size_t>(p.blocks), 0);
-  p.done.assign(static_cast<std::size_t>(p.blocks), 0);
-  partials_.push_back(std::move(p));
-  return best;
+  for (int piece : found) {
+    state_[piece] = piece_state::partial;
+    --unstarted_;
+    partial_piece p;
+    p.piece = piece;
+    p.blocks = blocks_in_piece(piece);
+    p.free = p.blocks;
+    p.requests.assign(static_cast<std::size_t>(p.blocks), 0);
+    p.done.assign(static_cast<std::size_t>(p.blocks), 0);
+    partials_.push_back(std::move(p));
+  }
+  return static_cast<int>(found.size());
 }
 
 std::size_t piece_picker::pick_free(const bitfield& peer_has, std::size_t max, std::vector<block_ref>& out) {
@@ -117,9 +121,12 @@ std::size_t piece_picker::pick_free(const bitfield& peer_has, std::size_t max, s
     if (state_[p.piece] == piece_state::partial && p.free > 0 && peer_has.get(p.piece))
       n += take_free_blocks(p, max - n, out);
   }
+  const auto per_piece = static_cast<std::size_t>(std::max(1, blocks_in_piece(0)));
   while (n < max) {
-    if (start_rarest(peer_has) < 0) break;
-    n += take_free_blocks(partials_.back(), max - n, out);
+    const std::size_t first = partials_.size();
+    const int want = static_cast<int>((max - n + per_piece - 1) / per_piece);
+    if (start_rarest(peer_has, want) == 0) break;
+    for (std::size_t i = first; i < partials_.size() && n < max; ++i) n += take_free_blocks(partials_[i], max - n, out);
   }
   return n;
 }

@@ -102,7 +102,7 @@ class piece_picker {
     return n;
   }
   std::size_t take_free_blocks(partial_piece& p, std::size_t max, std::vector<block_ref>& out);
-  int start_rarest(const bitfield& peer_has);
+  int start_rarest(const bitfield& peer_has, int want);
   partial_piece* find_partial(int piece);
   block_ref make_ref(int piece, int block) const;
 
@@ -113,6 +113,7 @@ class piece_picker {
   std::vector<piece_state> state_;
   std::vector<std::uint16_t> availability_;
   std::vector<partial_piece> partials_;  // in the order they were started
+  std::vector<int> candidates_;          // scratch of start_rarest
   int have_count_ = 0;
   int unstarted_ = 0;  // pieces in state none
   std::int64_t bytes_left_ = 0;
