@@ -58,7 +58,8 @@ torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
       announce_timer_(*link_.io) {
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_.piece_count()),
                                    static_cast<std::uint32_t>(meta_.piece_length),
-                                   static_cast<std::uint32_t>(meta_.piece_size(meta_.piece_count() - 1)));
+                                   static_cast<std::uint32_t>(meta_.piece_size(meta_.piece_count() - 1)),
+                                   128 * 1024);  // tolerate clients asking for blocks larger than 16 KiB
   if (!meta_.trackers.empty()) announcer_ = std::make_unique<announcer>(link_.io->get_executor(), meta_.trackers);
 }
 
