@@ -1,0 +1,30 @@
+// leech FILE.torrent... -o DIR: downloads from many peers at once, verified piece by piece, resumable.
+#include <CLI/CLI.hpp>
+
+#include "shoal/session/run.hpp"
+#include "shoal/ui/log.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Download torrents from their swarms into DIR (resuming what is already there)"};
+  shoal::session::leech_config cfg;
+  std::string level = "info";
+  app.add_option("torrents", cfg.torrents, "FILE.torrent...")->required()->check(CLI::ExistingFile);
+  app.add_option("-o,--output", cfg.output, "folder the data goes to")->required();
+  app.add_option("--port", cfg.port, "TCP port to listen on (another one if busy)")->capture_default_str();
+  app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
+  app.add_option("--peer", cfg.peers, "HOST:PORT of a peer to connect to directly (repeatable)");
+  app.add_option("--max-peers", cfg.max_peers, "connections per torrent")->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  app.add_flag("--seed", cfg.seed, "go on seeding after completion until stopped");
+  app.add_option("--timeout", cfg.timeout_s, "give up after this many seconds without a verified piece")
+      ->capture_default_str()->check(CLI::Range(1, 1 << 30));
+  app.add_option("--upload-slots", cfg.upload_slots, "peers served at once")->capture_default_str();
+  app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per connection, 0 = unlimited")
+      ->capture_default_str();
+  app.add_option("--hash-threads", cfg.hash_threads, "threads checking pieces")->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  shoal::ui::add_log_level_option(app, level);
+  CLI11_PARSE(app, argc, argv);
+  if (!shoal::ui::setup_logging(level)) return 2;
+  return shoal::session::run_leech(cfg);
+}

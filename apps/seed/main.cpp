@@ -1,0 +1,28 @@
+// seed FILE.torrent... [--data PATH] [--port 6881] [--host ADDR]: serves complete data to many peers.
+#include <CLI/CLI.hpp>
+
+#include "shoal/session/run.hpp"
+#include "shoal/ui/log.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Serve complete torrent data to peers, announcing to the torrents' trackers"};
+  shoal::session::seed_config cfg;
+  std::string level = "info";
+  app.add_option("torrents", cfg.torrents, "FILE.torrent...")->required()->check(CLI::ExistingFile);
+  app.add_option("--data", cfg.data, "the content (file or folder); default: the torrent's name here");
+  app.add_option("--port", cfg.port, "TCP port to listen on")->capture_default_str();
+  app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
+  app.add_option("--upload-slots", cfg.upload_slots, "peers served at once")->capture_default_str();
+  app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per connection, 0 = unlimited")
+      ->capture_default_str();
+  app.add_option("--hash-threads", cfg.hash_threads, "threads checking the data")->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  shoal::ui::add_log_level_option(app, level);
+  CLI11_PARSE(app, argc, argv);
+  if (cfg.torrents.size() > 1 && !cfg.data.empty()) {
+    std::fprintf(stderr, "--data names one torrent's content: give one torrent with it\n");
+    return 2;
+  }
+  if (!shoal::ui::setup_logging(level)) return 2;
+  return shoal::session::run_seed(cfg);
+}

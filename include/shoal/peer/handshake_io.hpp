@@ -1,0 +1,38 @@
+#pragma once
+// The 68-byte BitTorrent handshake over a socket, both directions, each step bounded by a timeout.
+#include <array>
+#include <chrono>
+#include <cstdint>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "shoal/hash/sha1.hpp"
+#include "shoal/tracker/protocol/peer_address.hpp"
+#include "shoal/util/result.hpp"
+
+namespace shoal::peer {
+
+struct handshake_params {
+  sha1_digest info_hash;
+  std::array<std::uint8_t, 20> peer_id{};
+};
+
+struct incoming_handshake {
+  sha1_digest info_hash;
+  std::array<std::uint8_t, 20> peer_id{};
+};
+
+// Connects, sends our handshake, reads theirs; refuses another info-hash and ourselves.
+boost::asio::awaitable<result<boost::asio::ip::tcp::socket>> connect_and_handshake(
+    boost::asio::io_context& io, const peer_address& to, const handshake_params& ours, std::chrono::seconds timeout);
+
+// Reads the handshake of an incoming connection (the caller routes it by info-hash, then answers).
+boost::asio::awaitable<result<incoming_handshake>> read_handshake(boost::asio::ip::tcp::socket& s,
+                                                                  std::chrono::seconds timeout);
+boost::asio::awaitable<status> send_handshake(boost::asio::ip::tcp::socket& s, const handshake_params& ours);
+
+boost::asio::ip::tcp::endpoint to_endpoint(const peer_address& a);
+
+}  // namespace shoal::peer

@@ -1,0 +1,94 @@
+#pragma once
+// One peer wire connection (BEP 3) after the handshake: a reader coroutine that decodes frames in place from a
+// large receive buffer, and a writer coroutine that batches small messages and piece replies into one gathered
+// write. What the messages mean for the torrent (picker, storage, choking) is decided by session::torrent.
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "shoal/peer/piece_picker.hpp"
+#include "shoal/util/bitfield.hpp"
+
+namespace shoal::session {
+class torrent;
+}
+
+namespace shoal::peer {
+
+using clock = std::chrono::steady_clock;
+
+class peer_connection : public std::enable_shared_from_this<peer_connection> {
+ public:
+  peer_connection(boost::asio::ip::tcp::socket socket, std::shared_ptr<session::torrent> owner, std::string name,
+                  std::size_t piece_count, std::uint64_t upload_rate_limit);
+
+  // Spawns the reader and the writer on the socket's executor.
+  void start();
+  // Idempotent: closes the socket, wakes the writer, tells the torrent once.
+  void close(std::string_view why);
+  bool closed() const { return closed_; }
+  const std::string& name() const { return name_; }
+
+  // Small messages: appended to the outbox, sent by the writer with the next flush.
+  void send_bitfield(std::string_view bytes);
+  void send_have(std::uint32_t piece);
+  void send_choke(bool choke);
+  void send_interested(bool interested);
+  void send_request(const block_ref& b);
+  void send_cancel(const block_ref& b);
+  void send_keep_alive();
+  // A request to serve (the writer reads the block from disk when the peer is unchoked).
+  bool queue_upload(const block_ref& b);
+  void cancel_upload(const block_ref& b);
+  void clear_uploads() { uploads_.clear(); }
+  void wake();
+
+  // Protocol state, read and changed by the torrent.
+  bitfield peer_has;
+  bool bitfield_counted = false;  // peer_has is in the picker's availability
+  bool am_choking = true, am_interested = false;
+  bool peer_choking = true, peer_interested = false;
+  bool snubbed = false;                 // asked, got nothing for a long while: no new requests until it sends
+  std::deque<block_ref> inflight;       // our requests to it, oldest first
+  std::size_t max_inflight = 64;        // adaptive: grows with the rate it sends at
+  std::uint64_t downloaded = 0, uploaded = 0;  // payload bytes
+  std::uint64_t rate_mark = 0;          // `downloaded` at the last rate sample
+  std::uint64_t download_rate = 0;      // bytes/s over the last sample
+  clock::time_point last_received, last_sent, last_block;
+
+ private:
+  boost::asio::awaitable<void> reader();
+  boost::asio::awaitable<void> writer();
+  bool handle_frames();  // false: protocol error, connection closed
+  std::size_t gather_uploads(std::vector<boost::asio::const_buffer>& bufs);
+
+  boost::asio::ip::tcp::socket socket_;
+  std::shared_ptr<session::torrent> owner_;
+  std::string name_;
+  boost::asio::steady_timer wake_;
+  bool closed_ = false;
+  std::uint64_t upload_rate_limit_;  // bytes/s per connection, 0 = unlimited
+
+  // Receive: one large buffer, frames decoded in place; [head_, tail_) is unread.
+  std::unique_ptr<char[]> rbuf_;
+  std::size_t head_ = 0, tail_ = 0;
+
+  // Send: small messages, and the blocks of one gathered write (buffers reused across writes).
+  std::string outbox_, sending_;
+  std::deque<block_ref> uploads_;
+  static constexpr std::size_t batch_blocks = 16;
+  std::array<std::array<std::uint8_t, 13>, batch_blocks> headers_{};
+  std::array<std::vector<std::byte>, batch_blocks> blocks_;
+};
+
+}  // namespace shoal::peer

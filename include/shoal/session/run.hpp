@@ -1,0 +1,37 @@
+#pragma once
+// The seed and leech commands behind their command lines (the apps only parse options and call these).
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace shoal::session {
+
+struct seed_config {
+  std::vector<std::string> torrents;
+  std::string data;  // the content (file or folder); empty: the torrent's name in the current folder
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 6881;
+  std::size_t upload_slots = 8;
+  std::uint64_t max_upload_rate = 0;  // bytes/s per connection, 0 = unlimited
+  int hash_threads = 2;
+};
+
+struct leech_config {
+  std::vector<std::string> torrents;
+  std::string output;
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 6881;
+  std::vector<std::string> peers;  // HOST:PORT
+  std::size_t max_peers = 50;
+  std::size_t upload_slots = 8;
+  std::uint64_t max_upload_rate = 0;
+  bool seed = false;
+  int timeout_s = 300;
+  int hash_threads = 2;
+};
+
+int run_seed(const seed_config& cfg);
+int run_leech(const leech_config& cfg);
+
+}  // namespace shoal::session

@@ -1,0 +1,60 @@
+#pragma once
+// A running process: one io_context, one listening port, many torrents routed by the handshake's info-hash,
+// a small pool for SHA-1 checks, and SIGINT/SIGTERM handling (announce stopped, then exit).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "shoal/metainfo/metainfo.hpp"
+#include "shoal/session/torrent.hpp"
+#include "shoal/util/result.hpp"
+
+namespace shoal::session {
+
+struct session_options {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 6881;
+  bool any_port_if_busy = false;  // leech: another port is fine; seed: the given one or nothing
+  int hash_threads = 2;
+};
+
+class session {
+ public:
+  explicit session(session_options opt);
+  ~session();
+
+  // Binds the listening port (before torrents, so they announce the real one).
+  status listen();
+  std::uint16_t port() const { return port_; }
+  // Opens and checks a torrent (blocking, with progress), ready to start with run().
+  status add(metainfo m, torrent_options opt);
+  // Runs until every torrent finished (leech) or a signal arrives; returns the exit status.
+  int run();
+
+ private:
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> handle_incoming(boost::asio::ip::tcp::socket s);
+  boost::asio::awaitable<void> main_loop();
+  void check_finished();
+
+  session_options opt_;
+  boost::asio::io_context io_;
+  boost::asio::thread_pool hash_pool_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer done_;
+  std::array<std::uint8_t, 20> peer_id_{};
+  std::uint16_t port_ = 0;
+  std::map<sha1_digest, std::shared_ptr<torrent>> torrents_;
+  bool interrupted_ = false;
+  bool finish_ = false;
+};
+
+}  // namespace shoal::session

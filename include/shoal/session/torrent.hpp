@@ -1,0 +1,158 @@
+#pragma once
+// One torrent in a running session: owns its storage, piece picker, peer connections and tracker announces.
+// Everything runs on the session's single io_context thread; only SHA-1 checks run on the hashing pool.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "shoal/metainfo/metainfo.hpp"
+#include "shoal/peer/piece_picker.hpp"
+#include "shoal/storage/storage.hpp"
+#include "shoal/ui/progress.hpp"
+#include "shoal/tracker/protocol/peer_address.hpp"
+#include "shoal/util/result.hpp"
+#include "shoal/wire/frame_decoder.hpp"
+#include "shoal/wire/message.hpp"
+
+namespace shoal {
+class announcer;
+}
+
+namespace shoal::peer {
+class peer_connection;
+}
+
+namespace shoal::session {
+
+struct torrent_options {
+  std::filesystem::path root;  // folder holding <name> (the file, or the multi-file folder)
+  bool seed_only = false;      // seed: the data must be complete, never written
+  bool keep_seeding = false;   // leech --seed: go on serving after completion
+  std::size_t max_peers = 50;
+  std::size_t upload_slots = 8;
+  std::uint64_t upload_rate_limit = 0;  // bytes/s per connection, 0 = unlimited
+  std::chrono::seconds timeout{300};    // leech: no verified piece for this long -> give up
+  int max_piece_failures = 5;
+  int hash_threads = 2;
+  bool progress_bar = false;            // terminal: a redrawn bar; otherwise plain periodic lines
+  std::vector<peer_address> peers;  // --peer: connected to directly
+};
+
+// What the torrent needs from its session.
+struct session_link {
+  boost::asio::io_context* io = nullptr;
+  boost::asio::thread_pool* hash_pool = nullptr;
+  std::array<std::uint8_t, 20> peer_id{};
+  std::uint16_t listen_port = 0;
+  std::function<void()> on_finished;  // the torrent completed (and does not seed on) or failed
+};
+
+class torrent : public std::enable_shared_from_this<torrent> {
+ public:
+  enum class outcome { running, complete, failed };
+
+  // Opens the storage and checks what is on disk (with progress). A seed refuses incomplete data with the
+  // missing file or the first bad piece named.
+  static result<std::shared_ptr<torrent>> open(metainfo m, torrent_options opt, session_link link);
+  ~torrent();
+
+  const metainfo& info() const { return meta_; }
+  const sha1_digest& info_hash() const { return meta_.info_hash; }
+  outcome state() const { return outcome_; }
+  const std::string& failure() const { return failure_; }
+
+  void start();
+  // Closes every connection and announces stopped (bounded wait).
+  boost::asio::awaitable<void> shutdown();
+  // A connection whose handshake named this torrent (incoming) or that we opened (outgoing).
+  void attach(boost::asio::ip::tcp::socket socket, std::string name);
+
+  // Called by connections.
+  const wire::wire_limits& limits() const { return limits_; }
+  void on_message(peer::peer_connection& c, const wire::message& m);
+  void on_disconnect(peer::peer_connection& c, std::string_view why);
+  status read_block(const peer::block_ref& b, std::span<std::byte> out);
+  bool stopping() const { return stopping_; }
+  bool seeding_only() const { return opt_.seed_only; }
+
+ private:
+  torrent(metainfo m, torrent_options opt, session_link link, storage st);
+  // Messages.
+  void on_bitfield(peer::peer_connection& c, std::string_view bytes);
+  void on_have(peer::peer_connection& c, std::uint32_t piece);
+  void on_piece(peer::peer_connection& c, const wire::message& m);
+  void on_request(peer::peer_connection& c, const wire::message& m);
+  void update_interest(peer::peer_connection& c);
+  void fill_requests(peer::peer_connection& c);
+  void return_requests(peer::peer_connection& c);
+  void cancel_elsewhere(const peer::peer_connection& except, const peer::block_ref& b);
+  // Choking (slots for interested peers; rate-based rounds come with the choker).
+  void unchoke_more();
+  // Verification.
+  void verify(int piece);
+  void on_verified(int piece, bool good, std::string error);
+  void complete();
+  void fail(std::string why);
+  // Periodic work: rates, timeouts, keep-alives, new connections, progress.
+  boost::asio::awaitable<void> ticker();
+  void tick();
+  void connect_more();
+  boost::asio::awaitable<void> connect(peer_address addr);
+  void add_candidates(const std::vector<peer_address>& peers);
+  void report_progress(bool final_line);
+  // Trackers.
+  boost::asio::awaitable<void> announce_loop();
+  boost::asio::awaitable<bool> announce_once(int event, std::chrono::seconds timeout);
+
+  struct candidate {
+    peer_address addr;
+    bool connected = false;
+    int failures = 0;
+    std::chrono::steady_clock::time_point next_try{};
+  };
+
+  metainfo meta_;
+  torrent_options opt_;
+  session_link link_;
+  std::shared_ptr<storage> storage_;
+  peer::piece_picker picker_;
+  bitfield have_;
+  wire::wire_limits limits_;
+  std::vector<std::shared_ptr<peer::peer_connection>> peers_;
+  std::map<std::string, candidate> candidates_;  // by "host:port"
+  std::size_t connecting_ = 0;
+  std::vector<int> failures_;  // hash failures per piece
+  std::vector<peer::block_ref> scratch_;
+  std::unique_ptr<announcer> announcer_;
+  boost::asio::steady_timer tick_timer_, announce_timer_;
+
+  outcome outcome_ = outcome::running;
+  std::string failure_;
+  bool stopping_ = false;
+  bool announcing_ = false;
+  bool completed_event_pending_ = false;
+  int resumed_pieces_ = 0;
+  int downloaded_pieces_ = 0;
+  std::size_t peers_seen_ = 0;
+  std::uint64_t uploaded_ = 0, downloaded_ = 0;
+  std::chrono::steady_clock::time_point started_at_, last_progress_;
+  std::uint64_t rate_mark_ = 0;
+  double rate_ = 0;
+  std::optional<ui::progress_meter> meter_;
+};
+
+}  // namespace shoal::session

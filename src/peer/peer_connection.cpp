@@ -1,0 +1,205 @@
+#include "shoal/peer/peer_connection.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include "shoal/session/spawn.hpp"
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "shoal/session/torrent.hpp"
+#include "shoal/wire/encode.hpp"
+#include "shoal/wire/frame_decoder.hpp"
+
+namespace asio = boost::asio;
+
+namespace shoal::peer {
+
+namespace {
+// Big reads keep syscalls few at high rates; a piece frame (<= 128 KiB + 13) always fits.
+constexpr std::size_t receive_buffer_size = 256 * 1024;
+constexpr std::size_t batch_bytes = 256 * 1024;
+// A peer may queue this many requests with us; more is abuse (and unbounded memory).
+constexpr std::size_t max_upload_queue = 4096;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+}  // namespace
+
+peer_connection::peer_connection(asio::ip::tcp::socket socket, std::shared_ptr<session::torrent> owner,
+                                 std::string name, std::size_t piece_count, std::uint64_t upload_rate_limit)
+    : peer_has(piece_count),
+      socket_(std::move(socket)),
+      owner_(std::move(owner)),
+      name_(std::move(name)),
+      wake_(socket_.get_executor()),
+      upload_rate_limit_(upload_rate_limit),
+      rbuf_(new char[receive_buffer_size]) {
+  last_received = last_sent = last_block = clock::now();
+  boost::system::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+void peer_connection::start() {
+  auto self = shared_from_this();
+  asio::co_spawn(socket_.get_executor(), [self]() { return self->reader(); }, session::report_exception("peer reader"));
+  asio::co_spawn(socket_.get_executor(), [self]() { return self->writer(); }, session::report_exception("peer writer"));
+}
+
+void peer_connection::close(std::string_view why) {
+  if (closed_) return;
+  closed_ = true;
+  spdlog::debug("peer {}: closed: {}", name_, why);
+  boost::system::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  wake_.cancel();
+  owner_->on_disconnect(*this, why);
+}
+
+void peer_connection::wake() { wake_.cancel(); }
+
+void peer_connection::send_bitfield(std::string_view bytes) { wire::append_bitfield(outbox_, bytes); wake(); }
+void peer_connection::send_have(std::uint32_t piece) { wire::append_have(outbox_, piece); wake(); }
+void peer_connection::send_keep_alive() { wire::append_keep_alive(outbox_); wake(); }
+
+void peer_connection::send_choke(bool choke) {
+  if (am_choking == choke) return;
+  am_choking = choke;
+  if (choke) uploads_.clear();  // BEP 3: a choke discards the peer's pending requests
+  wire::append_simple(outbox_, choke ? wire::message_id::choke : wire::message_id::unchoke);
+  wake();
+}
+
+void peer_connection::send_interested(bool interested) {
+  if (am_interested == interested) return;
+  am_interested = interested;
+  wire::append_simple(outbox_, interested ? wire::message_id::interested : wire::message_id::not_interested);
+  wake();
+}
+
+// Requests are not woken one by one: the torrent appends a batch and wakes once.
+void peer_connection::send_request(const block_ref& b) { wire::append_request(outbox_, b.piece, b.begin, b.length); }
+void peer_connection::send_cancel(const block_ref& b) { wire::append_cancel(outbox_, b.piece, b.begin, b.length); }
+
+bool peer_connection::queue_upload(const block_ref& b) {
+  if (uploads_.size() >= max_upload_queue) return false;
+  uploads_.push_back(b);
+  wake();
+  return true;
+}
+
+void peer_connection::cancel_upload(const block_ref& b) {
+  auto it = std::find(uploads_.begin(), uploads_.end(), b);
+  if (it != uploads_.end()) uploads_.erase(it);
+}
+
+asio::awaitable<void> peer_connection::reader() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    if (tail_ == receive_buffer_size) {  // only a partial frame is left: move it to the front
+      std::memmove(rbuf_.get(), rbuf_.get() + head_, tail_ - head_);
+      tail_ -= head_;
+      head_ = 0;
+    }
+    auto [ec, n] = co_await socket_.async_read_some(
+        asio::buffer(rbuf_.get() + tail_, receive_buffer_size - tail_), use_nothrow);
+    if (ec) {
+      close(ec == asio::error::eof ? "peer closed the connection" : ec.message());
+      co_return;
+    }
+    tail_ += n;
+    last_received = clock::now();
+    if (!handle_frames()) co_return;
+    if (head_ == tail_) head_ = tail_ = 0;
+  }
+}
+
+bool peer_connection::handle_frames() {
+  const auto& limits = owner_->limits();
+  while (!closed_) {
+    auto step = wire::decode_frame(std::string_view(rbuf_.get() + head_, tail_ - head_), limits);
+    switch (step.kind) {
+      case wire::decode_step::need_more:
+        if (step.needed > receive_buffer_size) {
+          close("frame of " + std::to_string(step.needed) + " bytes is too large");
+          return false;
+        }
+        if (head_ + step.needed > receive_buffer_size) {  // make room for the whole frame
+          std::memmove(rbuf_.get(), rbuf_.get() + head_, tail_ - head_);
+          tail_ -= head_;
+          head_ = 0;
+        }
+        return true;
+      case wire::decode_step::fail:
+        close("protocol error: " + step.error);
+        return false;
+      case wire::decode_step::skipped:
+        head_ += step.consumed;
+        break;
+      case wire::decode_step::ok:
+        // The message (a piece's payload included) points into rbuf_: handled before the bytes are reused.
+        owner_->on_message(*this, step.msg);
+        head_ += step.consumed;
+        break;
+    }
+  }
+  return false;
+}
+
+// Serves queued requests while unchoked: each block read from disk into a reused buffer and sent after its
+// 13-byte header, several blocks per write.
+std::size_t peer_connection::gather_uploads(std::vector<asio::const_buffer>& bufs) {
+  std::size_t count = 0, bytes = 0;
+  while (!am_choking && !uploads_.empty() && count < batch_blocks && bytes < batch_bytes) {
+    block_ref b = uploads_.front();
+    uploads_.pop_front();
+    auto& buf = blocks_[count];
+    buf.resize(b.length);
+    if (auto st = owner_->read_block(b, buf); !st) {
+      close("reading piece " + std::to_string(b.piece) + ": " + st.message());
+      return 0;
+    }
+    wire::write_piece_header(headers_[count].data(), b.piece, b.begin, b.length);
+    bufs.emplace_back(headers_[count].data(), headers_[count].size());
+    bufs.emplace_back(buf.data(), buf.size());
+    bytes += b.length;
+    ++count;
+  }
+  return bytes;
+}
+
+asio::awaitable<void> peer_connection::writer() {
+  auto self = shared_from_this();
+  std::vector<asio::const_buffer> bufs;
+  bufs.reserve(2 * batch_blocks + 1);
+  asio::steady_timer pace(socket_.get_executor());
+  while (!closed_) {
+    if (outbox_.empty() && (am_choking || uploads_.empty())) {
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(use_nothrow);
+      continue;
+    }
+    sending_.swap(outbox_);
+    outbox_.clear();
+    bufs.clear();
+    if (!sending_.empty()) bufs.emplace_back(sending_.data(), sending_.size());
+    const std::size_t payload = gather_uploads(bufs);
+    if (closed_) co_return;
+    auto [ec, n] = co_await asio::async_write(socket_, bufs, use_nothrow);
+    if (ec) {
+      close("write: " + ec.message());
+      co_return;
+    }
+    last_sent = clock::now();
+    uploaded += payload;
+    if (upload_rate_limit_ != 0 && payload != 0) {
+      // Simple pacing per connection: this write's bytes take their share of a second.
+      pace.expires_after(std::chrono::microseconds(payload * 1'000'000 / upload_rate_limit_));
+      co_await pace.async_wait(use_nothrow);
+    }
+  }
+}
+
+}  // namespace shoal::peer

@@ -1,0 +1,133 @@
+#include "shoal/session/run.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <optional>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <spdlog/spdlog.h>
+
+#include "shoal/metainfo/metainfo.hpp"
+#include "shoal/session/data_check.hpp"
+#include "shoal/session/session.hpp"
+
+namespace fs = std::filesystem;
+
+namespace shoal::session {
+
+namespace {
+
+bool on_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+// --peer HOST:PORT: numeric addresses as they are, names through the resolver (localhost included).
+result<peer_address> resolve_peer(const std::string& text) {
+  if (auto a = peer_address::parse(text)) return *a;
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) return error{"--peer " + text + ": expected HOST:PORT"};
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::resolver r(io);
+  boost::system::error_code ec;
+  auto found = r.resolve(text.substr(0, colon), text.substr(colon + 1), ec);
+  if (ec || found.empty()) return error{"--peer " + text + ": cannot resolve: " + ec.message()};
+  auto ep = found.begin()->endpoint();
+  auto a = peer_address::from_ip(ep.address().to_string(), ep.port());
+  if (!a) return error{"--peer " + text + ": unusable address"};
+  return *a;
+}
+
+// Loads a torrent file, saying why not on failure.
+std::optional<metainfo> load(const std::string& file) {
+  auto m = load_metainfo(file);
+  if (!m) {
+    spdlog::error("{}", m.message());
+    return std::nullopt;
+  }
+  return std::move(*m);
+}
+
+}  // namespace
+
+int run_seed(const seed_config& cfg) {
+  session_options so;
+  so.host = cfg.host;
+  so.port = cfg.port;
+  so.hash_threads = cfg.hash_threads;
+  session s(so);
+  if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
+  for (const auto& file : cfg.torrents) {
+    auto m = load(file);
+    if (!m) return 1;
+    torrent_options to;
+    to.seed_only = true;
+    to.upload_slots = cfg.upload_slots;
+    to.upload_rate_limit = cfg.max_upload_rate;
+    to.hash_threads = cfg.hash_threads;
+    to.progress_bar = on_terminal();
+    metainfo info = std::move(*m);
+    if (!cfg.data.empty()) {
+      fs::path content = fs::absolute(cfg.data).lexically_normal();
+      if (content.has_filename() == false) content = content.parent_path();
+      to.root = content.parent_path();
+      if (content.filename().string() != info.name) info = with_content_name(info, content.filename().string());
+    } else {
+      to.root = fs::current_path();
+    }
+    const std::string name = info.name;
+    if (auto st = s.add(std::move(info), to); !st) {
+      spdlog::error("{}: cannot seed: {}", file, st.message());
+      return 1;
+    }
+  }
+  return s.run();
+}
+
+int run_leech(const leech_config& cfg) {
+  std::vector<peer_address> peers;
+  for (const auto& p : cfg.peers) {
+    auto a = resolve_peer(p);
+    if (!a) {
+      spdlog::error("{}", a.message());
+      return 2;
+    }
+    peers.push_back(*a);
+  }
+  std::error_code ec;
+  fs::create_directories(cfg.output, ec);
+  if (ec) {
+    spdlog::error("output {}: cannot create: {}", cfg.output, ec.message());
+    return 1;
+  }
+  session_options so;
+  so.host = cfg.host;
+  so.port = cfg.port;
+  so.any_port_if_busy = true;
+  so.hash_threads = cfg.hash_threads;
+  session s(so);
+  if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
+  const bool bar = on_terminal() && cfg.torrents.size() == 1;  // several bars would overwrite each other
+  for (const auto& file : cfg.torrents) {
+    auto m = load(file);
+    if (!m) return 1;
+    torrent_options to;
+    to.root = cfg.output;
+    to.keep_seeding = cfg.seed;
+    to.max_peers = cfg.max_peers;
+    to.upload_slots = cfg.upload_slots;
+    to.upload_rate_limit = cfg.max_upload_rate;
+    to.timeout = std::chrono::seconds(cfg.timeout_s);
+    to.hash_threads = cfg.hash_threads;
+    to.progress_bar = bar;
+    to.peers = peers;
+    if (m->trackers.empty() && peers.empty()) spdlog::warn("{}: no trackers and no --peer: nobody to ask", file);
+    if (auto st = s.add(std::move(*m), to); !st) {
+      spdlog::error("{}: {}", file, st.message());
+      return 1;
+    }
+  }
+  return s.run();
+}
+
+}  // namespace shoal::session

@@ -1,0 +1,155 @@
+#include "shoal/session/session.hpp"
+
+#include <csignal>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include "shoal/session/spawn.hpp"
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "shoal/peer/handshake_io.hpp"
+#include "shoal/wire/handshake.hpp"
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace shoal::session {
+
+namespace {
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+}
+
+session::session(session_options opt)
+    : opt_(std::move(opt)),
+      hash_pool_(static_cast<std::size_t>(std::max(1, opt_.hash_threads))),
+      acceptor_(io_),
+      signals_(io_, SIGINT, SIGTERM),
+      done_(io_),
+      peer_id_(wire::make_peer_id()) {}
+
+session::~session() {
+  hash_pool_.join();
+}
+
+status session::listen() {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(opt_.host, ec);
+  if (ec) return error{"--host " + opt_.host + ": not an IP address"};
+  auto try_bind = [&](std::uint16_t port) -> boost::system::error_code {
+    boost::system::error_code e;
+    if (acceptor_.is_open()) acceptor_.close(e);
+    asio::ip::tcp::endpoint ep(addr, port);
+    acceptor_.open(ep.protocol(), e);
+    if (!e) acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true), e);
+    if (!e) acceptor_.bind(ep, e);
+    if (!e) acceptor_.listen(asio::socket_base::max_listen_connections, e);
+    return e;
+  };
+  ec = try_bind(opt_.port);
+  if (ec && opt_.any_port_if_busy) {
+    spdlog::warn("port {} is busy ({}), listening on another one", opt_.port, ec.message());
+    ec = try_bind(0);
+  }
+  if (ec) return error{"cannot listen on " + opt_.host + ":" + std::to_string(opt_.port) + ": " + ec.message()};
+  port_ = acceptor_.local_endpoint().port();
+  spdlog::info("listening on {}:{}", opt_.host, port_);
+  return ok();
+}
+
+status session::add(metainfo m, torrent_options opt) {
+  if (torrents_.contains(m.info_hash)) return error{m.name + ": the same torrent was given twice"};
+  session_link link;
+  link.io = &io_;
+  link.hash_pool = &hash_pool_;
+  link.peer_id = peer_id_;
+  link.listen_port = port_;
+  link.on_finished = [this] { check_finished(); };
+  auto hash = m.info_hash;
+  auto t = torrent::open(std::move(m), std::move(opt), std::move(link));
+  if (!t) return t.err();
+  torrents_.emplace(hash, std::move(*t));
+  return ok();
+}
+
+void session::check_finished() {
+  for (auto& [h, t] : torrents_)
+    if (t->state() == torrent::outcome::running) return;
+  spdlog::debug("session: every torrent finished");
+  finish_ = true;
+  done_.cancel();
+}
+
+asio::awaitable<void> session::accept_loop() {
+  while (acceptor_.is_open()) {
+    auto [ec, s] = co_await acceptor_.async_accept(use_nothrow);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+      spdlog::debug("accept: {}", ec.message());
+      continue;
+    }
+    asio::co_spawn(io_, handle_incoming(std::move(s)), report_exception("incoming connection"));
+  }
+}
+
+// Routes an incoming connection by the info-hash of its handshake; unknown torrents are closed at once.
+asio::awaitable<void> session::handle_incoming(asio::ip::tcp::socket s) {
+  boost::system::error_code ec;
+  auto remote = s.remote_endpoint(ec);
+  const std::string name = ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+  auto hs = co_await peer::read_handshake(s, 10s);
+  if (!hs) {
+    spdlog::debug("incoming {}: {}", name, hs.message());
+    co_return;
+  }
+  auto it = torrents_.find(hs->info_hash);
+  if (it == torrents_.end() || it->second->stopping()) {
+    spdlog::debug("incoming {}: unknown info-hash {}", name, hs->info_hash.hex());
+    co_return;  // the socket closes here
+  }
+  if (hs->peer_id == peer_id_) co_return;  // ourselves, through a tracker's peer list
+  auto t = it->second;
+  if (auto st = co_await peer::send_handshake(s, {t->info_hash(), peer_id_}); !st) co_return;
+  t->attach(std::move(s), name);
+}
+
+asio::awaitable<void> session::main_loop() {
+  for (auto& [h, t] : torrents_) t->start();  // a leech whose data was already complete
+  while (!finish_) {
+    done_.expires_at(asio::steady_timer::time_point::max());
+    co_await done_.async_wait(use_nothrow);
+  }
+  spdlog::debug("session: finishing");
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+  signals_.cancel(ec);
+  for (auto& [h, t] : torrents_) co_await t->shutdown();
+  io_.stop();
+}
+
+int session::run() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: announcing stopped and exiting", sig);
+    interrupted_ = true;
+    finish_ = true;
+    done_.cancel();
+  });
+  asio::co_spawn(io_, accept_loop(), report_exception("accept"));
+  asio::co_spawn(io_, main_loop(), report_exception("session"));
+  io_.run();
+  int code = 0;
+  for (auto& [h, t] : torrents_) {
+    if (t->state() == torrent::outcome::failed) {
+      spdlog::error("{}", t->failure());
+      code = 1;
+    } else if (t->state() == torrent::outcome::running && !t->info().name.empty() && interrupted_ &&
+               !t->seeding_only()) {
+      spdlog::error("{}: interrupted before every piece was verified", t->info().name);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+}  // namespace shoal::session

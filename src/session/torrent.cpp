@@ -1,0 +1,240 @@
+// Torrent lifecycle: open + check, start, attach connections, periodic work, shutdown.
+#include "shoal/session/torrent.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include "shoal/session/spawn.hpp"
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/asio/read.hpp>
+#include <spdlog/spdlog.h>
+
+#include "shoal/peer/handshake_io.hpp"
+#include "shoal/peer/peer_connection.hpp"
+#include "shoal/session/data_check.hpp"
+#include "shoal/tracker/client/announcer.hpp"
+#include "shoal/wire/frame_decoder.hpp"
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace shoal::session {
+
+namespace {
+constexpr auto request_timeout = 30s;  // no block for this long: its requests go to other peers
+constexpr auto idle_timeout = 120s;    // nothing at all received: the connection is dropped
+constexpr auto keep_alive_every = 60s;
+constexpr std::size_t min_inflight = 64;   // 1 MiB of 16 KiB blocks
+constexpr std::size_t max_inflight = 256;  // 4 MiB: well inside what libtorrent and aria2 accept
+}  // namespace
+
+result<std::shared_ptr<torrent>> torrent::open(metainfo m, torrent_options opt, session_link link) {
+  auto checked = open_and_check(m, opt.root, opt.seed_only, opt.hash_threads, opt.progress_bar);
+  if (!checked) return checked.err();
+  auto t = std::shared_ptr<torrent>(new torrent(std::move(m), std::move(opt), std::move(link),
+                                                std::move(checked->store)));
+  for (int i = 0; i < t->meta_.piece_count(); ++i)
+    if (checked->have.get(static_cast<std::size_t>(i))) {
+      t->picker_.set_have(i);
+      t->have_.set(static_cast<std::size_t>(i));
+    }
+  t->resumed_pieces_ = t->picker_.have_count();
+  return t;
+}
+
+torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
+    : meta_(std::move(m)),
+      opt_(std::move(opt)),
+      link_(std::move(link)),
+      storage_(std::make_shared<storage>(std::move(st))),
+      picker_(meta_.piece_count(), meta_.piece_length, meta_.total_length),
+      have_(static_cast<std::size_t>(meta_.piece_count())),
+      failures_(static_cast<std::size_t>(meta_.piece_count()), 0),
+      tick_timer_(*link_.io),
+      announce_timer_(*link_.io) {
+  limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_.piece_count()),
+                                   static_cast<std::uint32_t>(meta_.piece_length),
+                                   static_cast<std::uint32_t>(meta_.piece_size(meta_.piece_count() - 1)),
+                                   128 * 1024);  // tolerate clients asking for blocks larger than 16 KiB
+  if (!meta_.trackers.empty()) announcer_ = std::make_unique<announcer>(link_.io->get_executor(), meta_.trackers);
+}
+
+torrent::~torrent() = default;
+
+void torrent::start() {
+  started_at_ = last_progress_ = std::chrono::steady_clock::now();
+  const int total = meta_.piece_count();
+  if (opt_.seed_only) {
+    spdlog::info("{}: seeding {} pieces ({} bytes)", meta_.name, total, meta_.total_length);
+  } else {
+    // Tests and users read this line: how much of a previous run survived.
+    spdlog::info("{}: resume: {} of {} pieces already verified", meta_.name, resumed_pieces_, total);
+  }
+  if (!opt_.seed_only) meter_.emplace(stderr, meta_.name, meta_.total_length, opt_.progress_bar);
+  add_candidates(opt_.peers);
+  auto self = shared_from_this();
+  asio::co_spawn(*link_.io, [self] { return self->ticker(); }, report_exception("ticker"));
+  if (announcer_) asio::co_spawn(*link_.io, [self] { return self->announce_loop(); }, report_exception("announce"));
+  if (picker_.complete() && !opt_.seed_only) complete();
+}
+
+void torrent::attach(asio::ip::tcp::socket socket, std::string name) {
+  if (stopping_ || peers_.size() >= opt_.max_peers + 10) return;  // a few spare slots for incoming peers
+  auto c = std::make_shared<peer::peer_connection>(std::move(socket), shared_from_this(), std::move(name),
+                                                   static_cast<std::size_t>(meta_.piece_count()),
+                                                   opt_.upload_rate_limit);
+  peers_.push_back(c);
+  ++peers_seen_;
+  spdlog::debug("{}: peer {} connected ({} peers)", meta_.name, c->name(), peers_.size());
+  if (picker_.have_count() > 0) c->send_bitfield(have_.bytes());
+  c->start();
+}
+
+asio::awaitable<void> torrent::shutdown() {
+  if (stopping_) co_return;
+  stopping_ = true;
+  tick_timer_.cancel();
+  announce_timer_.cancel();
+  auto all = peers_;
+  for (auto& c : all) c->close("shutting down");
+  if (!announcer_) co_return;
+  asio::steady_timer wait(*link_.io);
+  for (int i = 0; i < 100 && announcing_; ++i) {  // a periodic announce in flight ends within its timeout
+    wait.expires_after(50ms);
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (!announcing_) co_await announce_once(static_cast<int>(announce_event::stopped), 5s);
+}
+
+void torrent::complete() {
+  if (outcome_ != outcome::running) return;
+  outcome_ = outcome::complete;
+  report_progress(true);
+  completed_event_pending_ = downloaded_pieces_ > 0;  // complete on start: `started` says it all
+  announce_timer_.cancel();  // the announce loop sends `completed` now
+  for (auto& c : std::vector(peers_)) {
+    c->send_interested(false);
+    if (c->peer_has.all() && !opt_.keep_seeding) c->close("both complete");
+  }
+  if (!opt_.keep_seeding && link_.on_finished) link_.on_finished();
+}
+
+void torrent::fail(std::string why) {
+  if (outcome_ != outcome::running) return;
+  outcome_ = outcome::failed;
+  failure_ = meta_.name + ": " + why;
+  spdlog::error("{}", failure_);
+  if (link_.on_finished) link_.on_finished();
+}
+
+asio::awaitable<void> torrent::ticker() {
+  auto self = shared_from_this();
+  while (!stopping_) {
+    tick_timer_.expires_after(1s);
+    co_await tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled: stopping_ says so
+    if (stopping_) break;
+    tick();
+  }
+}
+
+void torrent::tick() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& c : std::vector(peers_)) {
+    if (c->closed()) continue;
+    if (now - c->last_received > idle_timeout) {
+      c->close("idle for 2 minutes");
+      continue;
+    }
+    c->download_rate = c->downloaded - c->rate_mark;
+    c->rate_mark = c->downloaded;
+    // Enough requests in flight to cover a quarter second at the rate it sends at.
+    c->max_inflight = std::clamp<std::size_t>(c->download_rate / 4 / peer::block_size, min_inflight, max_inflight);
+    if (!c->inflight.empty() && now - c->last_block > request_timeout) {
+      spdlog::debug("{}: peer {} sent nothing for 30 s: its requests go to others", meta_.name, c->name());
+      return_requests(*c);
+      c->snubbed = true;
+    }
+    if (now - c->last_sent > keep_alive_every) c->send_keep_alive();
+    update_interest(*c);
+    fill_requests(*c);
+  }
+  rate_ = static_cast<double>(downloaded_ - rate_mark_);
+  rate_mark_ = downloaded_;
+  if (outcome_ == outcome::running && !opt_.seed_only) {
+    if (now - last_progress_ > opt_.timeout) {
+      fail(peers_.empty() ? "no peers to download from within --timeout " + std::to_string(opt_.timeout.count()) + " s"
+                          : "no progress for " + std::to_string(opt_.timeout.count()) + " s with " +
+                                std::to_string(peers_.size()) + " peers");
+      return;
+    }
+    connect_more();
+  }
+  report_progress(false);
+}
+
+void torrent::add_candidates(const std::vector<peer_address>& peers) {
+  for (const auto& a : peers) {
+    if (a.port == 0) continue;
+    auto key = a.to_string();
+    if (candidates_.size() >= 1000 && !candidates_.contains(key)) break;  // bounded
+    candidates_.try_emplace(key, candidate{a});
+  }
+  if (outcome_ == outcome::running && !opt_.seed_only && !stopping_) connect_more();
+}
+
+void torrent::connect_more() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& [key, cand] : candidates_) {
+    if (peers_.size() + connecting_ >= opt_.max_peers) return;
+    if (cand.connected || cand.failures >= 8 || cand.next_try > now) continue;
+    cand.connected = true;
+    ++connecting_;
+    auto self = shared_from_this();
+    asio::co_spawn(*link_.io, [self, a = cand.addr] { return self->connect(a); }, report_exception("connect"));
+  }
+}
+
+asio::awaitable<void> torrent::connect(peer_address addr) {
+  auto self = shared_from_this();
+  const auto key = addr.to_string();
+  peer::handshake_params hp{meta_.info_hash, link_.peer_id};
+  auto sock = co_await peer::connect_and_handshake(*link_.io, addr, hp, 10s);
+  --connecting_;
+  auto it = candidates_.find(key);
+  if (!sock) {
+    spdlog::debug("{}: {}: {}", meta_.name, key, sock.message());
+    if (it != candidates_.end()) {
+      it->second.connected = false;
+      // Our own address, handed back by a tracker: never again.
+      it->second.failures += sock.message() == "connected to ourselves" ? 100 : 1;
+      it->second.next_try = std::chrono::steady_clock::now() + std::chrono::seconds(1 << std::min(it->second.failures, 6));
+    }
+    co_return;
+  }
+  if (stopping_ || outcome_ == outcome::failed) co_return;
+  attach(std::move(*sock), key);
+}
+
+void torrent::report_progress(bool final_line) {
+  if (opt_.seed_only) return;
+  const auto now = std::chrono::steady_clock::now();
+  const std::int64_t done = meta_.total_length - picker_.bytes_left();
+  if (!final_line) {
+    if (meter_) meter_->update(done, fmt::format("peers {}, {:.1f} MB/s now", peers_.size(), rate_ / 1e6));
+    return;
+  }
+  if (meter_) meter_->finish(done, "peers " + std::to_string(peers_.size()));
+  const double secs = std::chrono::duration<double>(now - started_at_).count();
+  const double rate = secs > 0 ? static_cast<double>(downloaded_) / secs : 0;
+  // Tests read this line: the verified total, what this run fetched, and what a previous run left.
+  spdlog::info("{}: complete: {} bytes verified; downloaded {} pieces ({} bytes) in {:.2f} s ({:.1f} MB/s) from {} "
+               "peers; {} pieces were already verified",
+               meta_.name, meta_.total_length, downloaded_pieces_, downloaded_, secs, rate / 1e6, peers_seen_,
+               resumed_pieces_);
+}
+
+}  // namespace shoal::session

@@ -1,0 +1,64 @@
+// Tracker announces: started, periodic at the tracker's interval, completed, stopped (bounded at shutdown).
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "shoal/session/torrent.hpp"
+#include "shoal/tracker/client/announcer.hpp"
+#include "shoal/tracker/protocol/announce_request.hpp"
+
+namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
+
+namespace shoal::session {
+
+asio::awaitable<bool> torrent::announce_once(int event, std::chrono::seconds timeout) {
+  auto self = shared_from_this();
+  announce_request req;
+  req.info_hash = meta_.info_hash;
+  req.peer_id = link_.peer_id;
+  req.port = link_.listen_port;
+  req.uploaded = static_cast<std::int64_t>(uploaded_);
+  req.downloaded = static_cast<std::int64_t>(downloaded_);
+  req.left = picker_.bytes_left();
+  req.event = static_cast<announce_event>(event);
+  req.numwant = static_cast<int>(std::min<std::size_t>(opt_.max_peers, 200));
+  asio::steady_timer timer(*link_.io);
+  timer.expires_after(timeout);
+  announcing_ = true;  // the announcer is not reentrant
+  auto r = co_await (announcer_->announce(std::move(req)) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+  announcing_ = false;
+  if (r.index() == 1) {
+    spdlog::warn("{}: announce timed out after {} s", meta_.name, timeout.count());
+    co_return false;
+  }
+  auto& reply = std::get<0>(r);
+  if (!reply) {
+    spdlog::warn("{}: announce failed: {}", meta_.name, reply.message());
+    co_return false;
+  }
+  if (!reply->warning.empty()) spdlog::warn("{}: tracker warning: {}", meta_.name, reply->warning);
+  spdlog::debug("{}: tracker gave {} peers, interval {} s", meta_.name, reply->peers.size(), reply->interval);
+  if (!stopping_ && event != static_cast<int>(announce_event::stopped)) add_candidates(reply->peers);
+  co_return true;
+}
+
+asio::awaitable<void> torrent::announce_loop() {
+  auto self = shared_from_this();
+  auto event = announce_event::started;
+  while (!stopping_) {
+    if (completed_event_pending_) {
+      completed_event_pending_ = false;
+      event = announce_event::completed;
+    }
+    const bool ok = co_await announce_once(static_cast<int>(event), std::chrono::seconds(30));
+    if (stopping_) break;
+    event = announce_event::none;
+    if (completed_event_pending_) continue;
+    announce_timer_.expires_after(announcer_->next_delay(!ok));
+    co_await announce_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+}  // namespace shoal::session

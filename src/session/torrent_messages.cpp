@@ -1,0 +1,184 @@
+// What peer messages mean for a torrent: availability, interest, requests, blocks to disk, serving, choking.
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "shoal/peer/peer_connection.hpp"
+#include "shoal/session/torrent.hpp"
+
+namespace shoal::session {
+
+using peer::block_ref;
+using peer::peer_connection;
+
+void torrent::on_message(peer_connection& c, const wire::message& m) {
+  if (m.keep_alive) return;
+  switch (m.id) {
+    case wire::message_id::choke:
+      c.peer_choking = true;
+      return_requests(c);  // without the fast extension a choke drops every pending request
+      break;
+    case wire::message_id::unchoke:
+      c.peer_choking = false;
+      fill_requests(c);
+      break;
+    case wire::message_id::interested:
+      c.peer_interested = true;
+      unchoke_more();
+      break;
+    case wire::message_id::not_interested:
+      c.peer_interested = false;
+      if (!c.am_choking) {
+        c.send_choke(true);
+        unchoke_more();
+      }
+      break;
+    case wire::message_id::have: on_have(c, m.index); break;
+    case wire::message_id::bitfield: on_bitfield(c, m.payload); break;
+    case wire::message_id::request: on_request(c, m); break;
+    case wire::message_id::piece: on_piece(c, m); break;
+    case wire::message_id::cancel: c.cancel_upload({m.index, m.begin, m.length}); break;
+    default: break;  // port (DHT) and anything else: not used
+  }
+}
+
+void torrent::on_bitfield(peer_connection& c, std::string_view bytes) {
+  auto bf = bitfield::from_bytes(bytes, static_cast<std::size_t>(meta_.piece_count()));
+  if (!bf) {
+    c.close("bad bitfield: " + bf.message());
+    return;
+  }
+  if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
+  c.peer_has = std::move(*bf);
+  picker_.add_peer(c.peer_has);
+  c.bitfield_counted = true;
+  if (c.peer_has.all() && picker_.complete() && !opt_.keep_seeding && !opt_.seed_only) {
+    c.close("both complete");
+    return;
+  }
+  update_interest(c);
+}
+
+void torrent::on_have(peer_connection& c, std::uint32_t piece) {
+  if (c.peer_has.get(piece)) return;
+  c.peer_has.set(piece);
+  c.bitfield_counted = true;
+  picker_.add_have(static_cast<int>(piece));
+  if (!c.am_interested && !picker_.have(static_cast<int>(piece)) && outcome_ == outcome::running) {
+    c.send_interested(true);
+  }
+  if (c.am_interested) fill_requests(c);
+}
+
+void torrent::update_interest(peer_connection& c) {
+  const bool want = outcome_ == outcome::running && !opt_.seed_only && picker_.wants_any_of(c.peer_has);
+  c.send_interested(want);
+  if (want) fill_requests(c);
+}
+
+void torrent::fill_requests(peer_connection& c) {
+  if (c.closed() || c.peer_choking || !c.am_interested || c.snubbed || outcome_ != outcome::running) return;
+  // Refill in batches (not one request per arrival): fewer picker scans, fuller writes.
+  if (c.inflight.size() > c.max_inflight * 3 / 4) return;
+  scratch_.clear();
+  picker_.pick(c.peer_has, c.max_inflight - c.inflight.size(), scratch_, [&](const block_ref& b) {
+    return std::find(c.inflight.begin(), c.inflight.end(), b) != c.inflight.end();
+  });
+  if (scratch_.empty()) return;
+  if (c.inflight.empty()) c.last_block = peer::clock::now();  // the request timeout starts now
+  for (const auto& b : scratch_) {
+    c.inflight.push_back(b);
+    c.send_request(b);
+  }
+  c.wake();
+}
+
+void torrent::return_requests(peer_connection& c) {
+  for (const auto& b : c.inflight) picker_.on_request_dropped(b);
+  c.inflight.clear();
+}
+
+void torrent::cancel_elsewhere(const peer_connection& except, const block_ref& b) {
+  for (auto& other : peers_) {
+    if (other.get() == &except) continue;
+    auto it = std::find(other->inflight.begin(), other->inflight.end(), b);
+    if (it == other->inflight.end()) continue;
+    other->inflight.erase(it);
+    other->send_cancel(b);
+    other->wake();
+  }
+}
+
+void torrent::on_piece(peer_connection& c, const wire::message& m) {
+  const block_ref b{m.index, m.begin, static_cast<std::uint32_t>(m.payload.size())};
+  auto it = c.inflight.begin();
+  if (it == c.inflight.end() || !(*it == b)) it = std::find(c.inflight.begin(), c.inflight.end(), b);
+  if (it != c.inflight.end()) c.inflight.erase(it);
+  c.last_block = peer::clock::now();
+  c.snubbed = false;
+  c.downloaded += b.length;
+  downloaded_ += b.length;
+  int others = 0;
+  auto r = picker_.on_block(b, others);
+  if (r == peer::piece_picker::block_result::unexpected) {
+    fill_requests(c);
+    return;
+  }
+  // Straight from the receive buffer to the file: no copy, no allocation per block.
+  auto data = std::as_bytes(std::span(m.payload.data(), m.payload.size()));
+  if (auto st = storage_->write(static_cast<int>(b.piece), b.begin, data); !st) {
+    fail("cannot write piece " + std::to_string(b.piece) + ": " + st.message());
+    return;
+  }
+  if (others > 0) cancel_elsewhere(c, b);
+  if (r == peer::piece_picker::block_result::piece_complete) verify(static_cast<int>(b.piece));
+  fill_requests(c);
+}
+
+void torrent::on_request(peer_connection& c, const wire::message& m) {
+  if (c.am_choking) return;  // BEP 3: requests while choked are ignored
+  if (!have_.get(m.index)) {
+    c.close("requested piece " + std::to_string(m.index) + " which we do not have");
+    return;
+  }
+  if (!c.queue_upload({m.index, m.begin, m.length})) c.close("more than 4096 requests queued");
+}
+
+status torrent::read_block(const block_ref& b, std::span<std::byte> out) {
+  uploaded_ += b.length;
+  return storage_->read(static_cast<int>(b.piece), b.begin, out);
+}
+
+// Slots go to interested peers in the order they asked; rate-based rounds come with the choker.
+void torrent::unchoke_more() {
+  std::size_t unchoked = 0;
+  for (auto& c : peers_)
+    if (!c->am_choking) ++unchoked;
+  for (auto& c : peers_) {
+    if (unchoked >= opt_.upload_slots) return;
+    if (c->am_choking && c->peer_interested && !c->closed() && picker_.have_count() > 0) {
+      c->send_choke(false);
+      ++unchoked;
+    }
+  }
+}
+
+void torrent::on_disconnect(peer_connection& c, std::string_view why) {
+  spdlog::debug("{}: peer {} left: {}", meta_.name, c.name(), why);
+  return_requests(c);
+  if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
+  c.bitfield_counted = false;
+  auto it = candidates_.find(c.name());
+  if (it != candidates_.end()) {
+    it->second.connected = false;
+    it->second.next_try = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  }
+  const bool was_unchoked = !c.am_choking;
+  std::erase_if(peers_, [&](const auto& p) { return p.get() == &c; });
+  if (stopping_) return;
+  if (was_unchoked) unchoke_more();
+  // Its blocks are free again: hand them to the others.
+  for (auto& other : std::vector(peers_)) fill_requests(*other);
+}
+
+}  // namespace shoal::session

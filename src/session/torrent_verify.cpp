@@ -1,0 +1,54 @@
+// SHA-1 checks of downloaded pieces, on the hashing pool; results come back to the network thread.
+#include <vector>
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "shoal/peer/peer_connection.hpp"
+#include "shoal/session/torrent.hpp"
+
+namespace asio = boost::asio;
+
+namespace shoal::session {
+
+void torrent::verify(int piece) {
+  auto self = shared_from_this();
+  asio::post(*link_.hash_pool, [self, piece] {
+    // Per hashing thread, reused: bounded memory whatever the piece length.
+    thread_local std::vector<std::byte> scratch(256 * 1024);
+    auto good = self->storage_->verify_piece(piece, scratch);
+    asio::post(*self->link_.io, [self, piece, good = std::move(good)]() mutable {
+      if (good) self->on_verified(piece, *good, {});
+      else self->on_verified(piece, false, good.message());
+    });
+  });
+}
+
+void torrent::on_verified(int piece, bool good, std::string error) {
+  if (outcome_ != outcome::running) return;
+  if (!error.empty()) {
+    fail("cannot read back piece " + std::to_string(piece) + ": " + error);
+    return;
+  }
+  if (!good) {
+    picker_.on_piece_failed(piece);
+    const int n = ++failures_[static_cast<std::size_t>(piece)];
+    spdlog::warn("{}: piece {} failed its SHA-1 check ({} of {} tries)", meta_.name, piece, n, opt_.max_piece_failures);
+    if (n >= opt_.max_piece_failures) {
+      fail("piece " + std::to_string(piece) + " failed its SHA-1 check " + std::to_string(n) +
+           " times: no peer sends correct data");
+      return;
+    }
+    for (auto& c : std::vector(peers_)) fill_requests(*c);
+    return;
+  }
+  picker_.on_piece_passed(piece);
+  have_.set(static_cast<std::size_t>(piece));
+  ++downloaded_pieces_;
+  last_progress_ = std::chrono::steady_clock::now();
+  for (auto& c : peers_)
+    if (!c->peer_has.get(static_cast<std::size_t>(piece))) c->send_have(static_cast<std::uint32_t>(piece));
+  if (picker_.complete()) complete();
+}
+
+}  // namespace shoal::session

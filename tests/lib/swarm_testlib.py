@@ -1,0 +1,222 @@
+"""Helpers for swarm tests on loopback: torrents, data files, free ports, processes that are always killed."""
+import hashlib
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+BIN = os.environ.get("SHOAL_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
+
+
+def bin_path(tool):
+    return os.path.join(BIN, tool)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bencode(v):
+    if isinstance(v, int):
+        return b"i%de" % v
+    if isinstance(v, str):
+        v = v.encode()
+    if isinstance(v, bytes):
+        return b"%d:%s" % (len(v), v)
+    if isinstance(v, list):
+        return b"l" + b"".join(bencode(x) for x in v) + b"e"
+    if isinstance(v, dict):
+        items = sorted((k.encode() if isinstance(k, str) else k, x) for k, x in v.items())
+        return b"d" + b"".join(bencode(k) + bencode(x) for k, x in items) + b"e"
+    raise TypeError(type(v))
+
+
+def write_random_file(path, size, seed):
+    """Deterministic pseudo-random content, written in chunks (never held whole in memory)."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    rng = random.Random(seed)
+    with open(path, "wb") as f:
+        left = size
+        while left > 0:
+            n = min(left, 1 << 20)
+            f.write(rng.randbytes(n))
+            left -= n
+
+
+def make_torrent(content, torrent_path, piece_length=256 * 1024, announce=None):
+    """A .torrent for `content` (a file, or a folder walked in sorted order). Returns the info-hash (hex)."""
+    name = os.path.basename(os.path.normpath(content))
+    if os.path.isdir(content):
+        files = []
+        for root, dirs, names in os.walk(content):
+            dirs.sort()
+            for n in sorted(names):
+                full = os.path.join(root, n)
+                files.append((os.path.relpath(full, content).split(os.sep), full))
+    else:
+        files = [(None, content)]
+    pieces = bytearray()
+    buf = bytearray()
+    for _, full in files:
+        with open(full, "rb") as f:
+            while True:
+                chunk = f.read(1 << 20)
+                if not chunk:
+                    break
+                buf += chunk
+                while len(buf) >= piece_length:
+                    pieces += hashlib.sha1(buf[:piece_length]).digest()
+                    del buf[:piece_length]
+    if buf:
+        pieces += hashlib.sha1(buf).digest()
+    info = {"name": name, "piece length": piece_length, "pieces": bytes(pieces)}
+    if files[0][0] is None:
+        info["length"] = os.path.getsize(content)
+    else:
+        info["files"] = [{"length": os.path.getsize(full), "path": parts} for parts, full in files]
+    meta = {"info": info}
+    if announce:
+        meta["announce"] = announce
+    with open(torrent_path, "wb") as f:
+        f.write(bencode(meta))
+    return hashlib.sha1(bencode(info)).hexdigest()
+
+
+def same_tree(a, b):
+    """True if file or folder `a` and `b` hold the same bytes."""
+    if os.path.isdir(a):
+        for root, _, names in os.walk(a):
+            for n in names:
+                pa = os.path.join(root, n)
+                if not same_file(pa, os.path.join(b, os.path.relpath(pa, a))):
+                    return False
+        return True
+    return same_file(a, b)
+
+
+def same_file(a, b):
+    if not os.path.isfile(b) or os.path.getsize(a) != os.path.getsize(b):
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(1 << 20), fb.read(1 << 20)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
+class Procs:
+    """Started processes with their logs; kill_all() in a finally block ends every one of them."""
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.procs = []
+
+    def start(self, name, cmd, **kw):
+        log = open(os.path.join(self.workdir, name + ".log"), "wb")
+        p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **kw)
+        p.log_path = log.name
+        p.log_file = log
+        p.name = name
+        self.procs.append(p)
+        return p
+
+    def kill_all(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            p.log_file.close()
+
+
+def log_text(p):
+    with open(p.log_path, "rb") as f:
+        return f.read().decode(errors="replace")
+
+
+def wait_for_log(p, pattern, timeout):
+    """Waits until the process log matches `pattern`; returns the match (fails if it exits or time runs out)."""
+    deadline = time.time() + timeout
+    rx = re.compile(pattern)
+    while time.time() < deadline:
+        m = rx.search(log_text(p))
+        if m:
+            return m
+        if p.poll() is not None:
+            m = rx.search(log_text(p))
+            if m:
+                return m
+            raise AssertionError("%s exited (%s) before logging %r:\n%s" % (p.name, p.returncode, pattern, log_text(p)[-3000:]))
+        time.sleep(0.05)
+    raise AssertionError("%s did not log %r within %s s:\n%s" % (p.name, pattern, timeout, log_text(p)[-3000:]))
+
+
+def wait_exit(p, timeout):
+    try:
+        return p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("%s still running after %s s:\n%s" % (p.name, timeout, log_text(p)[-3000:]))
+
+
+def wait_port(port, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("nothing listens on port %d after %s s" % (port, timeout))
+
+
+def start_tracker(procs, interval=5):
+    port = free_port()
+    p = procs.start("tracker", [bin_path("tracker"), "--host", "127.0.0.1", "--port", str(port),
+                                "--interval", str(interval), "--min-interval", "1"])
+    wait_port(port)
+    return "http://127.0.0.1:%d/announce" % port
+
+
+class TempDir:
+    def __enter__(self):
+        self.path = tempfile.mkdtemp(prefix="shoal-swarm-")
+        return self.path
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class SwarmTestCase(unittest.TestCase):
+    """A temp folder and a process list per test; every process is killed and the folder removed afterwards."""
+
+    def setUp(self):
+        self.tmp = TempDir()
+        self.dir = self.tmp.__enter__()
+        self.procs = Procs(self.dir)
+
+    def tearDown(self):
+        self.procs.kill_all()
+        self.tmp.__exit__(None, None, None)
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def start_seed(self, name, torrent, data, *extra):
+        """Our seed on a free port; returns (process, port) once it listens."""
+        port = free_port()
+        p = self.procs.start(name, [bin_path("seed"), torrent, "--data", data, "--host", "127.0.0.1", "--port",
+                                    str(port), *extra])
+        wait_port(port, 30)
+        return p, port
