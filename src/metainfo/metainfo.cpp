@@ -1,5 +1,7 @@
 #include "shoal/metainfo/metainfo.hpp"
 
+#include "shoal/util/url_encode.hpp"
+
 namespace shoal {
 
 std::string file_entry::path() const {
@@ -24,21 +26,6 @@ sha1_digest metainfo::piece_hash(int piece) const {
   return d;
 }
 
-std::string metainfo::info_hash_urlencoded() const {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (const auto b : info_hash.bytes) {
-    const bool unreserved = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
-                            b == '.' || b == '-' || b == '_' || b == '~';
-    if (unreserved) {
-      out += static_cast<char>(b);
-    } else {
-      out += '%';
-      out += digits[b >> 4];
-      out += digits[b & 0xf];
-    }
-  }
-  return out;
-}
+std::string metainfo::info_hash_urlencoded() const { return url_encode(info_hash.view()); }
 
 }  // namespace shoal

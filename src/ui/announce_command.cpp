@@ -1,5 +1,7 @@
 #include "shoal/ui/announce_command.hpp"
 
+#include "shoal/wire/handshake.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <spdlog/spdlog.h>
@@ -27,11 +29,8 @@ result<announce_event> parse_event(const std::string& name) {
 }
 
 std::string random_peer_id() {
-  static constexpr char alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::random_device rd;
-  std::string id = "-SH0010-";
-  while (id.size() < 20) id.push_back(alphabet[rd() % (sizeof alphabet - 1)]);
-  return id;
+  const auto id = wire::make_peer_id();
+  return std::string(id.begin(), id.end());
 }
 
 // The request and tracker tiers from the options; errors name the option at fault.

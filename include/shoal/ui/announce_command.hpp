@@ -11,7 +11,7 @@ struct announce_options {
   std::string torrent;               // .torrent file giving info-hash and trackers, or empty
   std::vector<std::string> trackers; // --tracker URLs (one tier each), after the torrent's
   std::string info_hash_hex;         // required without a torrent; overrides the torrent's
-  std::string peer_id;               // 20 bytes; random "-SH0010-..." when empty
+  std::string peer_id;               // 20 bytes; random Azureus-style id (wire::make_peer_id) when empty
   std::string event = "started";     // started, completed, stopped, none
   std::uint16_t port = 6881;
   std::int64_t uploaded = 0, downloaded = 0, left = 0;

@@ -10,7 +10,7 @@
 namespace shoal::ui {
 
 inline constexpr const char* default_announce = "http://127.0.0.1:8080/announce";
-inline constexpr const char* shoal_version = "0.1.0";
+inline constexpr const char* shoal_version = SHOAL_VERSION;  // from CMake project()
 
 struct mktorrent_options {
   std::filesystem::path input;
