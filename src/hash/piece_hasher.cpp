@@ -16,6 +16,7 @@
 
 #include "shoal/hash/sha1.hpp"
 #include "chunk_channel.hpp"
+#include "mapped_hashing.hpp"
 
 namespace shoal {
 
@@ -23,6 +24,7 @@ namespace {
 
 constexpr std::size_t chunk_slots = 4;  // per reader/hasher pair
 constexpr std::size_t buffer_budget = std::size_t{24} << 20;  // all chunk buffers together
+constexpr std::int64_t map_window = std::int64_t{4} << 20;      // per thread, mmap path
 
 std::string describe(const std::filesystem::path& p, const char* what, int err) {
   return "'" + p.string() + "': " + what + ": " + std::strerror(err);
@@ -75,12 +77,18 @@ class cached_file {
   cached_file& operator=(const cached_file&) = delete;
   ~cached_file() { close(); }
 
+  // Opens file `index` unless it is the one already open.
+  status select(const hash_job& job, std::size_t index) {
+    if (index == index_) return ok();
+    if (auto s = open(job.files[index]); !s) return s;
+    index_ = index;
+    return ok();
+  }
+  int fd() const { return fd_; }
+
   // Reads exactly n bytes at `offset` of file `index`.
   status read(const hash_job& job, std::size_t index, std::int64_t offset, char* out, std::size_t n) {
-    if (index != index_) {
-      if (auto s = open(job.files[index]); !s) return s;
-      index_ = index;
-    }
+    if (auto s = select(job, index); !s) return s;
     const auto& file = job.files[index];
     while (n > 0) {
       const ssize_t got = ::pread(fd_, out, n, offset);
@@ -175,6 +183,59 @@ void hash_chunks(hash_job& job, detail::chunk_channel& channel) {
   }
 }
 
+// Feeds mapped stream bytes [pos, pos + n) to the hasher, finishing each piece that ends in them.
+bool hash_window(hash_job& job, sha1_hasher& hasher, const char* data, std::size_t n, std::int64_t pos) {
+  while (n > 0) {
+    const std::int64_t piece = pos / job.piece_length;
+    const std::int64_t piece_end = std::min((piece + 1) * job.piece_length, job.total);
+    const auto take = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(n), piece_end - pos));
+    if (!detail::guarded_update(hasher, data, take)) return false;
+    job.hashed.fetch_add(static_cast<std::int64_t>(take), std::memory_order_relaxed);
+    data += take;
+    pos += static_cast<std::int64_t>(take);
+    n -= take;
+    if (pos == piece_end) {
+      const sha1_digest d = hasher.final();
+      std::memcpy(job.pieces.data() + piece * 20, d.bytes.data(), d.bytes.size());
+    }
+  }
+  return true;
+}
+
+// mmap path: claims runs of pieces covering about one window, maps each file's part of it
+// (window by window) and hashes in place. A SIGBUS means the file shrank under the mapping.
+void hash_mapped(hash_job& job, std::int64_t window) {
+  const std::int64_t batch = std::max<std::int64_t>(1, window / job.piece_length);
+  cached_file file;
+  detail::mapped_window map;
+  sha1_hasher hasher;
+  while (!job.failed.load(std::memory_order_relaxed)) {
+    const std::int64_t first = job.next_piece.fetch_add(batch, std::memory_order_relaxed);
+    if (first >= job.piece_count) break;
+    std::int64_t pos = first * job.piece_length;
+    const std::int64_t end = std::min((first + batch) * job.piece_length, job.total);
+    for (auto it = std::upper_bound(job.ends.begin(), job.ends.end(), pos); pos < end; ++it) {
+      const auto index = static_cast<std::size_t>(it - job.ends.begin());
+      const auto& input = job.files[index];
+      const std::int64_t start = *it - input.length;
+      const std::int64_t segment_end = std::min(*it, end);
+      if (segment_end > pos)
+        if (auto s = file.select(job, index); !s) return job.fail(s.message());
+      while (pos < segment_end) {
+        const auto n = static_cast<std::size_t>(std::min(window, segment_end - pos));
+        if (!map.map(file.fd(), pos - start, n)) return job.fail(describe(input.path, "cannot map", errno));
+        if (!hash_window(job, hasher, map.data(), n, pos)) {
+          struct stat st {};
+          const std::int64_t now = ::fstat(file.fd(), &st) == 0 ? st.st_size : pos - start;
+          return job.fail(size_changed(input.path, input.length, now));
+        }
+        pos += static_cast<std::int64_t>(n);
+      }
+    }
+    map.unmap();  // only one window of page-cache pages mapped per thread, and none while idle
+  }
+}
+
 // Runs f, turning an exception into the job's error, and closes the channel either way so
 // the other side of the pair never waits forever.
 template <class F>
@@ -199,6 +260,56 @@ status check_sizes_unchanged(const std::vector<hash_input_file>& files) {
   return ok();
 }
 
+// Reports progress on the calling thread until every worker is done, then joins them.
+void wait_for_workers(hash_job& job, const piece_hash_options& options, std::vector<std::thread>& workers) {
+  {
+    std::unique_lock lock(job.mutex);
+    while (!job.finished_cv.wait_for(lock, options.progress_interval, [&] { return job.running == 0; })) {
+      if (options.on_progress) {
+        lock.unlock();
+        options.on_progress(job.hashed.load(std::memory_order_relaxed));
+        lock.lock();
+      }
+    }
+  }
+  for (auto& w : workers) w.join();
+}
+
+result<std::string> finish(hash_job& job, const std::vector<hash_input_file>& files, const piece_hash_options& options) {
+  if (job.failed) return error{job.first_error};
+  if (auto s = check_sizes_unchanged(files); !s) return error{s.message()};
+  if (options.on_progress) options.on_progress(job.total);
+  return std::move(job.pieces);
+}
+
+// One thread per hasher, each mapping and hashing its own pieces: no reader threads, no copy.
+result<std::string> hash_mapped_job(hash_job& job, const std::vector<hash_input_file>& files,
+                                    const piece_hash_options& options, int threads) {
+  const std::int64_t window = std::min<std::int64_t>(map_window, static_cast<std::int64_t>(buffer_budget) / threads);
+  const detail::sigbus_scope sigbus;  // installed only while mapped hashing runs
+  std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(threads));
+  job.running = threads;
+  auto run = [&job, window] {
+    try {
+      hash_mapped(job, window);
+    } catch (const std::exception& e) {
+      job.fail(std::string("hashing failed: ") + e.what());
+    }
+    std::lock_guard lock(job.mutex);
+    if (--job.running == 0) job.finished_cv.notify_all();
+  };
+  try {
+    for (int i = 0; i < threads; ++i) workers.emplace_back(run);
+  } catch (const std::exception& e) {
+    job.fail(std::string("cannot start hashing threads: ") + e.what());
+    std::lock_guard lock(job.mutex);
+    job.running -= threads - static_cast<int>(workers.size());
+  }
+  wait_for_workers(job, options, workers);
+  return finish(job, files, options);
+}
+
 }  // namespace
 
 result<std::string> hash_pieces(const std::vector<hash_input_file>& files, const piece_hash_options& options) {
@@ -212,6 +323,8 @@ result<std::string> hash_pieces(const std::vector<hash_input_file>& files, const
   const auto per_chunk = static_cast<std::int64_t>(buffer_budget / (chunk_slots * static_cast<std::size_t>(threads)));
   const auto wanted = std::min<std::int64_t>(static_cast<std::int64_t>(options.read_size), per_chunk);
   const auto chunk_size = static_cast<std::size_t>(std::min<std::int64_t>(job.piece_length, std::max<std::int64_t>(4096, wanted)));
+
+  if (options.use_mmap) return hash_mapped_job(job, files, options, threads);
 
   // Each hashing thread has its own reader: reads (a copy from the page cache when warm)
   // overlap with hashing, and readers scale with hashers instead of one reader bounding all.
@@ -233,21 +346,8 @@ result<std::string> hash_pieces(const std::vector<hash_input_file>& files, const
     std::lock_guard lock(job.mutex);
     job.running -= 2 * threads - static_cast<int>(workers.size());
   }
-  {
-    std::unique_lock lock(job.mutex);
-    while (!job.finished_cv.wait_for(lock, options.progress_interval, [&] { return job.running == 0; })) {
-      if (options.on_progress) {
-        lock.unlock();
-        options.on_progress(job.hashed.load(std::memory_order_relaxed));
-        lock.lock();
-      }
-    }
-  }
-  for (auto& w : workers) w.join();
-  if (job.failed) return error{job.first_error};
-  if (auto s = check_sizes_unchanged(files); !s) return error{s.message()};
-  if (options.on_progress) options.on_progress(job.total);
-  return std::move(job.pieces);
+  wait_for_workers(job, options, workers);
+  return finish(job, files, options);
 }
 
 }  // namespace shoal

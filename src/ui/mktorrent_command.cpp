@@ -85,6 +85,7 @@ result<std::filesystem::path> make_torrent(const mktorrent_options& o, std::ostr
   piece_hash_options hopt;
   hopt.piece_length = piece_length;
   hopt.threads = threads;
+  hopt.use_mmap = o.use_mmap;
   hopt.on_progress = [&](std::int64_t done) { meter.update(done); };
   auto pieces = hash_pieces(hash_inputs(*tree), hopt);
   if (!pieces) return error{pieces.message()};

@@ -24,6 +24,9 @@ struct piece_hash_options {
   // A piece is read and hashed in chunks of at most this many bytes: large enough for few
   // syscalls, small enough that the chunk is still in cache when SHA-1 reads it.
   std::size_t read_size = std::size_t{512} << 10;
+  // Hash straight from mmap'ed windows of the files (no copy out of the page cache; a file
+  // truncated meanwhile is reported like any size change). false: pread into buffers.
+  bool use_mmap = true;
   // Called on the calling thread about every progress_interval, and once at the end,
   // with the number of bytes hashed so far.
   std::function<void(std::int64_t done)> on_progress;

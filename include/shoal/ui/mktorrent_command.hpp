@@ -24,6 +24,7 @@ struct mktorrent_options {
   std::string name;  // empty: the last component of input
   std::vector<std::string> web_seeds;
   int threads = 0;  // 0: every core
+  bool use_mmap = true;  // false: pread into buffers instead of hashing mmap'ed windows
   bool no_date = false;
   std::optional<std::string> created_by;  // nullopt: "Shoal <version>"
   bool include_hidden = false;

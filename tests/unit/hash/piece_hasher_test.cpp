@@ -15,7 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class PieceHasherTest : public test::TempDirTest {
+// Every test runs for both read paths: mmap'ed windows (true) and pread (false).
+class PieceHasherTest : public test::TempDirTest, public ::testing::WithParamInterface<bool> {
  protected:
 
   // A file of `length` pseudo-random bytes, also appended to the whole stream.
@@ -34,12 +35,13 @@ class PieceHasherTest : public test::TempDirTest {
     return out;
   }
 
-  static result<std::string> hash(const std::vector<hash_input_file>& files, std::int64_t piece_length, int threads,
+  result<std::string> hash(const std::vector<hash_input_file>& files, std::int64_t piece_length, int threads,
                                   std::size_t read_size = 1 << 20) {
     piece_hash_options o;
     o.piece_length = piece_length;
     o.threads = threads;
     o.read_size = read_size;
+    o.use_mmap = GetParam();
     return hash_pieces(files, o);
   }
 
@@ -47,7 +49,7 @@ class PieceHasherTest : public test::TempDirTest {
   std::mt19937 rng_{42};
 };
 
-TEST_F(PieceHasherTest, SingleFileWithShortLastPiece) {
+TEST_P(PieceHasherTest, SingleFileWithShortLastPiece) {
   std::vector files{add_file("a", 16384 * 3 + 100)};
   auto r = hash(files, 16384, 1);
   ASSERT_TRUE(r) << r.message();
@@ -55,7 +57,7 @@ TEST_F(PieceHasherTest, SingleFileWithShortLastPiece) {
   EXPECT_EQ(*r, expected(16384));
 }
 
-TEST_F(PieceHasherTest, PiecesSpanFileBoundariesAndSkipEmptyFiles) {
+TEST_P(PieceHasherTest, PiecesSpanFileBoundariesAndSkipEmptyFiles) {
   std::vector files{add_file("a", 10000), add_file("empty", 0), add_file("b", 30000), add_file("c", 5),
                     add_file("d", 16384)};
   for (int threads : {1, 2, 3, 8}) {
@@ -65,7 +67,7 @@ TEST_F(PieceHasherTest, PiecesSpanFileBoundariesAndSkipEmptyFiles) {
   }
 }
 
-TEST_F(PieceHasherTest, OneThreadAndManyThreadsAgreeWithSmallReads) {
+TEST_P(PieceHasherTest, OneThreadAndManyThreadsAgreeWithSmallReads) {
   std::vector<hash_input_file> files;
   for (int i = 0; i < 20; ++i) files.push_back(add_file("f" + std::to_string(i), 1000 + i * 3777));
   auto one = hash(files, 32768, 1, 4096);
@@ -76,7 +78,7 @@ TEST_F(PieceHasherTest, OneThreadAndManyThreadsAgreeWithSmallReads) {
   EXPECT_EQ(*one, expected(32768));
 }
 
-TEST_F(PieceHasherTest, ReportsProgressUpToTheTotal) {
+TEST_P(PieceHasherTest, ReportsProgressUpToTheTotal) {
   std::vector files{add_file("a", 200000)};
   std::int64_t last = -1;
   piece_hash_options o;
@@ -90,7 +92,7 @@ TEST_F(PieceHasherTest, ReportsProgressUpToTheTotal) {
   EXPECT_EQ(last, 200000);
 }
 
-TEST_F(PieceHasherTest, FileOfAnotherSizeIsAnErrorNamingIt) {
+TEST_P(PieceHasherTest, FileOfAnotherSizeIsAnErrorNamingIt) {
   auto f = add_file("a", 50000);
   f.length = 60000;  // as if it shrank after being listed
   auto r = hash({f}, 16384, 2);
@@ -99,7 +101,23 @@ TEST_F(PieceHasherTest, FileOfAnotherSizeIsAnErrorNamingIt) {
   EXPECT_NE(r.message().find(f.path.string()), std::string::npos) << r.message();
 }
 
-TEST_F(PieceHasherTest, MissingFileIsAnError) {
+// Truncated from the progress callback while workers hash it: on the mmap path this faults
+// (SIGBUS) inside the mapping when the workers are still running, which must read as an error.
+TEST_P(PieceHasherTest, FileTruncatedWhileHashingIsAnErrorNotACrash) {
+  auto f = add_file("a", 32 << 20);
+  piece_hash_options o;
+  o.piece_length = 1 << 20;
+  o.threads = 2;
+  o.use_mmap = GetParam();
+  o.progress_interval = std::chrono::milliseconds(1);
+  o.on_progress = [&](std::int64_t) { fs::resize_file(f.path, 4096); };
+  auto r = hash_pieces({f}, o);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.message().find("changed size"), std::string::npos) << r.message();
+  EXPECT_NE(r.message().find(f.path.string()), std::string::npos) << r.message();
+}
+
+TEST_P(PieceHasherTest, MissingFileIsAnError) {
   auto a = add_file("a", 50000);
   hash_input_file gone{dir_ / "gone", 100};
   auto r = hash({a, gone}, 16384, 2);
@@ -107,10 +125,13 @@ TEST_F(PieceHasherTest, MissingFileIsAnError) {
   EXPECT_NE(r.message().find("cannot open"), std::string::npos) << r.message();
 }
 
-TEST_F(PieceHasherTest, NonPositivePieceLengthIsRefused) {
+TEST_P(PieceHasherTest, NonPositivePieceLengthIsRefused) {
   auto a = add_file("a", 10);
   EXPECT_FALSE(hash({a}, 0, 1));
 }
 
 }  // namespace
+INSTANTIATE_TEST_SUITE_P(ReadPaths, PieceHasherTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Mmap" : "Pread"; });
+
 }  // namespace shoal
