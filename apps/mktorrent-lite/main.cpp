@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   app.add_option("-n,--name", o.name, "torrent name (default: last component of PATH)");
   app.add_option("-w,--web-seed", o.web_seeds, "web seed URL (BEP 19); repeatable");
   app.add_option("-j,--threads", o.threads, "hashing threads (default: every core)")->check(CLI::Range(0, 1024));
-  app.add_flag("!--no-mmap", o.use_mmap, "read files with pread instead of hashing them mapped (mmap)");
+  app.add_flag("!--no-mmap", o.use_mmap, "always read files with pread (default: hash them mmap'ed when threads outnumber spare cores)");
   app.add_flag("--no-date", o.no_date, "leave out the creation date");
   auto* cb = app.add_option("--created-by", created_by, "'created by' field (default: Shoal <version>)");
   app.add_flag("--include-hidden", o.include_hidden, "include files and folders whose name starts with '.'");

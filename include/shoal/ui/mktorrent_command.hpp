@@ -24,7 +24,9 @@ struct mktorrent_options {
   std::string name;  // empty: the last component of input
   std::vector<std::string> web_seeds;
   int threads = 0;  // 0: every core
-  bool use_mmap = true;  // false: pread into buffers instead of hashing mmap'ed windows
+  // false: always pread into buffers; true: hash mmap'ed windows when 2 x threads > cores
+  // (no spare cores for reader threads), pread otherwise.
+  bool use_mmap = true;
   bool no_date = false;
   std::optional<std::string> created_by;  // nullopt: "Shoal <version>"
   bool include_hidden = false;
