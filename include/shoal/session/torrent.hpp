@@ -20,6 +20,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "shoal/metainfo/metainfo.hpp"
+#include "shoal/peer/ban_list.hpp"
 #include "shoal/peer/piece_picker.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/ui/progress.hpp"
@@ -106,6 +107,15 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void verify(int piece);
   void on_verified(int piece, bool good, std::string error);
   void complete();
+  // Bad peers: who sent which block, verdicts on hash checks, re-requesting a failed piece from one peer.
+  void record_block(const peer::peer_connection& c, const peer::block_ref& b);
+  void judge_failed(int piece);
+  void judge_passed(int piece);
+  void apply_bans(const std::vector<std::string>& banned);
+  void retry_from_one_peer(int piece);
+  std::vector<std::uint64_t> block_digests(int piece);
+  bool banned(std::string_view name) const;
+  bool all_banned() const;
   void fail(std::string why);
   // Periodic work: rates, timeouts, keep-alives, new connections, progress.
   boost::asio::awaitable<void> ticker();
@@ -136,6 +146,8 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::map<std::string, candidate> candidates_;  // by "host:port"
   std::size_t connecting_ = 0;
   std::vector<int> failures_;  // hash failures per piece
+  peer::ban_list bans_;
+  std::vector<std::uint8_t> retried_;  // per piece: failed before, so its passing digests settle the verdict
   std::vector<peer::block_ref> scratch_;
   std::unique_ptr<announcer> announcer_;
   boost::asio::steady_timer tick_timer_, announce_timer_;
@@ -148,6 +160,8 @@ class torrent : public std::enable_shared_from_this<torrent> {
   int resumed_pieces_ = 0;
   int downloaded_pieces_ = 0;
   std::size_t peers_seen_ = 0;
+  std::size_t bans_count_ = 0;
+  std::size_t hash_failures_ = 0;
   std::uint64_t uploaded_ = 0, downloaded_ = 0;
   std::chrono::steady_clock::time_point started_at_, last_progress_;
   std::uint64_t rate_mark_ = 0;
