@@ -102,6 +102,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name) {
 asio::awaitable<void> torrent::shutdown() {
   if (stopping_) co_return;
   stopping_ = true;
+  report_stats(true);
   tick_timer_.cancel();
   announce_timer_.cancel();
   auto all = peers_;
@@ -182,6 +183,7 @@ void torrent::tick() {
     }
     connect_more();
   }
+  if (opt_.seed_only || outcome_ == outcome::complete) report_stats(false);
   report_progress(false);
 }
 

@@ -53,6 +53,7 @@ void torrent::on_verified(int piece, bool good, std::string error) {
   last_progress_ = std::chrono::steady_clock::now();
   for (auto& c : peers_)
     if (!c->peer_has.get(static_cast<std::size_t>(piece))) c->send_have(static_cast<std::uint32_t>(piece));
+  unchoke_more();  // peers that asked before we had anything get their slots now
   if (picker_.complete()) complete();
 }
 

@@ -124,6 +124,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   boost::asio::awaitable<void> connect(peer_address addr);
   void add_candidates(const std::vector<peer_address>& peers);
   void report_progress(bool final_line);
+  void report_stats(bool at_exit);
   // Trackers.
   boost::asio::awaitable<void> announce_loop();
   boost::asio::awaitable<bool> announce_once(int event, std::chrono::seconds timeout);
@@ -162,6 +163,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::size_t peers_seen_ = 0;
   std::size_t bans_count_ = 0;
   std::size_t hash_failures_ = 0;
+  std::uint64_t stats_mark_ = 0;  // uploaded_ at the last stats line
   std::uint64_t uploaded_ = 0, downloaded_ = 0;
   std::chrono::steady_clock::time_point started_at_, last_progress_;
   std::uint64_t rate_mark_ = 0;
