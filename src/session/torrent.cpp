@@ -55,6 +55,7 @@ torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
       have_(static_cast<std::size_t>(meta_.piece_count())),
       failures_(static_cast<std::size_t>(meta_.piece_count()), 0),
       retried_(static_cast<std::size_t>(meta_.piece_count()), 0),
+      choker_({opt_.seed_only ? peer::choke_mode::seed : peer::choke_mode::leech, opt_.upload_slots}),
       tick_timer_(*link_.io),
       announce_timer_(*link_.io) {
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_.piece_count()),
@@ -157,6 +158,8 @@ void torrent::tick() {
     }
     c->download_rate = c->downloaded - c->rate_mark;
     c->rate_mark = c->downloaded;
+    c->upload_rate = c->uploaded - c->upload_mark;
+    c->upload_mark = c->uploaded;
     // Enough requests in flight to cover a quarter second at the rate it sends at.
     c->max_inflight = std::clamp<std::size_t>(c->download_rate / 4 / peer::block_size, min_inflight, max_inflight);
     if (!c->inflight.empty() && now - c->last_block > request_timeout) {
@@ -168,6 +171,7 @@ void torrent::tick() {
     update_interest(*c);
     fill_requests(*c);
   }
+  if (choker_.due(now)) run_choker(now);
   rate_ = static_cast<double>(downloaded_ - rate_mark_);
   rate_mark_ = downloaded_;
   if (outcome_ == outcome::running && !opt_.seed_only) {

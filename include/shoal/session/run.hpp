@@ -24,7 +24,7 @@ struct leech_config {
   std::uint16_t port = 6881;
   std::vector<std::string> peers;  // HOST:PORT
   std::size_t max_peers = 50;
-  std::size_t upload_slots = 8;
+  std::size_t upload_slots = 4;  // peer::default_upload_slots(leech); seeds default to 8
   std::uint64_t max_upload_rate = 0;
   bool seed = false;
   int timeout_s = 300;

@@ -21,6 +21,7 @@
 
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/peer/ban_list.hpp"
+#include "shoal/peer/choker.hpp"
 #include "shoal/peer/piece_picker.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/ui/progress.hpp"
@@ -103,6 +104,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void cancel_elsewhere(const peer::peer_connection& except, const peer::block_ref& b);
   // Choking (slots for interested peers; rate-based rounds come with the choker).
   void unchoke_more();
+  void run_choker(std::chrono::steady_clock::time_point now);
   // Verification.
   void verify(int piece);
   void on_verified(int piece, bool good, std::string error);
@@ -148,6 +150,8 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::size_t connecting_ = 0;
   std::vector<int> failures_;  // hash failures per piece
   peer::ban_list bans_;
+  peer::choker choker_;
+  std::vector<peer::choke_candidate> choke_candidates_;  // reused every round
   std::vector<std::uint8_t> retried_;  // per piece: failed before, so its passing digests settle the verdict
   std::vector<peer::block_ref> scratch_;
   std::unique_ptr<announcer> announcer_;
