@@ -117,6 +117,7 @@ int run_leech(const leech_config& cfg) {
     to.max_peers = cfg.max_peers;
     to.upload_slots = cfg.upload_slots;
     to.upload_rate_limit = cfg.max_upload_rate;
+    to.download_rate_limit = cfg.max_download_rate;
     to.timeout = std::chrono::seconds(cfg.timeout_s);
     to.hash_threads = cfg.hash_threads;
     to.progress_bar = bar;

@@ -78,6 +78,7 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   std::shared_ptr<session::torrent> owner_;
   std::string name_;
   boost::asio::steady_timer wake_;
+  boost::asio::steady_timer pace_;  // the reader's wait under --max-download-rate
   bool closed_ = false;
   std::uint64_t upload_rate_limit_;  // bytes/s per connection, 0 = unlimited
 

@@ -23,6 +23,7 @@
 #include "shoal/peer/ban_list.hpp"
 #include "shoal/peer/choker.hpp"
 #include "shoal/peer/piece_picker.hpp"
+#include "shoal/peer/rate_limiter.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/ui/progress.hpp"
 #include "shoal/tracker/protocol/peer_address.hpp"
@@ -47,6 +48,7 @@ struct torrent_options {
   std::size_t max_peers = 50;
   std::size_t upload_slots = 8;
   std::uint64_t upload_rate_limit = 0;  // bytes/s per connection, 0 = unlimited
+  std::uint64_t download_rate_limit = 0;  // bytes/s for the whole torrent, 0 = unlimited
   std::chrono::seconds timeout{300};    // leech: no verified piece for this long -> give up
   int max_piece_failures = 5;
   int hash_threads = 2;
@@ -90,6 +92,8 @@ class torrent : public std::enable_shared_from_this<torrent> {
   status read_block(const peer::block_ref& b, std::span<std::byte> out);
   bool stopping() const { return stopping_; }
   bool seeding_only() const { return opt_.seed_only; }
+  // The torrent's download bucket (the connections' readers pace on it); null when unlimited.
+  peer::rate_limiter* download_limiter() { return opt_.download_rate_limit != 0 ? &download_limit_ : nullptr; }
 
  private:
   torrent(metainfo m, torrent_options opt, session_link link, storage st);
@@ -149,10 +153,11 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::map<std::string, candidate> candidates_;  // by "host:port"
   std::size_t connecting_ = 0;
   std::vector<int> failures_;  // hash failures per piece
+  std::vector<std::uint8_t> retried_;  // per piece: failed before, so its passing digests settle the verdict
   peer::ban_list bans_;
   peer::choker choker_;
+  peer::rate_limiter download_limit_;
   std::vector<peer::choke_candidate> choke_candidates_;  // reused every round
-  std::vector<std::uint8_t> retried_;  // per piece: failed before, so its passing digests settle the verdict
   std::vector<peer::block_ref> scratch_;
   std::unique_ptr<announcer> announcer_;
   boost::asio::steady_timer tick_timer_, announce_timer_;
