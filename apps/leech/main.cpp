@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   app.add_option("--upload-slots", cfg.upload_slots, "peers served at once")->capture_default_str();
   app.add_option("--max-download-rate", cfg.max_download_rate, "bytes/s per torrent, 0 = unlimited")
       ->capture_default_str();
+  app.add_option("--max-download-rate-total", cfg.max_download_rate_total,
+                 "bytes/s over every torrent of this process, 0 = unlimited")
+      ->capture_default_str();
   app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per connection, 0 = unlimited")
       ->capture_default_str();
   app.add_option("--hash-threads", cfg.hash_threads, "threads checking pieces")->capture_default_str()

@@ -104,6 +104,7 @@ int run_leech(const leech_config& cfg) {
   so.host = cfg.host;
   so.port = cfg.port;
   so.any_port_if_busy = true;
+  so.max_download_rate_total = cfg.max_download_rate_total;
   so.hash_threads = cfg.hash_threads;
   session s(so);
   if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);

@@ -57,7 +57,7 @@ torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
       retried_(static_cast<std::size_t>(meta_.piece_count()), 0),
       choker_({opt_.seed_only ? peer::choke_mode::seed : peer::choke_mode::leech, opt_.upload_slots}),
       download_limit_(opt_.download_rate_limit, peer::default_burst(opt_.download_rate_limit),
-                      std::chrono::steady_clock::now()),
+                      std::chrono::steady_clock::now(), link_.download_total),
       tick_timer_(*link_.io),
       announce_timer_(*link_.io) {
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_.piece_count()),

@@ -1,4 +1,5 @@
-"""--max-download-rate: a leech limited to 1 MB/s from an unlimited seed averages within 10 % of the limit."""
+"""--max-download-rate (per torrent) and --max-download-rate-total (process-wide): a leech limited to 1 MB/s from
+an unlimited seed averages within 10 % of the limit."""
 import re
 import time
 import unittest
@@ -11,13 +12,19 @@ LIMIT = 1000000
 
 class RateLimit(SwarmTestCase):
     def test_download_rate_stays_within_ten_percent_of_the_limit(self):
+        self.check_limit("--max-download-rate")
+
+    def test_process_wide_download_rate_stays_within_ten_percent_of_the_limit(self):
+        self.check_limit("--max-download-rate-total")
+
+    def check_limit(self, option):
         size = 6 * MiB  # about 6 s at the limit: the initial burst is a small share of it
         write_random_file(self.path("d", "f.bin"), size, seed=41)
         make_torrent(self.path("d", "f.bin"), self.path("t.torrent"), 64 * 1024)
         _, port = self.start_seed("seed", self.path("t.torrent"), self.path("d", "f.bin"))
         started = time.time()
         leech = self.procs.start("leech", [bin_path("leech"), self.path("t.torrent"), "-o", self.path("out"),
-                                           "--port", str(free_port()), "--timeout", "30", "--max-download-rate",
+                                           "--port", str(free_port()), "--timeout", "30", option,
                                            str(LIMIT), "--peer", "127.0.0.1:%d" % port])
         self.assertEqual(wait_exit(leech, 60), 0, log_text(leech))
         wall = time.time() - started

@@ -62,6 +62,7 @@ struct session_link {
   boost::asio::thread_pool* hash_pool = nullptr;
   std::array<std::uint8_t, 20> peer_id{};
   std::uint16_t listen_port = 0;
+  peer::rate_limiter* download_total = nullptr;  // process-wide download bucket, null: unlimited
   std::function<void()> on_finished;  // the torrent completed (and does not seed on) or failed
 };
 
@@ -93,7 +94,9 @@ class torrent : public std::enable_shared_from_this<torrent> {
   bool stopping() const { return stopping_; }
   bool seeding_only() const { return opt_.seed_only; }
   // The torrent's download bucket (the connections' readers pace on it); null when unlimited.
-  peer::rate_limiter* download_limiter() { return opt_.download_rate_limit != 0 ? &download_limit_ : nullptr; }
+  peer::rate_limiter* download_limiter() {
+    return opt_.download_rate_limit != 0 || link_.download_total != nullptr ? &download_limit_ : nullptr;
+  }
 
  private:
   torrent(metainfo m, torrent_options opt, session_link link, storage st);
