@@ -19,6 +19,11 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", cfg.timeout_s, "give up after this many seconds without a verified piece")
       ->capture_default_str()->check(CLI::Range(1, 1 << 30));
   app.add_option("--upload-slots", cfg.upload_slots, "peers served at once")->capture_default_str();
+  app.add_option("--max-download-rate", cfg.max_download_rate, "bytes/s per torrent, 0 = unlimited")
+      ->capture_default_str();
+  app.add_option("--max-download-rate-total", cfg.max_download_rate_total,
+                 "bytes/s over every torrent of this process, 0 = unlimited")
+      ->capture_default_str();
   app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per connection, 0 = unlimited")
       ->capture_default_str();
   app.add_option("--hash-threads", cfg.hash_threads, "threads checking pieces")->capture_default_str()

@@ -34,6 +34,7 @@ peer_connection::peer_connection(asio::ip::tcp::socket socket, std::shared_ptr<s
       owner_(std::move(owner)),
       name_(std::move(name)),
       wake_(socket_.get_executor()),
+      pace_(socket_.get_executor()),
       upload_rate_limit_(upload_rate_limit),
       rbuf_(new char[receive_buffer_size]) {
   last_received = last_sent = last_block = clock::now();
@@ -55,6 +56,7 @@ void peer_connection::close(std::string_view why) {
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
   wake_.cancel();
+  pace_.cancel();
   owner_->on_disconnect(*this, why);
 }
 
@@ -111,6 +113,15 @@ asio::awaitable<void> peer_connection::reader() {
     }
     tail_ += n;
     last_received = clock::now();
+    // --max-download-rate: not reading delays the sender through TCP's window.
+    if (auto* limit = owner_->download_limiter()) {
+      for (auto wait = limit->request(n, clock::now()); wait.count() > 0 && !closed_;
+           wait = limit->request(n, clock::now())) {
+        pace_.expires_after(wait);
+        co_await pace_.async_wait(use_nothrow);
+      }
+      if (closed_) co_return;
+    }
     if (!handle_frames()) co_return;
     if (head_ == tail_) head_ = tail_ = 0;
   }

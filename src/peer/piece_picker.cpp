@@ -100,18 +100,28 @@ int piece_picker::start_rarest(const bitfield& peer_has, int want) {
     if (availability_[i] == best_avail && static_cast<int>(found.size()) < want) found.push_back(i);
     if (best_avail <= 1 && static_cast<int>(found.size()) == want) break;  // nothing is rarer than one copy
   }
-  for (int piece : found) {
-    state_[piece] = piece_state::partial;
-    --unstarted_;
-    partial_piece p;
-    p.piece = piece;
-    p.blocks = blocks_in_piece(piece);
-    p.free = p.blocks;
-    p.requests.assign(static_cast<std::size_t>(p.blocks), 0);
-    p.done.assign(static_cast<std::size_t>(p.blocks), 0);
-    partials_.push_back(std::move(p));
-  }
+  for (int piece : found) start_piece(piece);
   return static_cast<int>(found.size());
+}
+
+void piece_picker::start_piece(int piece) {
+  state_[piece] = piece_state::partial;
+  --unstarted_;
+  partial_piece p;
+  p.piece = piece;
+  p.blocks = blocks_in_piece(piece);
+  p.free = p.blocks;
+  p.requests.assign(static_cast<std::size_t>(p.blocks), 0);
+  p.done.assign(static_cast<std::size_t>(p.blocks), 0);
+  partials_.push_back(std::move(p));
+}
+
+std::size_t piece_picker::take_piece(int piece, std::vector<block_ref>& out) {
+  if (piece < 0 || piece >= piece_count()) return 0;
+  if (state_[piece] == piece_state::none) start_piece(piece);
+  if (state_[piece] != piece_state::partial) return 0;
+  partial_piece* p = find_partial(piece);
+  return p == nullptr ? 0 : take_free_blocks(*p, static_cast<std::size_t>(p->blocks), out);
 }
 
 std::size_t piece_picker::pick_free(const bitfield& peer_has, std::size_t max, std::vector<block_ref>& out) {

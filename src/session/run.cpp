@@ -104,6 +104,7 @@ int run_leech(const leech_config& cfg) {
   so.host = cfg.host;
   so.port = cfg.port;
   so.any_port_if_busy = true;
+  so.max_download_rate_total = cfg.max_download_rate_total;
   so.hash_threads = cfg.hash_threads;
   session s(so);
   if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
@@ -117,6 +118,7 @@ int run_leech(const leech_config& cfg) {
     to.max_peers = cfg.max_peers;
     to.upload_slots = cfg.upload_slots;
     to.upload_rate_limit = cfg.max_upload_rate;
+    to.download_rate_limit = cfg.max_download_rate;
     to.timeout = std::chrono::seconds(cfg.timeout_s);
     to.hash_threads = cfg.hash_threads;
     to.progress_bar = bar;

@@ -26,7 +26,10 @@ session::session(session_options opt)
       acceptor_(io_),
       signals_(io_, SIGINT, SIGTERM),
       done_(io_),
-      peer_id_(wire::make_peer_id()) {}
+      peer_id_(wire::make_peer_id()) {
+  download_total_.set_rate(opt_.max_download_rate_total, peer::default_burst(opt_.max_download_rate_total),
+                           std::chrono::steady_clock::now());
+}
 
 session::~session() {
   hash_pool_.join();
@@ -64,6 +67,7 @@ status session::add(metainfo m, torrent_options opt) {
   link.hash_pool = &hash_pool_;
   link.peer_id = peer_id_;
   link.listen_port = port_;
+  if (opt_.max_download_rate_total != 0) link.download_total = &download_total_;
   link.on_finished = [this] { check_finished(); };
   auto hash = m.info_hash;
   auto t = torrent::open(std::move(m), std::move(opt), std::move(link));

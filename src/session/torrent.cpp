@@ -54,6 +54,10 @@ torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
       picker_(meta_.piece_count(), meta_.piece_length, meta_.total_length),
       have_(static_cast<std::size_t>(meta_.piece_count())),
       failures_(static_cast<std::size_t>(meta_.piece_count()), 0),
+      retried_(static_cast<std::size_t>(meta_.piece_count()), 0),
+      choker_({opt_.seed_only ? peer::choke_mode::seed : peer::choke_mode::leech, opt_.upload_slots}),
+      download_limit_(opt_.download_rate_limit, peer::default_burst(opt_.download_rate_limit),
+                      std::chrono::steady_clock::now(), link_.download_total),
       tick_timer_(*link_.io),
       announce_timer_(*link_.io) {
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_.piece_count()),
@@ -84,6 +88,10 @@ void torrent::start() {
 
 void torrent::attach(asio::ip::tcp::socket socket, std::string name) {
   if (stopping_ || peers_.size() >= opt_.max_peers + 10) return;  // a few spare slots for incoming peers
+  if (banned(name)) {
+    spdlog::debug("{}: refused banned peer {}", meta_.name, name);
+    return;
+  }
   auto c = std::make_shared<peer::peer_connection>(std::move(socket), shared_from_this(), std::move(name),
                                                    static_cast<std::size_t>(meta_.piece_count()),
                                                    opt_.upload_rate_limit);
@@ -97,6 +105,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name) {
 asio::awaitable<void> torrent::shutdown() {
   if (stopping_) co_return;
   stopping_ = true;
+  report_stats(true);
   tick_timer_.cancel();
   announce_timer_.cancel();
   auto all = peers_;
@@ -151,6 +160,8 @@ void torrent::tick() {
     }
     c->download_rate = c->downloaded - c->rate_mark;
     c->rate_mark = c->downloaded;
+    c->upload_rate = c->uploaded - c->upload_mark;
+    c->upload_mark = c->uploaded;
     // Enough requests in flight to cover a quarter second at the rate it sends at.
     c->max_inflight = std::clamp<std::size_t>(c->download_rate / 4 / peer::block_size, min_inflight, max_inflight);
     if (!c->inflight.empty() && now - c->last_block > request_timeout) {
@@ -162,6 +173,7 @@ void torrent::tick() {
     update_interest(*c);
     fill_requests(*c);
   }
+  if (choker_.due(now)) run_choker(now);
   rate_ = static_cast<double>(downloaded_ - rate_mark_);
   rate_mark_ = downloaded_;
   if (outcome_ == outcome::running && !opt_.seed_only) {
@@ -171,9 +183,22 @@ void torrent::tick() {
                                 std::to_string(peers_.size()) + " peers");
       return;
     }
+    if (all_banned()) {
+      fail("no peers left: " + std::to_string(bans_count_) + " banned for sending data that failed the SHA-1 check");
+      return;
+    }
     connect_more();
   }
+  if (opt_.seed_only || outcome_ == outcome::complete) report_stats(false);
   report_progress(false);
+}
+
+// Every peer we know of was banned and no tracker can name others: waiting for --timeout would gain nothing.
+bool torrent::all_banned() const {
+  if (bans_count_ == 0 || !peers_.empty() || connecting_ > 0 || announcer_) return false;
+  for (const auto& [key, cand] : candidates_)
+    if (!banned(key)) return false;
+  return true;
 }
 
 void torrent::add_candidates(const std::vector<peer_address>& peers) {
@@ -190,7 +215,7 @@ void torrent::connect_more() {
   const auto now = std::chrono::steady_clock::now();
   for (auto& [key, cand] : candidates_) {
     if (peers_.size() + connecting_ >= opt_.max_peers) return;
-    if (cand.connected || cand.failures >= 8 || cand.next_try > now) continue;
+    if (cand.connected || cand.failures >= 8 || cand.next_try > now || banned(key)) continue;
     cand.connected = true;
     ++connecting_;
     auto self = shared_from_this();
@@ -232,9 +257,9 @@ void torrent::report_progress(bool final_line) {
   const double rate = secs > 0 ? static_cast<double>(downloaded_) / secs : 0;
   // Tests read this line: the verified total, what this run fetched, and what a previous run left.
   spdlog::info("{}: complete: {} bytes verified; downloaded {} pieces ({} bytes) in {:.2f} s ({:.1f} MB/s) from {} "
-               "peers; {} pieces were already verified",
+               "peers; {} pieces were already verified; {} hash failures, {} peers banned",
                meta_.name, meta_.total_length, downloaded_pieces_, downloaded_, secs, rate / 1e6, peers_seen_,
-               resumed_pieces_);
+               resumed_pieces_, hash_failures_, bans_count_);
 }
 
 }  // namespace shoal::session

@@ -28,10 +28,7 @@ void torrent::on_message(peer_connection& c, const wire::message& m) {
       break;
     case wire::message_id::not_interested:
       c.peer_interested = false;
-      if (!c.am_choking) {
-        c.send_choke(true);
-        unchoke_more();
-      }
+      if (!c.am_choking) unchoke_more();  // its slot goes to someone else
       break;
     case wire::message_id::have: on_have(c, m.index); break;
     case wire::message_id::bitfield: on_bitfield(c, m.payload); break;
@@ -130,6 +127,7 @@ void torrent::on_piece(peer_connection& c, const wire::message& m) {
     fail("cannot write piece " + std::to_string(b.piece) + ": " + st.message());
     return;
   }
+  record_block(c, b);
   if (others > 0) cancel_elsewhere(c, b);
   if (r == peer::piece_picker::block_result::piece_complete) verify(static_cast<int>(b.piece));
   fill_requests(c);
@@ -147,20 +145,6 @@ void torrent::on_request(peer_connection& c, const wire::message& m) {
 status torrent::read_block(const block_ref& b, std::span<std::byte> out) {
   uploaded_ += b.length;
   return storage_->read(static_cast<int>(b.piece), b.begin, out);
-}
-
-// Slots go to interested peers in the order they asked; rate-based rounds come with the choker.
-void torrent::unchoke_more() {
-  std::size_t unchoked = 0;
-  for (auto& c : peers_)
-    if (!c->am_choking) ++unchoked;
-  for (auto& c : peers_) {
-    if (unchoked >= opt_.upload_slots) return;
-    if (c->am_choking && c->peer_interested && !c->closed() && picker_.have_count() > 0) {
-      c->send_choke(false);
-      ++unchoked;
-    }
-  }
 }
 
 void torrent::on_disconnect(peer_connection& c, std::string_view why) {

@@ -32,22 +32,28 @@ void torrent::on_verified(int piece, bool good, std::string error) {
   }
   if (!good) {
     picker_.on_piece_failed(piece);
+    ++hash_failures_;
     const int n = ++failures_[static_cast<std::size_t>(piece)];
     spdlog::warn("{}: piece {} failed its SHA-1 check ({} of {} tries)", meta_.name, piece, n, opt_.max_piece_failures);
+    judge_failed(piece);
     if (n >= opt_.max_piece_failures) {
       fail("piece " + std::to_string(piece) + " failed its SHA-1 check " + std::to_string(n) +
            " times: no peer sends correct data");
       return;
     }
+    if (outcome_ != outcome::running) return;
+    retry_from_one_peer(piece);
     for (auto& c : std::vector(peers_)) fill_requests(*c);
     return;
   }
+  judge_passed(piece);
   picker_.on_piece_passed(piece);
   have_.set(static_cast<std::size_t>(piece));
   ++downloaded_pieces_;
   last_progress_ = std::chrono::steady_clock::now();
   for (auto& c : peers_)
     if (!c->peer_has.get(static_cast<std::size_t>(piece))) c->send_have(static_cast<std::uint32_t>(piece));
+  unchoke_more();  // peers that asked before we had anything get their slots now
   if (picker_.complete()) complete();
 }
 

@@ -64,6 +64,8 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   std::uint64_t downloaded = 0, uploaded = 0;  // payload bytes
   std::uint64_t rate_mark = 0;          // `downloaded` at the last rate sample
   std::uint64_t download_rate = 0;      // bytes/s over the last sample
+  std::uint64_t upload_mark = 0, upload_rate = 0;  // the same for what we sent it
+  clock::time_point choked_since = clock::now();  // by us: the choker's longest-waiting rule
   clock::time_point last_received, last_sent, last_block;
 
  private:
@@ -76,6 +78,7 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   std::shared_ptr<session::torrent> owner_;
   std::string name_;
   boost::asio::steady_timer wake_;
+  boost::asio::steady_timer pace_;  // the reader's wait under --max-download-rate
   bool closed_ = false;
   std::uint64_t upload_rate_limit_;  // bytes/s per connection, 0 = unlimited
 

@@ -68,6 +68,9 @@ class piece_picker {
   // The piece (all blocks received) passed or failed its SHA-1 check. A failed piece starts over.
   void on_piece_passed(int piece);
   void on_piece_failed(int piece);
+  // Starts `piece` now (if nobody has started it) and hands out every free block of it: a failed piece is
+  // re-requested from one peer, so the next check convicts exactly one source. Returns how many were appended.
+  std::size_t take_piece(int piece, std::vector<block_ref>& out);
 
   bool in_endgame() const { return unstarted_ == 0 && !complete(); }
   std::size_t partial_count() const { return partials_.size(); }
@@ -103,6 +106,7 @@ class piece_picker {
   }
   std::size_t take_free_blocks(partial_piece& p, std::size_t max, std::vector<block_ref>& out);
   int start_rarest(const bitfield& peer_has, int want);
+  void start_piece(int piece);
   partial_piece* find_partial(int piece);
   block_ref make_ref(int piece, int block) const;
 

@@ -24,8 +24,10 @@ struct leech_config {
   std::uint16_t port = 6881;
   std::vector<std::string> peers;  // HOST:PORT
   std::size_t max_peers = 50;
-  std::size_t upload_slots = 8;
+  std::size_t upload_slots = 4;  // peer::default_upload_slots(leech); seeds default to 8
   std::uint64_t max_upload_rate = 0;
+  std::uint64_t max_download_rate = 0;  // bytes/s per torrent, 0 = unlimited
+  std::uint64_t max_download_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited
   bool seed = false;
   int timeout_s = 300;
   int hash_threads = 2;

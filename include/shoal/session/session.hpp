@@ -23,6 +23,7 @@ struct session_options {
   std::uint16_t port = 6881;
   bool any_port_if_busy = false;  // leech: another port is fine; seed: the given one or nothing
   int hash_threads = 2;
+  std::uint64_t max_download_rate_total = 0;  // bytes/s over every torrent, 0 = unlimited
 };
 
 class session {
@@ -45,6 +46,7 @@ class session {
   void check_finished();
 
   session_options opt_;
+  peer::rate_limiter download_total_;  // parent of every torrent's download bucket
   boost::asio::io_context io_;
   boost::asio::thread_pool hash_pool_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -20,7 +20,10 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "shoal/metainfo/metainfo.hpp"
+#include "shoal/peer/ban_list.hpp"
+#include "shoal/peer/choker.hpp"
 #include "shoal/peer/piece_picker.hpp"
+#include "shoal/peer/rate_limiter.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/ui/progress.hpp"
 #include "shoal/tracker/protocol/peer_address.hpp"
@@ -45,6 +48,7 @@ struct torrent_options {
   std::size_t max_peers = 50;
   std::size_t upload_slots = 8;
   std::uint64_t upload_rate_limit = 0;  // bytes/s per connection, 0 = unlimited
+  std::uint64_t download_rate_limit = 0;  // bytes/s for the whole torrent, 0 = unlimited
   std::chrono::seconds timeout{300};    // leech: no verified piece for this long -> give up
   int max_piece_failures = 5;
   int hash_threads = 2;
@@ -58,6 +62,7 @@ struct session_link {
   boost::asio::thread_pool* hash_pool = nullptr;
   std::array<std::uint8_t, 20> peer_id{};
   std::uint16_t listen_port = 0;
+  peer::rate_limiter* download_total = nullptr;  // process-wide download bucket, null: unlimited
   std::function<void()> on_finished;  // the torrent completed (and does not seed on) or failed
 };
 
@@ -88,6 +93,10 @@ class torrent : public std::enable_shared_from_this<torrent> {
   status read_block(const peer::block_ref& b, std::span<std::byte> out);
   bool stopping() const { return stopping_; }
   bool seeding_only() const { return opt_.seed_only; }
+  // The torrent's download bucket (the connections' readers pace on it); null when unlimited.
+  peer::rate_limiter* download_limiter() {
+    return opt_.download_rate_limit != 0 || link_.download_total != nullptr ? &download_limit_ : nullptr;
+  }
 
  private:
   torrent(metainfo m, torrent_options opt, session_link link, storage st);
@@ -102,10 +111,20 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void cancel_elsewhere(const peer::peer_connection& except, const peer::block_ref& b);
   // Choking (slots for interested peers; rate-based rounds come with the choker).
   void unchoke_more();
+  void run_choker(std::chrono::steady_clock::time_point now);
   // Verification.
   void verify(int piece);
   void on_verified(int piece, bool good, std::string error);
   void complete();
+  // Bad peers: who sent which block, verdicts on hash checks, re-requesting a failed piece from one peer.
+  void record_block(const peer::peer_connection& c, const peer::block_ref& b);
+  void judge_failed(int piece);
+  void judge_passed(int piece);
+  void apply_bans(const std::vector<std::string>& banned);
+  void retry_from_one_peer(int piece);
+  std::vector<std::uint64_t> block_digests(int piece);
+  bool banned(std::string_view name) const;
+  bool all_banned() const;
   void fail(std::string why);
   // Periodic work: rates, timeouts, keep-alives, new connections, progress.
   boost::asio::awaitable<void> ticker();
@@ -114,6 +133,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   boost::asio::awaitable<void> connect(peer_address addr);
   void add_candidates(const std::vector<peer_address>& peers);
   void report_progress(bool final_line);
+  void report_stats(bool at_exit);
   // Trackers.
   boost::asio::awaitable<void> announce_loop();
   boost::asio::awaitable<bool> announce_once(int event, std::chrono::seconds timeout);
@@ -136,6 +156,11 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::map<std::string, candidate> candidates_;  // by "host:port"
   std::size_t connecting_ = 0;
   std::vector<int> failures_;  // hash failures per piece
+  std::vector<std::uint8_t> retried_;  // per piece: failed before, so its passing digests settle the verdict
+  peer::ban_list bans_;
+  peer::choker choker_;
+  peer::rate_limiter download_limit_;
+  std::vector<peer::choke_candidate> choke_candidates_;  // reused every round
   std::vector<peer::block_ref> scratch_;
   std::unique_ptr<announcer> announcer_;
   boost::asio::steady_timer tick_timer_, announce_timer_;
@@ -148,6 +173,9 @@ class torrent : public std::enable_shared_from_this<torrent> {
   int resumed_pieces_ = 0;
   int downloaded_pieces_ = 0;
   std::size_t peers_seen_ = 0;
+  std::size_t bans_count_ = 0;
+  std::size_t hash_failures_ = 0;
+  std::uint64_t stats_mark_ = 0;  // uploaded_ at the last stats line
   std::uint64_t uploaded_ = 0, downloaded_ = 0;
   std::chrono::steady_clock::time_point started_at_, last_progress_;
   std::uint64_t rate_mark_ = 0;

@@ -184,3 +184,21 @@ TEST(PiecePicker, AvailabilityFollowsPeers) {
   EXPECT_EQ(p.availability(0), 0);
   EXPECT_EQ(p.availability(1), 0);
 }
+
+TEST(PiecePicker, FailedPieceIsTakenWholeByOnePeer) {
+  piece_picker p(2, 3 * block_size, 6 * block_size, 1);
+  auto peer = all_of(2);
+  p.add_peer(peer);
+  std::vector<block_ref> out;
+  ASSERT_EQ(p.take_piece(1, out), 3u);  // unstarted: started and handed out whole
+  std::vector<block_ref> twice;
+  EXPECT_EQ(p.take_piece(1, twice), 0u);  // nothing free left of it
+  std::vector<block_ref> rest;
+  EXPECT_EQ(p.pick(peer, 10, rest), 3u);  // the other piece only
+  for (const auto& b : rest) EXPECT_EQ(b.piece, 0u);
+  p.on_request_dropped(out[2]);
+  std::vector<block_ref> freed;
+  EXPECT_EQ(p.take_piece(1, freed), 1u);
+  EXPECT_EQ(freed[0], out[2]);
+  EXPECT_EQ(p.take_piece(7, freed), 0u);  // out of range
+}

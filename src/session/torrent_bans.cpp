@@ -1,0 +1,96 @@
+// Bad peers: every written block is recorded with its sender's IP address; a failed piece is judged by the ban
+// list (a sole source is banned; shared failures wait for the block digests of the good copy) and fetched again
+// from one peer, so the next check either convicts that peer alone or shows exactly which blocks were wrong.
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "shoal/hash/sha1.hpp"
+#include "shoal/peer/peer_connection.hpp"
+#include "shoal/session/torrent.hpp"
+
+namespace shoal::session {
+
+namespace {
+
+// "1.2.3.4:6881" -> "1.2.3.4", "[::1]:6881" or "::1:6881" -> "::1": a banned peer cannot return on another port.
+std::string_view ip_of(std::string_view name) {
+  const auto colon = name.rfind(':');
+  if (colon != std::string_view::npos) name = name.substr(0, colon);
+  if (name.size() >= 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+  return name;
+}
+
+}  // namespace
+
+bool torrent::banned(std::string_view name) const { return bans_.is_banned(ip_of(name)); }
+
+void torrent::record_block(const peer::peer_connection& c, const peer::block_ref& b) {
+  bans_.record_block(b.piece, b.begin / peer::block_size, ip_of(c.name()));
+}
+
+std::vector<std::uint64_t> torrent::block_digests(int piece) {
+  const int blocks = picker_.blocks_in_piece(piece);
+  std::vector<std::uint64_t> out(static_cast<std::size_t>(blocks), 0);
+  std::array<std::byte, peer::block_size> buf{};
+  const auto size = meta_.piece_size(piece);
+  for (int i = 0; i < blocks; ++i) {
+    const std::int64_t begin = std::int64_t{i} * peer::block_size;
+    const auto len = static_cast<std::size_t>(std::min<std::int64_t>(peer::block_size, size - begin));
+    if (!storage_->read(piece, begin, std::span(buf.data(), len))) continue;  // unreadable: digest 0 differs
+    const auto d = sha1(buf.data(), len);
+    std::uint64_t v = 0;
+    for (int k = 0; k < 8; ++k) v = (v << 8) | d.bytes[static_cast<std::size_t>(k)];
+    out[static_cast<std::size_t>(i)] = v;
+  }
+  return out;
+}
+
+void torrent::judge_failed(int piece) {
+  retried_[static_cast<std::size_t>(piece)] = 1;
+  const auto digests = block_digests(piece);
+  apply_bans(bans_.piece_failed(static_cast<std::uint32_t>(piece), digests));
+}
+
+void torrent::judge_passed(int piece) {
+  auto& retried = retried_[static_cast<std::size_t>(piece)];
+  if (!retried) {
+    bans_.piece_passed(static_cast<std::uint32_t>(piece));
+    return;
+  }
+  retried = 0;
+  const auto digests = block_digests(piece);
+  apply_bans(bans_.piece_passed(static_cast<std::uint32_t>(piece), digests));
+}
+
+void torrent::apply_bans(const std::vector<std::string>& banned_ips) {
+  for (const auto& ip : banned_ips) {
+    ++bans_count_;
+    // Tests and users read this line.
+    spdlog::warn("{}: banned peer {}: it sent data that failed the SHA-1 check", meta_.name, ip);
+    for (auto& c : std::vector(peers_))
+      if (ip_of(c->name()) == ip) c->close("banned");
+  }
+}
+
+// The fastest peer that has the piece and lets us ask takes every block of it.
+void torrent::retry_from_one_peer(int piece) {
+  peer::peer_connection* best = nullptr;
+  for (auto& c : peers_) {
+    if (c->closed() || c->peer_choking || !c->peer_has.get(static_cast<std::size_t>(piece))) continue;
+    if (best == nullptr || c->download_rate > best->download_rate) best = c.get();
+  }
+  if (best == nullptr) return;  // nobody can serve it now: the picker hands it out as usual later
+  scratch_.clear();
+  if (picker_.take_piece(piece, scratch_) == 0) return;
+  best->send_interested(true);
+  if (best->inflight.empty()) best->last_block = peer::clock::now();
+  for (const auto& b : scratch_) {
+    best->inflight.push_back(b);
+    best->send_request(b);
+  }
+  best->wake();
+  spdlog::debug("{}: piece {} re-requested from {} alone", meta_.name, piece, best->name());
+}
+
+}  // namespace shoal::session

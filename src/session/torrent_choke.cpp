@@ -1,0 +1,45 @@
+// Choking by the pure choker: a full round every 10 s (tit-for-tat on last second's rates, one optimistic
+// unchoke rotated every 30 s), and an early run whenever the set of candidates changes (a peer becomes
+// interested or leaves a slot, our first piece arrives) so a new peer is served without waiting for the round.
+#include <algorithm>
+#include <cstdint>
+
+#include "shoal/peer/peer_connection.hpp"
+#include "shoal/session/torrent.hpp"
+
+namespace shoal::session {
+
+namespace {
+std::uint64_t id_of(const peer::peer_connection& c) { return reinterpret_cast<std::uintptr_t>(&c); }
+}  // namespace
+
+void torrent::unchoke_more() { run_choker(peer::clock::now()); }
+
+void torrent::run_choker(peer::clock::time_point now) {
+  if (picker_.have_count() == 0) return;  // nothing to serve yet
+  choker_.set_mode(opt_.seed_only || picker_.complete() ? peer::choke_mode::seed : peer::choke_mode::leech);
+  choke_candidates_.clear();
+  for (const auto& c : peers_) {
+    if (c->closed()) continue;
+    peer::choke_candidate k;
+    k.id = id_of(*c);
+    k.interested = c->peer_interested;
+    k.is_seed = c->peer_has.all();
+    k.snubbed = c->snubbed;
+    k.download_rate = c->download_rate;
+    k.upload_rate = c->upload_rate;
+    k.unchoked = !c->am_choking;
+    k.choked_for = now - c->choked_since;
+    choke_candidates_.push_back(k);
+  }
+  const auto& d = choker_.run(choke_candidates_, now);
+  for (auto& c : std::vector(peers_)) {
+    if (c->closed()) continue;
+    const bool unchoke = std::find(d.unchoke.begin(), d.unchoke.end(), id_of(*c)) != d.unchoke.end();
+    if (unchoke == !c->am_choking) continue;
+    if (!unchoke) c->choked_since = now;
+    c->send_choke(!unchoke);
+  }
+}
+
+}  // namespace shoal::session
