@@ -5,6 +5,8 @@ import subprocess
 import time
 import urllib.parse
 
+from bdecode import bdecode  # noqa: F401 (re-exported for the tracker tests)
+
 BIN = os.environ.get("SHOAL_BIN", "build/bin")
 
 
@@ -88,38 +90,6 @@ def parse_response(data):
         k, _, v = line.partition(":")
         hdrs[k.strip().lower()] = v.strip()
     return status, hdrs, body
-
-
-def bdecode(data):
-    value, end = _bdecode(data, 0)
-    if end != len(data):
-        raise ValueError("trailing bytes after bencoded value")
-    return value
-
-
-def _bdecode(d, i):
-    c = d[i:i + 1]
-    if c == b"i":
-        end = d.index(b"e", i)
-        return int(d[i + 1:end]), end + 1
-    if c == b"l":
-        i += 1
-        out = []
-        while d[i:i + 1] != b"e":
-            v, i = _bdecode(d, i)
-            out.append(v)
-        return out, i + 1
-    if c == b"d":
-        i += 1
-        out = {}
-        while d[i:i + 1] != b"e":
-            k, i = _bdecode(d, i)
-            v, i = _bdecode(d, i)
-            out[k] = v
-        return out, i + 1
-    colon = d.index(b":", i)
-    n = int(d[i:colon])
-    return d[colon + 1:colon + 1 + n], colon + 1 + n
 
 
 def compact_peers(blob, width=6):
