@@ -54,9 +54,9 @@ asio::awaitable<status> send_handshake(asio::ip::tcp::socket& s, const handshake
   co_return ok();
 }
 
-asio::awaitable<result<asio::ip::tcp::socket>> connect_and_handshake(asio::io_context& io, const peer_address& to,
-                                                                     const handshake_params& ours,
-                                                                     std::chrono::seconds timeout) {
+asio::awaitable<result<connected_peer>> connect_and_handshake(asio::io_context& io, const peer_address& to,
+                                                              const handshake_params& ours,
+                                                              std::chrono::seconds timeout) {
   asio::ip::tcp::socket s(io);
   asio::steady_timer timer(io);
   timer.expires_after(timeout);
@@ -68,7 +68,7 @@ asio::awaitable<result<asio::ip::tcp::socket>> connect_and_handshake(asio::io_co
   if (!theirs) co_return theirs.err();
   if (theirs->info_hash != ours.info_hash) co_return error{"peer answered with another info-hash"};
   if (theirs->peer_id == ours.peer_id) co_return error{"connected to ourselves"};
-  co_return std::move(s);
+  co_return connected_peer{std::move(s), theirs->peer_id};
 }
 
 }  // namespace shoal::peer

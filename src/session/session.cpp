@@ -114,7 +114,7 @@ asio::awaitable<void> session::handle_incoming(asio::ip::tcp::socket s) {
   if (hs->peer_id == peer_id_) co_return;  // ourselves, through a tracker's peer list
   auto t = it->second;
   if (auto st = co_await peer::send_handshake(s, {t->info_hash(), peer_id_}); !st) co_return;
-  t->attach(std::move(s), name);
+  t->attach(std::move(s), name, wire::client_name(hs->peer_id));
 }
 
 asio::awaitable<void> session::main_loop() {

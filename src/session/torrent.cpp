@@ -17,6 +17,7 @@
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/data_check.hpp"
 #include "shoal/tracker/client/announcer.hpp"
+#include "shoal/wire/handshake.hpp"
 #include "shoal/wire/frame_decoder.hpp"
 
 namespace asio = boost::asio;
@@ -86,7 +87,7 @@ void torrent::start() {
   if (picker_.complete() && !opt_.seed_only) complete();
 }
 
-void torrent::attach(asio::ip::tcp::socket socket, std::string name) {
+void torrent::attach(asio::ip::tcp::socket socket, std::string name, std::string client) {
   if (stopping_ || peers_.size() >= opt_.max_peers + 10) return;  // a few spare slots for incoming peers
   if (banned(name)) {
     spdlog::debug("{}: refused banned peer {}", meta_.name, name);
@@ -95,9 +96,10 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name) {
   auto c = std::make_shared<peer::peer_connection>(std::move(socket), shared_from_this(), std::move(name),
                                                    static_cast<std::size_t>(meta_.piece_count()),
                                                    opt_.upload_rate_limit);
+  c->client = std::move(client);
   peers_.push_back(c);
   ++peers_seen_;
-  spdlog::debug("{}: peer {} connected ({} peers)", meta_.name, c->name(), peers_.size());
+  spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_.name, c->name(), c->client, peers_.size());
   if (picker_.have_count() > 0) c->send_bitfield(have_.bytes());
   c->start();
 }
@@ -227,21 +229,21 @@ asio::awaitable<void> torrent::connect(peer_address addr) {
   auto self = shared_from_this();
   const auto key = addr.to_string();
   peer::handshake_params hp{meta_.info_hash, link_.peer_id};
-  auto sock = co_await peer::connect_and_handshake(*link_.io, addr, hp, 10s);
+  auto peer = co_await peer::connect_and_handshake(*link_.io, addr, hp, 10s);
   --connecting_;
   auto it = candidates_.find(key);
-  if (!sock) {
-    spdlog::debug("{}: {}: {}", meta_.name, key, sock.message());
+  if (!peer) {
+    spdlog::debug("{}: {}: {}", meta_.name, key, peer.message());
     if (it != candidates_.end()) {
       it->second.connected = false;
       // Our own address, handed back by a tracker: never again.
-      it->second.failures += sock.message() == "connected to ourselves" ? 100 : 1;
+      it->second.failures += peer.message() == "connected to ourselves" ? 100 : 1;
       it->second.next_try = std::chrono::steady_clock::now() + std::chrono::seconds(1 << std::min(it->second.failures, 6));
     }
     co_return;
   }
   if (stopping_ || outcome_ == outcome::failed) co_return;
-  attach(std::move(*sock), key);
+  attach(std::move(peer->socket), key, wire::client_name(peer->peer_id));
 }
 
 void torrent::report_progress(bool final_line) {

@@ -148,7 +148,12 @@ status torrent::read_block(const block_ref& b, std::span<std::byte> out) {
 }
 
 void torrent::on_disconnect(peer_connection& c, std::string_view why) {
-  spdlog::debug("{}: peer {} left: {}", meta_.name, c.name(), why);
+  // Users (and the swarm tests) read where the data came from and went to.
+  if (c.downloaded + c.uploaded > 0)
+    spdlog::info("{}: peer {} ({}) gone: got {} bytes from it, sent {} bytes to it ({})", meta_.name, c.name(),
+                 c.client, c.downloaded, c.uploaded, why);
+  else
+    spdlog::debug("{}: peer {} ({}) left: {}", meta_.name, c.name(), c.client, why);
   return_requests(c);
   if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
   c.bitfield_counted = false;

@@ -24,8 +24,13 @@ struct incoming_handshake {
   std::array<std::uint8_t, 20> peer_id{};
 };
 
+struct connected_peer {
+  boost::asio::ip::tcp::socket socket;
+  std::array<std::uint8_t, 20> peer_id{};
+};
+
 // Connects, sends our handshake, reads theirs; refuses another info-hash and ourselves.
-boost::asio::awaitable<result<boost::asio::ip::tcp::socket>> connect_and_handshake(
+boost::asio::awaitable<result<connected_peer>> connect_and_handshake(
     boost::asio::io_context& io, const peer_address& to, const handshake_params& ours, std::chrono::seconds timeout);
 
 // Reads the handshake of an incoming connection (the caller routes it by info-hash, then answers).

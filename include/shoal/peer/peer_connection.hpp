@@ -53,6 +53,8 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   void clear_uploads() { uploads_.clear(); }
   void wake();
 
+  std::string client;  // from its peer id, for logs
+
   // Protocol state, read and changed by the torrent.
   bitfield peer_has;
   bool bitfield_counted = false;  // peer_has is in the picker's availability

@@ -84,7 +84,8 @@ class torrent : public std::enable_shared_from_this<torrent> {
   // Closes every connection and announces stopped (bounded wait).
   boost::asio::awaitable<void> shutdown();
   // A connection whose handshake named this torrent (incoming) or that we opened (outgoing).
-  void attach(boost::asio::ip::tcp::socket socket, std::string name);
+  // `client` is the printable client part of its peer id, for logs.
+  void attach(boost::asio::ip::tcp::socket socket, std::string name, std::string client);
 
   // Called by connections.
   const wire::wire_limits& limits() const { return limits_; }

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "shoal/hash/sha1.hpp"
@@ -35,5 +36,9 @@ result<handshake> decode_handshake(std::string_view bytes);
 // Azureus style: "-SH0100-" followed by 12 random alphanumerics.
 peer_id_t make_peer_id();
 constexpr std::string_view peer_id_prefix = "-SH0100-";
+
+// The client part of a peer id, printable, for logs: "-lt2080-" (Azureus style), "A2-1-36-0-" (aria2: the
+// printable head), "?" when nothing printable leads it.
+std::string client_name(const peer_id_t& id);
 
 }  // namespace shoal::wire

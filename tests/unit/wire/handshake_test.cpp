@@ -79,3 +79,17 @@ TEST(Handshake, PeerIdAzureusStyle) {
   for (std::size_t i = 8; i < 20; ++i) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(s[i]))) << s;
   EXPECT_NE(a, b);  // 62^12 possibilities: a collision means the generator is broken
 }
+
+TEST(Handshake, ClientNameForLogs) {
+  auto id_of = [](std::string_view s) {
+    peer_id_t id{};
+    std::copy(s.begin(), s.end(), id.begin());
+    return id;
+  };
+  EXPECT_EQ(client_name(make_peer_id()), "-SH0100-");
+  EXPECT_EQ(client_name(id_of(std::string_view("-lt2080-\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c", 20))),
+            "-lt2080-");
+  EXPECT_EQ(client_name(id_of("A2-1-36-0-abcdefghij")), "A2-1-36-0-ab");
+  EXPECT_EQ(client_name(id_of(std::string_view("AB\x00xx", 5))), "AB");
+  EXPECT_EQ(client_name(id_of(std::string_view("\xff\xfe", 2))), "?");
+}
