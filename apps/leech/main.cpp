@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-peers", cfg.max_peers, "connections per torrent")->capture_default_str()
       ->check(CLI::Range(1, 1000));
   app.add_flag("--seed", cfg.seed, "go on seeding after completion until stopped");
+  app.add_option("--seed-ratio", cfg.seed_ratio,
+                 "seed after completion until uploaded >= RATIO x size, then exit (0 = as --seed says)")
+      ->check(CLI::Range(0.0, 1e6));
   app.add_option("--timeout", cfg.timeout_s, "give up after this many seconds without a verified piece")
       ->capture_default_str()->check(CLI::Range(1, 1 << 30));
   app.add_option("--upload-slots", cfg.upload_slots, "peers served at once")->capture_default_str();
@@ -24,7 +27,10 @@ int main(int argc, char** argv) {
   app.add_option("--max-download-rate-total", cfg.max_download_rate_total,
                  "bytes/s over every torrent of this process, 0 = unlimited")
       ->capture_default_str();
-  app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per connection, 0 = unlimited")
+  app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per torrent, 0 = unlimited")
+      ->capture_default_str();
+  app.add_option("--max-upload-rate-total", cfg.max_upload_rate_total,
+                 "bytes/s over every torrent of this process, 0 = unlimited")
       ->capture_default_str();
   app.add_option("--hash-threads", cfg.hash_threads, "threads checking pieces")->capture_default_str()
       ->check(CLI::Range(1, 64));

@@ -13,8 +13,15 @@ int main(int argc, char** argv) {
   app.add_option("--port", cfg.port, "TCP port to listen on")->capture_default_str();
   app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
   app.add_option("--upload-slots", cfg.upload_slots, "peers served at once")->capture_default_str();
-  app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per connection, 0 = unlimited")
+  app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per torrent, 0 = unlimited")
       ->capture_default_str();
+  app.add_option("--max-upload-rate-total", cfg.max_upload_rate_total,
+                 "bytes/s over every torrent of this process, 0 = unlimited")
+      ->capture_default_str();
+  app.add_flag("--super-seed", cfg.super_seed,
+               "reveal pieces a few at a time, each to one peer, so the first copy uploaded has no duplicates");
+  app.add_option("--seed-ratio", cfg.seed_ratio, "exit once uploaded >= RATIO x size (0 = seed until stopped)")
+      ->check(CLI::Range(0.0, 1e6));
   app.add_option("--hash-threads", cfg.hash_threads, "threads checking the data")->capture_default_str()
       ->check(CLI::Range(1, 64));
   shoal::ui::add_log_level_option(app, level);

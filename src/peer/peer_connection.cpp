@@ -28,14 +28,13 @@ constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 }  // namespace
 
 peer_connection::peer_connection(asio::ip::tcp::socket socket, std::shared_ptr<session::torrent> owner,
-                                 std::string name, std::size_t piece_count, std::uint64_t upload_rate_limit)
+                                 std::string name, std::size_t piece_count)
     : peer_has(piece_count),
       socket_(std::move(socket)),
       owner_(std::move(owner)),
       name_(std::move(name)),
       wake_(socket_.get_executor()),
       pace_(socket_.get_executor()),
-      upload_rate_limit_(upload_rate_limit),
       rbuf_(new char[receive_buffer_size]) {
   last_received = last_sent = last_block = clock::now();
   boost::system::error_code ec;
@@ -159,11 +158,20 @@ bool peer_connection::handle_frames() {
   return false;
 }
 
+// Under --max-upload-rate: how long until the next queued block may go (zero: now, or nothing to send).
+clock::duration peer_connection::upload_wait() {
+  auto* limit = owner_->upload_limiter();
+  if (limit == nullptr || am_choking || uploads_.empty()) return clock::duration::zero();
+  return limit->wait_for(uploads_.front().length, clock::now());
+}
+
 // Serves queued requests while unchoked: each block read from disk into a reused buffer and sent after its
-// 13-byte header, several blocks per write.
+// 13-byte header, several blocks per write; each block takes its tokens from the upload buckets first.
 std::size_t peer_connection::gather_uploads(std::vector<asio::const_buffer>& bufs) {
   std::size_t count = 0, bytes = 0;
+  auto* limit = owner_->upload_limiter();
   while (!am_choking && !uploads_.empty() && count < batch_blocks && bytes < batch_bytes) {
+    if (limit != nullptr && limit->request(uploads_.front().length, clock::now()) != clock::duration::zero()) break;
     block_ref b = uploads_.front();
     uploads_.pop_front();
     auto& buf = blocks_[count];
@@ -185,10 +193,13 @@ asio::awaitable<void> peer_connection::writer() {
   auto self = shared_from_this();
   std::vector<asio::const_buffer> bufs;
   bufs.reserve(2 * batch_blocks + 1);
-  asio::steady_timer pace(socket_.get_executor());
   while (!closed_) {
-    if (outbox_.empty() && (am_choking || uploads_.empty())) {
-      wake_.expires_at(asio::steady_timer::time_point::max());
+    const auto wait = upload_wait();
+    const bool can_upload = !am_choking && !uploads_.empty() && wait == clock::duration::zero();
+    if (outbox_.empty() && !can_upload) {
+      // Woken early by new messages (wake() cancels), or when the upload bucket has tokens again.
+      if (wait == clock::duration::zero()) wake_.expires_at(asio::steady_timer::time_point::max());
+      else wake_.expires_after(wait);
       co_await wake_.async_wait(use_nothrow);
       continue;
     }
@@ -205,11 +216,7 @@ asio::awaitable<void> peer_connection::writer() {
     }
     last_sent = clock::now();
     uploaded += payload;
-    if (upload_rate_limit_ != 0 && payload != 0) {
-      // Simple pacing per connection: this write's bytes take their share of a second.
-      pace.expires_after(std::chrono::microseconds(payload * 1'000'000 / upload_rate_limit_));
-      co_await pace.async_wait(use_nothrow);
-    }
+    if (payload != 0) owner_->on_uploaded(payload);
   }
 }
 

@@ -55,6 +55,7 @@ int run_seed(const seed_config& cfg) {
   so.host = cfg.host;
   so.port = cfg.port;
   so.hash_threads = cfg.hash_threads;
+  so.max_upload_rate_total = cfg.max_upload_rate_total;
   session s(so);
   if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
   for (const auto& file : cfg.torrents) {
@@ -62,6 +63,8 @@ int run_seed(const seed_config& cfg) {
     if (!m) return 1;
     torrent_options to;
     to.seed_only = true;
+    to.super_seed = cfg.super_seed;
+    to.seed_ratio = cfg.seed_ratio;
     to.upload_slots = cfg.upload_slots;
     to.upload_rate_limit = cfg.max_upload_rate;
     to.hash_threads = cfg.hash_threads;
@@ -105,6 +108,7 @@ int run_leech(const leech_config& cfg) {
   so.port = cfg.port;
   so.any_port_if_busy = true;
   so.max_download_rate_total = cfg.max_download_rate_total;
+  so.max_upload_rate_total = cfg.max_upload_rate_total;
   so.hash_threads = cfg.hash_threads;
   session s(so);
   if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
@@ -114,7 +118,8 @@ int run_leech(const leech_config& cfg) {
     if (!m) return 1;
     torrent_options to;
     to.root = cfg.output;
-    to.keep_seeding = cfg.seed;
+    to.keep_seeding = cfg.seed || cfg.seed_ratio > 0;
+    to.seed_ratio = cfg.seed_ratio;
     to.max_peers = cfg.max_peers;
     to.upload_slots = cfg.upload_slots;
     to.upload_rate_limit = cfg.max_upload_rate;

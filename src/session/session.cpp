@@ -29,6 +29,8 @@ session::session(session_options opt)
       peer_id_(wire::make_peer_id()) {
   download_total_.set_rate(opt_.max_download_rate_total, peer::default_burst(opt_.max_download_rate_total),
                            std::chrono::steady_clock::now());
+  upload_total_.set_rate(opt_.max_upload_rate_total, peer::default_burst(opt_.max_upload_rate_total),
+                         std::chrono::steady_clock::now());
 }
 
 session::~session() {
@@ -68,6 +70,7 @@ status session::add(metainfo m, torrent_options opt) {
   link.peer_id = peer_id_;
   link.listen_port = port_;
   if (opt_.max_download_rate_total != 0) link.download_total = &download_total_;
+  if (opt_.max_upload_rate_total != 0) link.upload_total = &upload_total_;
   link.on_finished = [this] { check_finished(); };
   auto hash = m.info_hash;
   auto t = torrent::open(std::move(m), std::move(opt), std::move(link));

@@ -31,6 +31,7 @@ constexpr auto idle_timeout = 120s;    // nothing at all received: the connectio
 constexpr auto keep_alive_every = 60s;
 constexpr std::size_t min_inflight = 64;   // 1 MiB of 16 KiB blocks
 constexpr std::size_t max_inflight = 256;  // 4 MiB: well inside what libtorrent and aria2 accept
+constexpr std::size_t super_seed_offers = 2;  // open offers per peer: one to fetch, one to start on
 }  // namespace
 
 result<std::shared_ptr<torrent>> torrent::open(metainfo m, torrent_options opt, session_link link) {
@@ -59,12 +60,16 @@ torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
       choker_({opt_.seed_only ? peer::choke_mode::seed : peer::choke_mode::leech, opt_.upload_slots}),
       download_limit_(opt_.download_rate_limit, peer::default_burst(opt_.download_rate_limit),
                       std::chrono::steady_clock::now(), link_.download_total),
+      upload_limit_(opt_.upload_rate_limit, peer::default_burst(opt_.upload_rate_limit),
+                    std::chrono::steady_clock::now(), link_.upload_total),
       tick_timer_(*link_.io),
       announce_timer_(*link_.io) {
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_.piece_count()),
                                    static_cast<std::uint32_t>(meta_.piece_length),
                                    static_cast<std::uint32_t>(meta_.piece_size(meta_.piece_count() - 1)),
                                    128 * 1024);  // tolerate clients asking for blocks larger than 16 KiB
+  if (opt_.super_seed && opt_.seed_only)
+    super_seeder_ = std::make_unique<peer::super_seeder>(meta_.piece_count(), super_seed_offers, std::random_device{}());
   if (!meta_.trackers.empty()) announcer_ = std::make_unique<announcer>(link_.io->get_executor(), meta_.trackers);
 }
 
@@ -74,7 +79,8 @@ void torrent::start() {
   started_at_ = last_progress_ = std::chrono::steady_clock::now();
   const int total = meta_.piece_count();
   if (opt_.seed_only) {
-    spdlog::info("{}: seeding {} pieces ({} bytes)", meta_.name, total, meta_.total_length);
+    spdlog::info("{}: seeding {} pieces ({} bytes){}", meta_.name, total, meta_.total_length,
+                 super_seeding() ? ", super-seeding" : "");
   } else {
     // Tests and users read this line: how much of a previous run survived.
     spdlog::info("{}: resume: {} of {} pieces already verified", meta_.name, resumed_pieces_, total);
@@ -88,19 +94,19 @@ void torrent::start() {
 }
 
 void torrent::attach(asio::ip::tcp::socket socket, std::string name, std::string client) {
-  if (stopping_ || peers_.size() >= opt_.max_peers + 10) return;  // a few spare slots for incoming peers
+  if (stopping_ || seeding_done_ || peers_.size() >= opt_.max_peers + 10) return;  // a few spare slots for incoming peers
   if (banned(name)) {
     spdlog::debug("{}: refused banned peer {}", meta_.name, name);
     return;
   }
   auto c = std::make_shared<peer::peer_connection>(std::move(socket), shared_from_this(), std::move(name),
-                                                   static_cast<std::size_t>(meta_.piece_count()),
-                                                   opt_.upload_rate_limit);
+                                                   static_cast<std::size_t>(meta_.piece_count()));
   c->client = std::move(client);
   peers_.push_back(c);
   ++peers_seen_;
   spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_.name, c->name(), c->client, peers_.size());
-  if (picker_.have_count() > 0) c->send_bitfield(have_.bytes());
+  if (super_seeding()) super_seed_refill(*c);  // pieces revealed one by one, never a bitfield
+  else if (picker_.have_count() > 0) c->send_bitfield(have_.bytes());
   c->start();
 }
 
@@ -132,6 +138,7 @@ void torrent::complete() {
     if (c->peer_has.all() && !opt_.keep_seeding) c->close("both complete");
   }
   if (!opt_.keep_seeding && link_.on_finished) link_.on_finished();
+  else if (opt_.seed_ratio > 0) on_uploaded(0);  // the ratio may be reached already
 }
 
 void torrent::fail(std::string why) {
@@ -176,6 +183,7 @@ void torrent::tick() {
     fill_requests(*c);
   }
   if (choker_.due(now)) run_choker(now);
+  super_seed_tick(now);
   rate_ = static_cast<double>(downloaded_ - rate_mark_);
   rate_mark_ = downloaded_;
   if (outcome_ == outcome::running && !opt_.seed_only) {

@@ -9,20 +9,16 @@
 
 namespace shoal::session {
 
-namespace {
-std::uint64_t id_of(const peer::peer_connection& c) { return reinterpret_cast<std::uintptr_t>(&c); }
-}  // namespace
-
 void torrent::unchoke_more() { run_choker(peer::clock::now()); }
 
 void torrent::run_choker(peer::clock::time_point now) {
-  if (picker_.have_count() == 0) return;  // nothing to serve yet
+  if (picker_.have_count() == 0 || seeding_done_) return;  // nothing to serve (yet, or any more)
   choker_.set_mode(opt_.seed_only || picker_.complete() ? peer::choke_mode::seed : peer::choke_mode::leech);
   choke_candidates_.clear();
   for (const auto& c : peers_) {
     if (c->closed()) continue;
     peer::choke_candidate k;
-    k.id = id_of(*c);
+    k.id = c->id();
     k.interested = c->peer_interested;
     k.is_seed = c->peer_has.all();
     k.snubbed = c->snubbed;
@@ -35,7 +31,7 @@ void torrent::run_choker(peer::clock::time_point now) {
   const auto& d = choker_.run(choke_candidates_, now);
   for (auto& c : std::vector(peers_)) {
     if (c->closed()) continue;
-    const bool unchoke = std::find(d.unchoke.begin(), d.unchoke.end(), id_of(*c)) != d.unchoke.end();
+    const bool unchoke = std::find(d.unchoke.begin(), d.unchoke.end(), c->id()) != d.unchoke.end();
     if (unchoke == !c->am_choking) continue;
     if (!unchoke) c->choked_since = now;
     c->send_choke(!unchoke);

@@ -49,6 +49,7 @@ void torrent::on_bitfield(peer_connection& c, std::string_view bytes) {
   c.peer_has = std::move(*bf);
   picker_.add_peer(c.peer_has);
   c.bitfield_counted = true;
+  super_seed_refill(c);
   if (c.peer_has.all() && picker_.complete() && !opt_.keep_seeding && !opt_.seed_only) {
     c.close("both complete");
     return;
@@ -61,6 +62,10 @@ void torrent::on_have(peer_connection& c, std::uint32_t piece) {
   c.peer_has.set(piece);
   c.bitfield_counted = true;
   picker_.add_have(static_cast<int>(piece));
+  if (super_seeding()) {
+    super_seeder_->on_have(c.id(), static_cast<int>(piece));
+    super_seed_refill(c);
+  }
   if (!c.am_interested && !picker_.have(static_cast<int>(piece)) && outcome_ == outcome::running) {
     c.send_interested(true);
   }
@@ -134,7 +139,9 @@ void torrent::on_piece(peer_connection& c, const wire::message& m) {
 }
 
 void torrent::on_request(peer_connection& c, const wire::message& m) {
-  if (c.am_choking) return;  // BEP 3: requests while choked are ignored
+  // BEP 3: requests while choked are ignored. A super-seed serves pieces it has not revealed to the asker too:
+  // refusing would help nobody.
+  if (c.am_choking) return;
   if (!have_.get(m.index)) {
     c.close("requested piece " + std::to_string(m.index) + " which we do not have");
     return;
@@ -143,7 +150,6 @@ void torrent::on_request(peer_connection& c, const wire::message& m) {
 }
 
 status torrent::read_block(const block_ref& b, std::span<std::byte> out) {
-  uploaded_ += b.length;
   return storage_->read(static_cast<int>(b.piece), b.begin, out);
 }
 
@@ -157,6 +163,7 @@ void torrent::on_disconnect(peer_connection& c, std::string_view why) {
   return_requests(c);
   if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
   c.bitfield_counted = false;
+  if (super_seeding()) super_seeder_->remove_peer(c.id());
   auto it = candidates_.find(c.name());
   if (it != candidates_.end()) {
     it->second.connected = false;

@@ -51,8 +51,9 @@ void torrent::on_verified(int piece, bool good, std::string error) {
   have_.set(static_cast<std::size_t>(piece));
   ++downloaded_pieces_;
   last_progress_ = std::chrono::steady_clock::now();
-  for (auto& c : peers_)
-    if (!c->peer_has.get(static_cast<std::size_t>(piece))) c->send_have(static_cast<std::uint32_t>(piece));
+  // To every peer, those that have the piece too (as libtorrent's send_redundant_have): a super-seed learns
+  // from it that its offer arrived, and every peer learns what we can serve.
+  for (auto& c : peers_) c->send_have(static_cast<std::uint32_t>(piece));
   unchoke_more();  // peers that asked before we had anything get their slots now
   if (picker_.complete()) complete();
 }

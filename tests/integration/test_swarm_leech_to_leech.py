@@ -1,21 +1,13 @@
 """Multi-direction transfer: one rate-limited seed and four leeches through our tracker. The leeches listen,
 announce their ports and serve what they have verified, so the seed uploads fewer than the four copies the
 leeches need; every leech completes byte-identical and its counters (stats line at exit) show what it uploaded."""
-import re
 import signal
 import unittest
 
-from swarm_testlib import (SwarmTestCase, bin_path, free_port, log_text, make_torrent, same_file, start_tracker,
-                           wait_exit, wait_for_log, write_random_file)
+from swarm_testlib import (SwarmTestCase, bin_path, free_port, last_stats, log_text, make_torrent, same_file,
+                           start_tracker, wait_exit, wait_for_log, write_random_file)
 
 MiB = 1024 * 1024
-STATS = re.compile(r"stats(?: at exit)?: downloaded (\d+) bytes, uploaded (\d+) bytes, ratio [\d.]+, peers (\d+), "
-                   r"seeds (\d+), hash failures (\d+), banned (\d+)")
-
-
-def last_stats(p):
-    found = STATS.findall(log_text(p))
-    return tuple(int(x) for x in found[-1]) if found else None
 
 
 class LeechToLeech(SwarmTestCase):
@@ -24,8 +16,8 @@ class LeechToLeech(SwarmTestCase):
         announce = start_tracker(self.procs, interval=2)
         write_random_file(self.path("d", "f.bin"), size, seed=31)
         make_torrent(self.path("d", "f.bin"), self.path("t.torrent"), 64 * 1024, announce)
-        # 250 kB/s per connection: the seed alone would need 30+ s; the leeches meet and trade long before.
-        seed, _ = self.start_seed("seed", self.path("t.torrent"), self.path("d", "f.bin"), "--max-upload-rate", "250000")
+        # 1 MB/s for the whole torrent: the seed alone would need 30+ s; the leeches meet and trade long before.
+        seed, _ = self.start_seed("seed", self.path("t.torrent"), self.path("d", "f.bin"), "--max-upload-rate", "1000000")
         leeches = [self.procs.start("leech%d" % i, [
             bin_path("leech"), self.path("t.torrent"), "-o", self.path("out%d" % i), "--host", "127.0.0.1",
             "--port", str(free_port()), "--timeout", "60", "--seed"]) for i in range(4)]

@@ -146,6 +146,16 @@ def log_text(p):
         return f.read().decode(errors="replace")
 
 
+STATS = re.compile(r"stats(?: at exit)?: downloaded (\d+) bytes, uploaded (\d+) bytes, ratio [\d.]+, peers (\d+), "
+                   r"seeds (\d+), hash failures (\d+), banned (\d+)")
+
+
+def last_stats(p):
+    """(downloaded, uploaded, peers, seeds, hash failures, banned) from the process's last stats line, or None."""
+    found = STATS.findall(log_text(p))
+    return tuple(int(x) for x in found[-1]) if found else None
+
+
 def wait_for_log(p, pattern, timeout):
     """Waits until the process log matches `pattern`; returns the match (fails if it exits or time runs out)."""
     deadline = time.time() + timeout

@@ -30,7 +30,7 @@ using clock = std::chrono::steady_clock;
 class peer_connection : public std::enable_shared_from_this<peer_connection> {
  public:
   peer_connection(boost::asio::ip::tcp::socket socket, std::shared_ptr<session::torrent> owner, std::string name,
-                  std::size_t piece_count, std::uint64_t upload_rate_limit);
+                  std::size_t piece_count);
 
   // Spawns the reader and the writer on the socket's executor.
   void start();
@@ -38,6 +38,8 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   void close(std::string_view why);
   bool closed() const { return closed_; }
   const std::string& name() const { return name_; }
+  // The key the choker and super-seeder know this connection by.
+  std::uint64_t id() const { return reinterpret_cast<std::uintptr_t>(this); }
 
   // Small messages: appended to the outbox, sent by the writer with the next flush.
   void send_bitfield(std::string_view bytes);
@@ -75,6 +77,7 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   boost::asio::awaitable<void> writer();
   bool handle_frames();  // false: protocol error, connection closed
   std::size_t gather_uploads(std::vector<boost::asio::const_buffer>& bufs);
+  clock::duration upload_wait();
 
   boost::asio::ip::tcp::socket socket_;
   std::shared_ptr<session::torrent> owner_;
@@ -82,7 +85,6 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   boost::asio::steady_timer wake_;
   boost::asio::steady_timer pace_;  // the reader's wait under --max-download-rate
   bool closed_ = false;
-  std::uint64_t upload_rate_limit_;  // bytes/s per connection, 0 = unlimited
 
   // Receive: one large buffer, frames decoded in place; [head_, tail_) is unread.
   std::unique_ptr<char[]> rbuf_;

@@ -24,6 +24,7 @@ struct session_options {
   bool any_port_if_busy = false;  // leech: another port is fine; seed: the given one or nothing
   int hash_threads = 2;
   std::uint64_t max_download_rate_total = 0;  // bytes/s over every torrent, 0 = unlimited
+  std::uint64_t max_upload_rate_total = 0;    // the same for uploads
 };
 
 class session {
@@ -47,6 +48,7 @@ class session {
 
   session_options opt_;
   peer::rate_limiter download_total_;  // parent of every torrent's download bucket
+  peer::rate_limiter upload_total_;    // and of every upload bucket
   boost::asio::io_context io_;
   boost::asio::thread_pool hash_pool_;
   boost::asio::ip::tcp::acceptor acceptor_;

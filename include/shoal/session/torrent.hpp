@@ -24,6 +24,7 @@
 #include "shoal/peer/choker.hpp"
 #include "shoal/peer/piece_picker.hpp"
 #include "shoal/peer/rate_limiter.hpp"
+#include "shoal/peer/super_seeder.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/ui/progress.hpp"
 #include "shoal/tracker/protocol/peer_address.hpp"
@@ -45,9 +46,11 @@ struct torrent_options {
   std::filesystem::path root;  // folder holding <name> (the file, or the multi-file folder)
   bool seed_only = false;      // seed: the data must be complete, never written
   bool keep_seeding = false;   // leech --seed: go on serving after completion
+  bool super_seed = false;     // seed: reveal pieces a few at a time (BEP 16)
+  double seed_ratio = 0;       // stop seeding once uploaded >= ratio x size; 0 = never
   std::size_t max_peers = 50;
   std::size_t upload_slots = 8;
-  std::uint64_t upload_rate_limit = 0;  // bytes/s per connection, 0 = unlimited
+  std::uint64_t upload_rate_limit = 0;  // bytes/s for the whole torrent, 0 = unlimited
   std::uint64_t download_rate_limit = 0;  // bytes/s for the whole torrent, 0 = unlimited
   std::chrono::seconds timeout{300};    // leech: no verified piece for this long -> give up
   int max_piece_failures = 5;
@@ -63,6 +66,7 @@ struct session_link {
   std::array<std::uint8_t, 20> peer_id{};
   std::uint16_t listen_port = 0;
   peer::rate_limiter* download_total = nullptr;  // process-wide download bucket, null: unlimited
+  peer::rate_limiter* upload_total = nullptr;    // process-wide upload bucket, null: unlimited
   std::function<void()> on_finished;  // the torrent completed (and does not seed on) or failed
 };
 
@@ -92,11 +96,17 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void on_message(peer::peer_connection& c, const wire::message& m);
   void on_disconnect(peer::peer_connection& c, std::string_view why);
   status read_block(const peer::block_ref& b, std::span<std::byte> out);
+  // Payload bytes a connection has just handed to the kernel.
+  void on_uploaded(std::uint64_t bytes);
   bool stopping() const { return stopping_; }
   bool seeding_only() const { return opt_.seed_only; }
   // The torrent's download bucket (the connections' readers pace on it); null when unlimited.
   peer::rate_limiter* download_limiter() {
     return opt_.download_rate_limit != 0 || link_.download_total != nullptr ? &download_limit_ : nullptr;
+  }
+  // The torrent's upload bucket (the connections' writers take tokens per block); null when unlimited.
+  peer::rate_limiter* upload_limiter() {
+    return opt_.upload_rate_limit != 0 || link_.upload_total != nullptr ? &upload_limit_ : nullptr;
   }
 
  private:
@@ -110,6 +120,12 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void fill_requests(peer::peer_connection& c);
   void return_requests(peer::peer_connection& c);
   void cancel_elsewhere(const peer::peer_connection& except, const peer::block_ref& b);
+  // Seeding policy: super-seeding offers, and leaving once --seed-ratio is reached.
+  bool super_seeding() const { return super_seeder_ != nullptr; }
+  void super_seed_refill(peer::peer_connection& c);
+  void super_seed_tick(std::chrono::steady_clock::time_point now);
+  void finish_seeding();
+  boost::asio::awaitable<void> leave_after_drain();
   // Choking (slots for interested peers; rate-based rounds come with the choker).
   void unchoke_more();
   void run_choker(std::chrono::steady_clock::time_point now);
@@ -160,7 +176,9 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::vector<std::uint8_t> retried_;  // per piece: failed before, so its passing digests settle the verdict
   peer::ban_list bans_;
   peer::choker choker_;
+  std::unique_ptr<peer::super_seeder> super_seeder_;  // --super-seed only
   peer::rate_limiter download_limit_;
+  peer::rate_limiter upload_limit_;
   std::vector<peer::choke_candidate> choke_candidates_;  // reused every round
   std::vector<peer::block_ref> scratch_;
   std::unique_ptr<announcer> announcer_;
@@ -171,6 +189,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   bool stopping_ = false;
   bool announcing_ = false;
   bool completed_event_pending_ = false;
+  bool seeding_done_ = false;  // --seed-ratio reached: serving nobody, leaving
   int resumed_pieces_ = 0;
   int downloaded_pieces_ = 0;
   std::size_t peers_seen_ = 0;
