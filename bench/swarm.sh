@@ -82,12 +82,15 @@ run_swarm() {  # name seed-cmd... -- leech-cmd-with-@OUT@-@PORT@...
   local ready=0
   for _ in $(seq $((WAIT_S * 5))); do seed_ready && { ready=1; break; }; sleep 0.2; done
   [ $ready = 1 ] || { echo "$name: seed never announced complete"; return 1; }
-  local lpids=() t0 t1 i
+  local lpids=() ports=() t0 t1 i
+  for i in $(seq "$LEECHES"); do  # ports and folders first: the clock times the swarm, not this loop
+    mkdir -p "$WORK/$name.out$i"
+    ports[$i]=$(free_port)
+  done
   t0=$(date +%s.%N)
   for i in $(seq "$LEECHES"); do
-    mkdir -p "$WORK/$name.out$i"
     local cmd=("${leech[@]//@OUT@/$WORK/$name.out$i}")
-    cmd=("${cmd[@]//@PORT@/$(free_port)}")
+    cmd=("${cmd[@]//@PORT@/${ports[$i]}}")
     timeout "$WAIT_S" /usr/bin/time -f %M -o "$WORK/$name.leech$i.rss" "${cmd[@]}" > "$WORK/$name.leech$i.log" 2>&1 &
     lpids+=($!); pids+=($!)
   done
@@ -119,6 +122,7 @@ start_tracker shoal
 SP=$(free_port)
 run_swarm shoal "$BIN/seed" "$WORK/sample.torrent" --data "$WORK/data/sample.bin" --host 127.0.0.1 --port "$SP" -- \
   "$BIN/leech" "$WORK/sample.torrent" -o @OUT@ --host 127.0.0.1 --port @PORT@ --timeout 120
+[ "${SHOAL_ONLY:-0}" = 1 ] && exit 0  # ours alone (profiling)
 start_tracker libtorrent
 SP=$(free_port)
 run_swarm libtorrent /usr/bin/python3 "$LT_SCRIPT" seed "$WORK/sample.torrent" "$WORK/data" "$SP" -- \

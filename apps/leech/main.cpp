@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1e6));
   app.add_option("--timeout", cfg.timeout_s, "give up after this many seconds without a verified piece")
       ->capture_default_str()->check(CLI::Range(1, 1 << 30));
+  app.add_option("--max-peers-total", cfg.max_peers_total, "connections over every torrent, 0 = unlimited")
+      ->capture_default_str();
   app.add_option("--upload-slots", cfg.upload_slots, "peers served at once")->capture_default_str();
   app.add_option("--max-download-rate", cfg.max_download_rate, "bytes/s per torrent, 0 = unlimited")
       ->capture_default_str();

@@ -12,6 +12,10 @@ int main(int argc, char** argv) {
   app.add_option("--data", cfg.data, "the content (file or folder); default: the torrent's name here");
   app.add_option("--port", cfg.port, "TCP port to listen on")->capture_default_str();
   app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
+  app.add_option("--max-peers", cfg.max_peers, "connections per torrent")->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--max-peers-total", cfg.max_peers_total, "connections over every torrent, 0 = unlimited")
+      ->capture_default_str();
   app.add_option("--upload-slots", cfg.upload_slots, "peers served at once")->capture_default_str();
   app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per torrent, 0 = unlimited")
       ->capture_default_str();

@@ -86,6 +86,7 @@ int piece_picker::start_rarest(const bitfield& peer_has, int want) {
   const int count = piece_count();
   if (count == 0 || unstarted_ == 0 || want <= 0) return 0;
   const int start = static_cast<int>(rng_() % static_cast<std::uint64_t>(count));
+  const bool any_rarity = have_count_ + static_cast<int>(partials_.size()) < initial_random_;
   unsigned best_avail = std::numeric_limits<unsigned>::max();
   std::vector<int>& found = candidates_;
   found.clear();
@@ -93,6 +94,11 @@ int piece_picker::start_rarest(const bitfield& peer_has, int want) {
     int i = start + k;
     if (i >= count) i -= count;
     if (state_[i] != piece_state::none || !peer_has.get(static_cast<std::size_t>(i))) continue;
+    if (any_rarity) {
+      found.push_back(i);
+      if (static_cast<int>(found.size()) == want) break;
+      continue;
+    }
     if (availability_[i] < best_avail) {
       best_avail = availability_[i];
       found.clear();

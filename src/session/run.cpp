@@ -56,6 +56,7 @@ int run_seed(const seed_config& cfg) {
   so.port = cfg.port;
   so.hash_threads = cfg.hash_threads;
   so.max_upload_rate_total = cfg.max_upload_rate_total;
+  so.max_peers_total = cfg.max_peers_total;
   session s(so);
   if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
   for (const auto& file : cfg.torrents) {
@@ -63,6 +64,7 @@ int run_seed(const seed_config& cfg) {
     if (!m) return 1;
     torrent_options to;
     to.seed_only = true;
+    to.max_peers = cfg.max_peers;
     to.super_seed = cfg.super_seed;
     to.seed_ratio = cfg.seed_ratio;
     to.upload_slots = cfg.upload_slots;
@@ -109,6 +111,7 @@ int run_leech(const leech_config& cfg) {
   so.any_port_if_busy = true;
   so.max_download_rate_total = cfg.max_download_rate_total;
   so.max_upload_rate_total = cfg.max_upload_rate_total;
+  so.max_peers_total = cfg.max_peers_total;
   so.hash_threads = cfg.hash_threads;
   session s(so);
   if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);

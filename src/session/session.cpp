@@ -71,6 +71,8 @@ status session::add(metainfo m, torrent_options opt) {
   link.listen_port = port_;
   if (opt_.max_download_rate_total != 0) link.download_total = &download_total_;
   if (opt_.max_upload_rate_total != 0) link.upload_total = &upload_total_;
+  peers_total_.limit = opt_.max_peers_total;
+  link.peers_total = &peers_total_;
   link.on_finished = [this] { check_finished(); };
   auto hash = m.info_hash;
   auto t = torrent::open(std::move(m), std::move(opt), std::move(link));
@@ -117,7 +119,7 @@ asio::awaitable<void> session::handle_incoming(asio::ip::tcp::socket s) {
   if (hs->peer_id == peer_id_) co_return;  // ourselves, through a tracker's peer list
   auto t = it->second;
   if (auto st = co_await peer::send_handshake(s, {t->info_hash(), peer_id_}); !st) co_return;
-  t->attach(std::move(s), name, wire::client_name(hs->peer_id));
+  t->attach(std::move(s), name, hs->peer_id, false);
 }
 
 asio::awaitable<void> session::main_loop() {

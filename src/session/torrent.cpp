@@ -93,15 +93,49 @@ void torrent::start() {
   if (picker_.complete() && !opt_.seed_only) complete();
 }
 
-void torrent::attach(asio::ip::tcp::socket socket, std::string name, std::string client) {
-  if (stopping_ || seeding_done_ || peers_.size() >= opt_.max_peers + 10) return;  // a few spare slots for incoming peers
+// Two peers that dial each other at once end up with two connections. Both sides keep the one dialled by the
+// peer with the lower peer id (each side decides the same way, so the same connection survives on both ends);
+// a second connection from the side that dialled the first one is refused. True: refuse the new connection.
+bool torrent::keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_id, bool outgoing) {
+  auto it = std::find_if(peers_.begin(), peers_.end(),
+                         [&](const auto& c) { return !c->closed() && c->peer_id == peer_id; });
+  if (it == peers_.end()) return false;
+  auto existing = *it;
+  if (existing->outgoing == outgoing) return true;
+  const auto& dialler_of_new = outgoing ? link_.peer_id : peer_id;
+  const auto& dialler_of_existing = existing->outgoing ? link_.peer_id : peer_id;
+  if (dialler_of_existing < dialler_of_new) return true;
+  existing->close("duplicate connection to the same peer");
+  return false;
+}
+
+void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
+                     bool outgoing) {
+  // A leech keeps a few spare slots for incoming peers beyond the ones it dials; a seed only takes incoming ones.
+  const std::size_t limit = opt_.seed_only ? opt_.max_peers : opt_.max_peers + 10;
+  if (stopping_ || seeding_done_) return;
+  if (peers_.size() >= limit) {
+    spdlog::debug("{}: refused {}: --max-peers connections open", meta_.name, name);
+    return;
+  }
   if (banned(name)) {
     spdlog::debug("{}: refused banned peer {}", meta_.name, name);
     return;
   }
+  if (keep_existing_duplicate(peer_id, outgoing)) {
+    spdlog::debug("{}: {}: already connected to that peer", meta_.name, name);
+    return;
+  }
+  if (link_.peers_total != nullptr && link_.peers_total->full()) {
+    spdlog::debug("{}: refused {}: --max-peers-total connections open", meta_.name, name);
+    return;
+  }
+  if (link_.peers_total != nullptr) ++link_.peers_total->used;
   auto c = std::make_shared<peer::peer_connection>(std::move(socket), shared_from_this(), std::move(name),
                                                    static_cast<std::size_t>(meta_.piece_count()));
-  c->client = std::move(client);
+  c->peer_id = peer_id;
+  c->outgoing = outgoing;
+  c->client = wire::client_name(peer_id);
   peers_.push_back(c);
   ++peers_seen_;
   spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_.name, c->name(), c->client, peers_.size());
@@ -225,6 +259,7 @@ void torrent::connect_more() {
   const auto now = std::chrono::steady_clock::now();
   for (auto& [key, cand] : candidates_) {
     if (peers_.size() + connecting_ >= opt_.max_peers) return;
+    if (link_.peers_total != nullptr && link_.peers_total->full(connecting_)) return;
     if (cand.connected || cand.failures >= 8 || cand.next_try > now || banned(key)) continue;
     cand.connected = true;
     ++connecting_;
@@ -251,7 +286,7 @@ asio::awaitable<void> torrent::connect(peer_address addr) {
     co_return;
   }
   if (stopping_ || outcome_ == outcome::failed) co_return;
-  attach(std::move(peer->socket), key, wire::client_name(peer->peer_id));
+  attach(std::move(peer->socket), key, peer->peer_id, true);
 }
 
 void torrent::report_progress(bool final_line) {

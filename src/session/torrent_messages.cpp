@@ -170,7 +170,8 @@ void torrent::on_disconnect(peer_connection& c, std::string_view why) {
     it->second.next_try = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   }
   const bool was_unchoked = !c.am_choking;
-  std::erase_if(peers_, [&](const auto& p) { return p.get() == &c; });
+  if (std::erase_if(peers_, [&](const auto& p) { return p.get() == &c; }) != 0 && link_.peers_total != nullptr)
+    --link_.peers_total->used;
   if (stopping_) return;
   if (was_unchoked) unchoke_more();
   // Its blocks are free again: hand them to the others.

@@ -55,7 +55,9 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   void clear_uploads() { uploads_.clear(); }
   void wake();
 
-  std::string client;  // from its peer id, for logs
+  std::array<std::uint8_t, 20> peer_id{};
+  bool outgoing = false;  // we dialled it
+  std::string client;     // the printable client part of its peer id, for logs
 
   // Protocol state, read and changed by the torrent.
   bitfield peer_has;

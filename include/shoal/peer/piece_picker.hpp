@@ -1,7 +1,8 @@
 #pragma once
 // Which blocks to request next, from whom: the download bookkeeping of one torrent.
 // Pure (no sockets, no clock): per-piece availability, per-block states (free / requested / received),
-// partial pieces finished before new ones are started, rarest-first among the rest (random among equals),
+// partial pieces finished before new ones are started, rarest-first among the rest (random among equals) once
+// we hold a few pieces (the first ones are random: common pieces arrive fastest and give us something to trade),
 // and endgame (the last requested blocks handed out again to other peers; the caller cancels duplicates).
 #include <cstdint>
 #include <random>
@@ -24,6 +25,11 @@ class piece_picker {
  public:
   piece_picker(int piece_count, std::int64_t piece_length, std::int64_t total_length,
                std::uint64_t random_seed = std::random_device{}());
+
+  // Pieces picked at random, whatever their availability, before rarest-first starts (libtorrent's
+  // initial_picker_threshold does the same).
+  static constexpr int default_initial_random = 4;
+  void set_initial_random(int pieces) { initial_random_ = pieces; }
 
   int piece_count() const { return static_cast<int>(state_.size()); }
   int blocks_in_piece(int piece) const;
@@ -119,6 +125,7 @@ class piece_picker {
   std::vector<partial_piece> partials_;  // in the order they were started
   std::vector<int> candidates_;          // scratch of start_rarest
   int have_count_ = 0;
+  int initial_random_ = default_initial_random;
   int unstarted_ = 0;  // pieces in state none
   std::int64_t bytes_left_ = 0;
   std::mt19937_64 rng_;

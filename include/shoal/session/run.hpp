@@ -13,6 +13,8 @@ struct seed_config {
   std::string host = "0.0.0.0";
   std::uint16_t port = 6881;
   std::size_t upload_slots = 8;
+  std::size_t max_peers = 50;        // connections per torrent
+  std::size_t max_peers_total = 0;   // over every torrent, 0 = unlimited
   std::uint64_t max_upload_rate = 0;  // bytes/s per torrent, 0 = unlimited
   std::uint64_t max_upload_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited
   bool super_seed = false;
@@ -27,6 +29,7 @@ struct leech_config {
   std::uint16_t port = 6881;
   std::vector<std::string> peers;  // HOST:PORT
   std::size_t max_peers = 50;
+  std::size_t max_peers_total = 0;  // over every torrent, 0 = unlimited
   std::size_t upload_slots = 4;  // peer::default_upload_slots(leech); seeds default to 8
   std::uint64_t max_upload_rate = 0;  // bytes/s per torrent, 0 = unlimited
   std::uint64_t max_upload_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited

@@ -25,6 +25,7 @@ struct session_options {
   int hash_threads = 2;
   std::uint64_t max_download_rate_total = 0;  // bytes/s over every torrent, 0 = unlimited
   std::uint64_t max_upload_rate_total = 0;    // the same for uploads
+  std::size_t max_peers_total = 0;            // connections over every torrent, 0 = unlimited
 };
 
 class session {
@@ -49,6 +50,7 @@ class session {
   session_options opt_;
   peer::rate_limiter download_total_;  // parent of every torrent's download bucket
   peer::rate_limiter upload_total_;    // and of every upload bucket
+  peer_budget peers_total_;
   boost::asio::io_context io_;
   boost::asio::thread_pool hash_pool_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -59,6 +59,13 @@ struct torrent_options {
   std::vector<peer_address> peers;  // --peer: connected to directly
 };
 
+// Connections over every torrent of the process (--max-peers-total).
+struct peer_budget {
+  std::size_t limit = 0;  // 0 = unlimited
+  std::size_t used = 0;
+  bool full(std::size_t pending = 0) const { return limit != 0 && used + pending >= limit; }
+};
+
 // What the torrent needs from its session.
 struct session_link {
   boost::asio::io_context* io = nullptr;
@@ -67,6 +74,7 @@ struct session_link {
   std::uint16_t listen_port = 0;
   peer::rate_limiter* download_total = nullptr;  // process-wide download bucket, null: unlimited
   peer::rate_limiter* upload_total = nullptr;    // process-wide upload bucket, null: unlimited
+  peer_budget* peers_total = nullptr;            // process-wide connection count, null: unlimited
   std::function<void()> on_finished;  // the torrent completed (and does not seed on) or failed
 };
 
@@ -88,8 +96,9 @@ class torrent : public std::enable_shared_from_this<torrent> {
   // Closes every connection and announces stopped (bounded wait).
   boost::asio::awaitable<void> shutdown();
   // A connection whose handshake named this torrent (incoming) or that we opened (outgoing).
-  // `client` is the printable client part of its peer id, for logs.
-  void attach(boost::asio::ip::tcp::socket socket, std::string name, std::string client);
+  // `outgoing`: we dialled it. A second connection to the same peer id is resolved here.
+  void attach(boost::asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
+              bool outgoing);
 
   // Called by connections.
   const wire::wire_limits& limits() const { return limits_; }
@@ -149,6 +158,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void connect_more();
   boost::asio::awaitable<void> connect(peer_address addr);
   void add_candidates(const std::vector<peer_address>& peers);
+  bool keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_id, bool outgoing);
   void report_progress(bool final_line);
   void report_stats(bool at_exit);
   // Trackers.

@@ -66,6 +66,7 @@ TEST(PiecePicker, FinishesPartialPiecesBeforeStartingNewOnes) {
 
 TEST(PiecePicker, RarestFirstAmongWhatThePeerHas) {
   piece_picker p(4, block_size, 4 * block_size, 3);
+  p.set_initial_random(0);
   p.add_peer(all_of(4));
   p.add_peer(only(4, {0, 1, 3}));
   p.add_peer(only(4, {0, 3}));
@@ -92,6 +93,30 @@ TEST(PiecePicker, RandomAmongEquallyRarePieces) {
     firsts.insert(out.at(0).piece);
   }
   EXPECT_GT(firsts.size(), 3u);
+}
+
+TEST(PiecePicker, FirstPiecesAreRandomThenRarestFirst) {
+  // Piece 0 is on one peer, the other fifteen on two: the first picks ignore rarity, later ones do not.
+  std::set<std::uint32_t> firsts;
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    piece_picker p(16, block_size, 16 * block_size, seed);
+    p.add_peer(all_of(16));
+    p.add_peer(bitfield::from_bytes(std::string("\x7f\xff", 2), 16).value());
+    std::vector<block_ref> out;
+    ASSERT_EQ(p.pick(all_of(16), 1, out), 1u);
+    firsts.insert(out[0].piece);
+    // Four pieces held: from now on the rare piece 0 comes first (unless it was the random first pick).
+    const std::uint32_t first = out[0].piece;
+    int held = 0;
+    for (int piece = 15; held < 4; --piece)
+      if (piece != static_cast<int>(first) && piece != 0) p.set_have(piece), ++held;
+    out.clear();
+    ASSERT_EQ(p.pick(all_of(16), 1, out), 1u);
+    if (first != 0) {
+      EXPECT_EQ(out[0].piece, 0u) << "seed " << seed;
+    }
+  }
+  EXPECT_GT(firsts.size(), 3u);  // not always the rarest
 }
 
 TEST(PiecePicker, CompletedPieceIsVerifiedThenCounted) {
