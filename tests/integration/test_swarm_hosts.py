@@ -19,6 +19,7 @@ REASON = netns.unsupported_reason()
 MiB = 1024 * 1024
 SIZE = 4 * MiB + 12345            # a short last piece too
 PIECE = 32 * 1024                 # 129 pieces: plenty to trade
+# Fixed ports, as on real machines: each host is a namespace of its own, where nothing else can listen.
 TRACKER_PORT = 6969
 SEED_PORT = 6881
 LEECH_PORTS = (6883, 6884)        # distinct, so a host/port mix-up in the peer list would show
