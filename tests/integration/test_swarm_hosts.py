@@ -24,7 +24,7 @@ TRACKER_PORT = 6969
 SEED_PORT = 6881
 LEECH_PORTS = (6883, 6884)        # distinct, so a host/port mix-up in the peer list would show
 LINK_KBIT = 20000                 # 2.5 MB/s per host: above what the seed's cap lets through
-SEED_RATE = 250000                # bytes/s per connection: the seed alone would need ~17 s per leech
+SEED_RATE = 500000                # bytes/s for the torrent: the seed alone would need ~17 s for both copies
 STATS = re.compile(r"stats at exit: downloaded (\d+) bytes, uploaded (\d+) bytes")
 
 
