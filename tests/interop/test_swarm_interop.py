@@ -77,8 +77,10 @@ class SwarmInterop(SwarmTestCase):
         aria.send_signal(signal.SIGTERM)
         wait_exit(aria, 20)
 
-        lt_view = self.libtorrent_traffic(lt, ids[leech_port].hex(), ids[aria_port].hex())
-        ours = {"aria2c": traffic_with(leech, "A2-"), "libtorrent": traffic_with(leech, "-LT")}
+        lt_view = self.libtorrent_traffic(lt, {"seed": ids[seed_port], "leech": ids[leech_port],
+                                               "aria2c": ids[aria_port]})
+        ours = {"aria2c": traffic_with(leech, "A2-"), "libtorrent": traffic_with(leech, "-LT"),
+                "seed": traffic_with(leech, "-SH")}
         seed_sent = {"leech": traffic_with(seed, "-SH")[1], "aria2c": traffic_with(seed, "A2-")[1],
                      "libtorrent": traffic_with(seed, "-LT")[1]}
         report = "seed sent %r; our leech (got, sent) %r; libtorrent (got, sent) %r" % (seed_sent, ours, lt_view)
@@ -87,10 +89,14 @@ class SwarmInterop(SwarmTestCase):
         self.assertGreater(ours["aria2c"][1] + ours["libtorrent"][1], 0, "our leech uploaded nothing; " + report)
         self.assertGreater(lt_view["leech"][1] + lt_view["aria2c"][1], 0, "libtorrent uploaded nothing; " + report)
         self.assertGreater(ours["aria2c"][0] + lt_view["aria2c"][0], 0, "aria2c uploaded nothing; " + report)
-        # ... and got payload from another leech, seen by both ends where both can be seen.
+        # ... and got payload from another leech (aria2c's share seen from the other ends).
         self.assertGreater(ours["aria2c"][0] + ours["libtorrent"][0], 0, "our leech got nothing from leeches; " + report)
         self.assertGreater(lt_view["leech"][0] + lt_view["aria2c"][0], 0, "libtorrent got nothing from leeches; " + report)
         self.assertGreater(ours["aria2c"][1] + lt_view["aria2c"][1], 0, "aria2c got nothing from leeches; " + report)
+        # A seed asks for nothing: a check that the peers were told apart right.
+        self.assertEqual(ours["seed"][1], 0, report)
+        self.assertEqual(lt_view["seed"][1], 0, report)
+        self.assertGreater(ours["seed"][0] + lt_view["seed"][0], 0, report)
         # The seed sent each leech less than a copy: the rest of it came from the other leeches.
         for who, sent in seed_sent.items():
             self.assertLess(sent, SIZE, "the seed sent %s a whole copy; %s" % (who, report))
@@ -103,15 +109,15 @@ class SwarmInterop(SwarmTestCase):
                                                                                           log_text(p)[-3000:]))
             time.sleep(0.1)
 
-    def libtorrent_traffic(self, lt, leech_id, aria_id):
-        """{"leech": (got, sent), "aria2c": (got, sent)}: payload libtorrent got from and sent to the other leeches."""
+    def libtorrent_traffic(self, lt, ids):
+        """{who: (got, sent)}: payload libtorrent got from and sent to each peer named in `ids` (who: peer id)."""
         line = wait_for_log(lt, r"traffic (\{.*\})", 5).group(1)
         rows = json.loads(line)["peers"]
 
         def total(pid):
-            mine = [r for r in rows if r["pid"] == pid]
+            mine = [r for r in rows if r["pid"] == pid.hex()]
             return sum(r["downloaded"] for r in mine), sum(r["uploaded"] for r in mine)
-        return {"leech": total(leech_id), "aria2c": total(aria_id)}
+        return {who: total(pid) for who, pid in ids.items()}
 
 
 if __name__ == "__main__":
