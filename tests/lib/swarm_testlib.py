@@ -230,3 +230,35 @@ class SwarmTestCase(unittest.TestCase):
                                     str(port), *extra])
         wait_port(port, 30)
         return p, port
+
+
+# What our seed/leech log for each peer that had traffic, when it leaves (and for every peer at SIGTERM).
+GONE = re.compile(r"peer (\S+) \((.*?)\) gone: got (\d+) bytes from it, sent (\d+) bytes to it \((.*)\)\s*$", re.M)
+
+
+def peer_traffic(p):
+    """The "gone" lines of one of our processes: [(address, client, got, sent, why)]."""
+    return [(a, c, int(got), int(sent), why) for a, c, got, sent, why in GONE.findall(log_text(p))]
+
+
+def traffic_with(p, client_prefix):
+    """(got, sent) payload bytes summed over the connections of `p` to peers whose client starts with the prefix."""
+    rows = [r for r in peer_traffic(p) if r[1].startswith(client_prefix)]
+    return sum(r[2] for r in rows), sum(r[3] for r in rows)
+
+
+def swarm_peer_ids(announce_url, info_hash_hex):
+    """{listen port: peer id} of everyone in the swarm, as our tracker knows them. Asks as a passing peer (a closed
+    port, then a stopped event), so others may try it once and get refused."""
+    import urllib.parse
+    import urllib.request
+    from bdecode import bdecode
+    ih = urllib.parse.quote(bytes.fromhex(info_hash_hex))
+    me = "-XX0000-" + "%012d" % random.randrange(10 ** 12)
+    base = "%s?info_hash=%s&peer_id=%s&port=%d&uploaded=0&downloaded=0&left=1&compact=0&numwant=200" % (
+        announce_url, ih, me, free_port())
+    with urllib.request.urlopen(base, timeout=10) as r:
+        reply = bdecode(r.read())
+    with urllib.request.urlopen(base + "&event=stopped", timeout=10) as r:
+        r.read()
+    return {peer[b"port"]: peer[b"peer id"] for peer in reply[b"peers"]}
