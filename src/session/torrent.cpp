@@ -169,7 +169,7 @@ void torrent::complete() {
   announce_timer_.cancel();  // the announce loop sends `completed` now
   for (auto& c : std::vector(peers_)) {
     c->send_interested(false);
-    if (c->peer_has.all() && !opt_.keep_seeding) c->close("both complete");
+    close_if_both_complete(*c);
   }
   if (!opt_.keep_seeding && link_.on_finished) link_.on_finished();
   else if (opt_.seed_ratio > 0) on_uploaded(0);  // the ratio may be reached already

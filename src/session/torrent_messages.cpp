@@ -50,11 +50,15 @@ void torrent::on_bitfield(peer_connection& c, std::string_view bytes) {
   picker_.add_peer(c.peer_has);
   c.bitfield_counted = true;
   super_seed_refill(c);
-  if (c.peer_has.all() && picker_.complete() && !opt_.keep_seeding && !opt_.seed_only) {
-    c.close("both complete");
-    return;
-  }
+  if (close_if_both_complete(c)) return;
   update_interest(c);
+}
+
+// Two seeds have nothing to give each other (as libtorrent and aria2 do, the connection goes).
+bool torrent::close_if_both_complete(peer_connection& c) {
+  if (!c.peer_has.all() || !picker_.complete()) return false;
+  c.close("both complete");
+  return true;
 }
 
 void torrent::on_have(peer_connection& c, std::uint32_t piece) {
@@ -62,6 +66,7 @@ void torrent::on_have(peer_connection& c, std::uint32_t piece) {
   c.peer_has.set(piece);
   c.bitfield_counted = true;
   picker_.add_have(static_cast<int>(piece));
+  if (close_if_both_complete(c)) return;
   if (super_seeding()) {
     super_seeder_->on_have(c.id(), static_cast<int>(piece));
     super_seed_refill(c);

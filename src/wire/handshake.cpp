@@ -39,8 +39,10 @@ peer_id_t make_peer_id() {
 std::string client_name(const peer_id_t& id) {
   std::string out;
   for (std::size_t i = 0; i < 12 && id[i] >= 0x21 && id[i] < 0x7f; ++i) out.push_back(static_cast<char>(id[i]));
-  // Azureus style ends its client part at the second dash; the random part after it says nothing.
+  // Azureus style ends its client part at the second dash; mainline and aria2 style ("A2-1-36-0-") at the last
+  // dash of the prefix. The random part after it says nothing.
   if (out.size() >= 8 && out[0] == '-' && out[7] == '-') out.resize(8);
+  else if (auto dash = out.rfind('-'); dash != std::string::npos && dash >= 2) out.resize(dash + 1);
   return out.empty() ? "?" : out;
 }
 

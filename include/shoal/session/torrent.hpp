@@ -126,6 +126,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void on_piece(peer::peer_connection& c, const wire::message& m);
   void on_request(peer::peer_connection& c, const wire::message& m);
   void update_interest(peer::peer_connection& c);
+  bool close_if_both_complete(peer::peer_connection& c);
   void fill_requests(peer::peer_connection& c);
   void return_requests(peer::peer_connection& c);
   void cancel_elsewhere(const peer::peer_connection& except, const peer::block_ref& b);

@@ -37,8 +37,8 @@ result<handshake> decode_handshake(std::string_view bytes);
 peer_id_t make_peer_id();
 constexpr std::string_view peer_id_prefix = "-SH0100-";
 
-// The client part of a peer id, printable, for logs: "-lt2080-" (Azureus style), "A2-1-36-0-" (aria2: the
-// printable head), "?" when nothing printable leads it.
+// The client part of a peer id, printable, for logs: "-lt2080-" (Azureus style), "A2-1-36-0-" (aria2 and
+// mainline style: up to the prefix's last dash), else the printable head; "?" when nothing printable leads it.
 std::string client_name(const peer_id_t& id);
 
 }  // namespace shoal::wire

@@ -89,7 +89,10 @@ TEST(Handshake, ClientNameForLogs) {
   EXPECT_EQ(client_name(make_peer_id()), "-SH0100-");
   EXPECT_EQ(client_name(id_of(std::string_view("-lt2080-\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c", 20))),
             "-lt2080-");
-  EXPECT_EQ(client_name(id_of("A2-1-36-0-abcdefghij")), "A2-1-36-0-ab");
+  EXPECT_EQ(client_name(id_of("A2-1-36-0-abcdefghij")), "A2-1-36-0-");
+  EXPECT_EQ(client_name(id_of(std::string_view("A2-1-36-0-y\x01\x02", 13))), "A2-1-36-0-");
+  EXPECT_EQ(client_name(id_of("M4-3-6--xxxxxxxxxxxx")), "M4-3-6--");
+  EXPECT_EQ(client_name(id_of("abcdefghijklmnopqrst")), "abcdefghijkl");
   EXPECT_EQ(client_name(id_of(std::string_view("AB\x00xx", 5))), "AB");
   EXPECT_EQ(client_name(id_of(std::string_view("\xff\xfe", 2))), "?");
 }
