@@ -23,7 +23,7 @@ from swarm_testlib import (SwarmTestCase, bin_path, free_port, log_text, make_to
 MiB = 1024 * 1024
 SIZE = 5 * MiB + 12345  # an odd tail: the last piece is short
 PIECE = 32 * 1024  # 161 pieces
-SEED_RATE = 250000  # bytes/s: alone, the seed would need 20 s per copy
+SEED_RATE = 500000  # bytes/s for the torrent: alone, the seed would need 10 s per copy
 ARIA2 = shutil.which("aria2c")
 LIBTORRENT = "/usr/bin/python3"
 LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")

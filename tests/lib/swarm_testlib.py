@@ -11,17 +11,13 @@ import tempfile
 import time
 import unittest
 
+from ports import free_port, wait_port  # noqa: F401 (re-exported to the tests)
+
 BIN = os.environ.get("SHOAL_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 
 
 def bin_path(tool):
     return os.path.join(BIN, tool)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def bencode(v):
@@ -178,17 +174,6 @@ def wait_exit(p, timeout):
         return p.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         raise AssertionError("%s still running after %s s:\n%s" % (p.name, timeout, log_text(p)[-3000:]))
-
-
-def wait_port(port, timeout=10):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("nothing listens on port %d after %s s" % (port, timeout))
 
 
 def start_tracker(procs, interval=5):

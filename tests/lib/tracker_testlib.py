@@ -5,26 +5,15 @@ import subprocess
 import time
 import urllib.parse
 
+import ports
 from bdecode import bdecode  # noqa: F401 (re-exported for the tracker tests)
+from ports import free_port  # noqa: F401 (re-exported for the tracker tests)
 
 BIN = os.environ.get("SHOAL_BIN", "build/bin")
 
 
-def free_port(family=socket.AF_INET):
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_port(host, port, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((host, port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listening on {host}:{port} after {timeout} s")
+    ports.wait_port(port, timeout, host)
 
 
 class Tracker:
