@@ -9,7 +9,7 @@ packages=(
   libcli11-dev libspdlog-dev libssl-dev libgtest-dev
   clang libclang-rt-14-dev
   python3 python3-libtorrent aria2 mktorrent opentracker transmission-cli wrk hyperfine openssl
-  iproute2 procps
+  iproute2 nftables procps
 )
 missing=()
 for p in "${packages[@]}"; do

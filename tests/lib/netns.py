@@ -204,8 +204,9 @@ class Network:
     # -- link shaping -----------------------------------------------------------------------------------------
     def shape(self, host_index, rate_kbit=None, delay_ms=None, loss_pct=None):
         """Shapes the host's egress (eth0). Tries netem (rate, delay, loss); where netem is missing from the kernel,
-        falls back to tbf for the rate alone and reports delay/loss in `missing`. Raises NetnsError if nothing asked
-        for could be applied."""
+        falls back to tbf for the rate and to nftables (a random drop rule on the bridge port) for the loss, and reports what is still
+        missing (delay: nothing but netem makes it here) in `missing`. Raises NetnsError if nothing asked for could
+        be applied."""
         h = self.hosts[host_index - 1]
         wanted = [k for k, v in (("rate", rate_kbit), ("delay", delay_ms), ("loss", loss_pct)) if v is not None]
         if not wanted:
@@ -222,23 +223,53 @@ class Network:
         if r.returncode == 0:
             return ShapeResult("netem", wanted, [], "netem on %s: %s" % (h.namespace, " ".join(netem[1:])))
         netem_error = r.stderr.strip() or "exit %d" % r.returncode
-        missing = [k for k in wanted if k != "rate"]
-        if rate_kbit is None:
-            raise NetnsError("netem is not available in this kernel (%s): delay/loss cannot be made" % netem_error)
-        # tbf: burst must hold at least one MTU-sized packet; latency bounds the queue.
-        burst = max(1600, rate_kbit * 1000 // 8 // 100)
-        r = h.run(tc + ["tbf", "rate", "%dkbit" % rate_kbit, "burst", str(burst), "latency", "200ms"],
-                  timeout=COMMAND_TIMEOUT)
-        if r.returncode != 0:
-            raise NetnsError("neither netem (%s) nor tbf (%s) works here" % (netem_error, r.stderr.strip()))
-        message = "tbf on %s: rate %d kbit" % (h.namespace, rate_kbit)
+        applied, notes, qdisc = [], [], None
+        if rate_kbit is not None:
+            # tbf: burst must hold at least one MTU-sized packet; latency bounds the queue.
+            burst = max(1600, rate_kbit * 1000 // 8 // 100)
+            r = h.run(tc + ["tbf", "rate", "%dkbit" % rate_kbit, "burst", str(burst), "latency", "200ms"],
+                      timeout=COMMAND_TIMEOUT)
+            if r.returncode != 0:
+                raise NetnsError("neither netem (%s) nor tbf (%s) works here" % (netem_error, r.stderr.strip()))
+            applied.append("rate")
+            qdisc = "tbf"
+            notes.append("tbf rate %d kbit" % rate_kbit)
+        if loss_pct is not None:
+            why = self._drop_randomly(h, loss_pct)
+            if why is None:
+                applied.append("loss")
+                notes.append("nftables on the bridge drops %g%% of its frames" % loss_pct)
+            else:
+                notes.append("no nftables loss (%s)" % why)
+        missing = [k for k in wanted if k not in applied]
+        if not applied:
+            raise NetnsError("netem is not available in this kernel (%s): %s cannot be made"
+                             % (netem_error, " and ".join(missing)))
+        message = "on %s: %s" % (h.namespace, "; ".join(notes))
         if missing:
             message += "; netem unavailable (%s): %s NOT applied" % (netem_error, " and ".join(missing))
-        return ShapeResult("tbf", ["rate"], missing, message)
+        return ShapeResult(qdisc, applied, missing, message)
+
+    def _drop_randomly(self, h, loss_pct):
+        """Random loss on the host's egress without netem: an nftables rule on the bridge (in its namespace) drops
+        that share of the frames the host sends, as a lossy wire would (the sender never learns of it). None when
+        it is in place, else why not."""
+        if shutil.which("nft") is None:
+            return "the nft command (nftables) is not installed"
+        table = "shoal_loss_h%d" % h.index
+        ruleset = ("table bridge %s {\n chain lossy {\n  type filter hook forward priority 0; policy accept;\n"
+                   "  iifname \"vh%d\" numgen random mod 100000 < %d drop\n }\n}\n"
+                   % (table, h.index, int(round(loss_pct * 1000))))
+        r = subprocess.run(["ip", "netns", "exec", self.bridge_namespace, "nft", "-f", "-"], input=ruleset,
+                           capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+        return None if r.returncode == 0 else (r.stderr.strip() or "exit %d" % r.returncode)
 
     def unshape(self, host_index):
         h = self.hosts[host_index - 1]
         h.run(["tc", "qdisc", "del", "dev", h.interface, "root"], timeout=COMMAND_TIMEOUT)
+        if shutil.which("nft") is not None:
+            subprocess.run(["ip", "netns", "exec", self.bridge_namespace, "nft", "delete", "table", "bridge",
+                            "shoal_loss_h%d" % h.index], capture_output=True, timeout=COMMAND_TIMEOUT)
 
 
 @atexit.register
