@@ -83,7 +83,7 @@ status session::add(metainfo m, torrent_options opt) {
 
 void session::check_finished() {
   for (auto& [h, t] : torrents_)
-    if (t->state() == torrent::outcome::running) return;
+    if (!t->finished()) return;
   spdlog::debug("session: every torrent finished");
   finish_ = true;
   done_.cancel();

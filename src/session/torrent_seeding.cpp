@@ -60,7 +60,7 @@ asio::awaitable<void> torrent::leave_after_drain() {
   asio::steady_timer wait(*link_.io);
   wait.expires_after(drain_before_leaving);
   co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
-  if (opt_.seed_only) outcome_ = outcome::complete;
+  left_ = true;
   if (link_.on_finished) link_.on_finished();
 }
 

@@ -90,6 +90,11 @@ class torrent : public std::enable_shared_from_this<torrent> {
   const metainfo& info() const { return meta_; }
   const sha1_digest& info_hash() const { return meta_.info_hash; }
   outcome state() const { return outcome_; }
+  // Nothing left to do: failed, complete without seeding on, or done seeding (--seed-ratio reached).
+  bool finished() const {
+    return outcome_ == outcome::failed || left_ ||
+           (outcome_ == outcome::complete && !opt_.keep_seeding && !opt_.seed_only);
+  }
   const std::string& failure() const { return failure_; }
 
   void start();
@@ -201,6 +206,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   bool announcing_ = false;
   bool completed_event_pending_ = false;
   bool seeding_done_ = false;  // --seed-ratio reached: serving nobody, leaving
+  bool left_ = false;          // ... and the last replies had time to go
   int resumed_pieces_ = 0;
   int downloaded_pieces_ = 0;
   std::size_t peers_seen_ = 0;
