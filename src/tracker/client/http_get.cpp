@@ -16,6 +16,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 
+#include "shoal/tracker/client/bounded_resolve.hpp"
+
 namespace shoal {
 
 namespace {
@@ -28,7 +30,7 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 struct http_target {
   std::string host;         // for the resolver: IPv6 literals without brackets
-  std::string port;
+  std::uint16_t port_number = 80;
   std::string host_header;  // as written in the URL, brackets and port included
   std::string path;         // path and query
 };
@@ -41,7 +43,10 @@ result<http_target> split_url(std::string_view url) {
   if (u->encoded_host().empty()) return error{"URL has no host"};
   http_target t;
   t.host = u->host_address();
-  t.port = u->has_port() && !u->port().empty() ? std::string(u->port()) : "80";
+  if (u->has_port() && !u->port().empty()) {
+    if (u->port_number() == 0) return error{"bad port in URL: " + std::string(u->port())};
+    t.port_number = u->port_number();
+  }
   t.host_header = u->encoded_host_and_port();
   t.path = u->encoded_target();
   if (t.path.empty() || t.path.front() != '/') t.path.insert(0, "/");
@@ -52,22 +57,26 @@ std::string describe(const beast::error_code& ec) {
   return ec == beast::error::timeout ? "timed out" : ec.message();
 }
 
+asio::awaitable<result<std::vector<asio::ip::tcp::endpoint>>> resolve_endpoints(asio::any_io_executor ex,
+                                                                                 const http_target& t,
+                                                                                 clock::time_point deadline) {
+  auto addresses = co_await resolve_bounded(ex, t.host, deadline);
+  if (!addresses) co_return addresses.err();
+  std::vector<asio::ip::tcp::endpoint> out;
+  for (const auto& a : *addresses) out.emplace_back(a, t.port_number);
+  co_return out;
+}
+
 // One request/response exchange, bounded by `deadline`.
 asio::awaitable<result<http_response>> exchange(asio::any_io_executor ex, const http_target& t,
                                                 clock::time_point deadline,
                                                 std::size_t max_body, std::string& location) {
-  using namespace asio::experimental::awaitable_operators;
-  asio::ip::tcp::resolver resolver(ex);
-  asio::steady_timer timer(ex, deadline);
-  auto resolved = co_await (resolver.async_resolve(t.host, t.port, nothrow) ||
-                            timer.async_wait(nothrow));
-  if (resolved.index() == 1) co_return error{"resolve " + t.host + ": timed out"};
-  auto [rec, endpoints] = std::get<0>(std::move(resolved));
-  if (rec) co_return error{"resolve " + t.host + ": " + rec.message()};
+  auto endpoints = co_await resolve_endpoints(ex, t, deadline);
+  if (!endpoints) co_return endpoints.err();
 
   beast::tcp_stream stream(ex);
   stream.expires_at(deadline);
-  auto [cec, endpoint] = co_await stream.async_connect(endpoints, nothrow);
+  auto [cec, endpoint] = co_await stream.async_connect(*endpoints, nothrow);
   const std::string where = t.host_header;
   if (cec) co_return error{"connect to " + where + ": " + describe(cec)};
 

@@ -11,6 +11,7 @@
 #include <array>
 #include <random>
 
+#include "shoal/tracker/client/bounded_resolve.hpp"
 #include "shoal/tracker/protocol/udp_tracker_packets.hpp"
 
 // GCC 12 misreads Asio's recycling coroutine-frame allocator as a new/delete mismatch
@@ -74,14 +75,9 @@ asio::awaitable<result<announce_reply>> udp_announce(asio::any_io_executor ex, s
     co_return error{"udp:// tracker URL needs a host and a port"};
   const std::string host = u->host_address();
 
-  udp::resolver resolver(ex);
-  asio::steady_timer timer(ex, deadline);
-  auto resolved = co_await (resolver.async_resolve(host, std::string(u->port()), nothrow) ||
-                            timer.async_wait(nothrow));
-  if (resolved.index() == 1) co_return error{"resolve " + host + ": timed out"};
-  auto [rec, endpoints] = std::get<0>(std::move(resolved));
-  if (rec || endpoints.empty()) co_return error{"resolve " + host + ": " + rec.message()};
-  const udp::endpoint endpoint = endpoints.begin()->endpoint();
+  auto addresses = co_await resolve_bounded(ex, host, deadline);
+  if (!addresses) co_return addresses.err();
+  const udp::endpoint endpoint(addresses->front(), u->port_number());
 
   udp::socket socket(ex);
   boost::system::error_code ec;
