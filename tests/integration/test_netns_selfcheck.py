@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import unittest
+import unittest.mock
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import netns  # noqa: E402
@@ -162,6 +163,20 @@ class NetnsSelfCheck(unittest.TestCase):
             for ns in namespaces().split():
                 if ns.startswith(prefix + "-"):
                     subprocess.run(["ip", "netns", "del", ns], timeout=20)
+
+    def test_relay_that_cannot_start_falls_back_to_veth(self):
+        real = netns.tap_relay.RelayProcess
+        # A name the kernel refuses ("/" is not allowed): the relay process really fails and says why.
+        with unittest.mock.patch.object(netns.tap_relay, "RelayProcess",
+                                        lambda host_tap, port, namespace: real("bad/" + host_tap, port, namespace)):
+            with netns.Network(2, relay=True) as net:
+                self.assertIn("did not start", net.relay_reason or "")
+                self.assertIsNone(net.hosts[0].relay)
+                self.assertTrue(net.hosts[0].ping(net.hosts[1].address))
+                shaped = net.shape(1, rate_kbit=8000, delay_ms=20)
+                if shaped.qdisc == "tbf":
+                    self.assertEqual(shaped.missing, ["delay"], shaped.message)
+                    self.assertIn("no TAP relay: ", shaped.message)
 
 
 ORPHANING = """

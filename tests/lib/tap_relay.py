@@ -151,8 +151,7 @@ class RelayProcess:
                                      text=True)
         line = self._reply(STARTUP_TIMEOUT)
         if line != "ready":
-            self.stop()
-            err = self.proc.stderr.read().strip()
+            err = self.stop()
             raise OSError("TAP relay %s<->%s did not start: %s" % (host_tap, bridge_tap, line or err or "no reply"))
 
     def _reply(self, timeout):
@@ -184,7 +183,10 @@ class RelayProcess:
         return out
 
     def stop(self):
-        """Closes its stdin (it exits), kills it if it lingers. Its TAP devices vanish with it."""
+        """Closes its stdin (it exits), kills it if it lingers; returns what it wrote to stderr. Its TAP devices
+        vanish with it."""
+        if self.proc.stdout.closed:
+            return ""
         if self.proc.poll() is None:
             try:
                 self.proc.stdin.close()
@@ -195,8 +197,10 @@ class RelayProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+        err = self.proc.stderr.read().strip()
         for f in (self.proc.stdout, self.proc.stderr):
             f.close()
+        return err
 
 
 def main(argv):
