@@ -1,7 +1,8 @@
 """Several hosts (issue 5): tracker, seed and two leeches each on a host of its own, built from network namespaces
-(tests/lib/netns.py: veth pairs on a bridge, addresses 10.77.0.1-4), every link shaped with netem (20 ms delay,
-0.5 % loss) where the kernel has it, else with tbf rate shaping and nftables dropping 0.5 % of the frames on the
-bridge (delay cannot be made without netem: the test says what was not applied).
+(tests/lib/netns.py: a bridge, addresses 10.77.0.1-4), every link shaped with 20 ms delay, 0.5 % loss and a rate
+cap: by netem where the kernel has it, else by tbf for the rate and the TAP relay (tests/lib/tap_relay.py, each host's
+eth0 a TAP device behind a userspace wire) for delay and loss. The test prints what was applied, and says what was
+not where neither netem nor TAP devices exist.
 Both leeches complete byte-identical; the tracker hands out the hosts' real addresses with their announced ports,
 and the leeches' logs show data from the seed's host and between the two leech hosts.
 Skips with the reason where namespaces cannot be made (not root, no CAP_NET_ADMIN, no iproute2)."""
@@ -43,7 +44,7 @@ def gone_lines(text):
 class SwarmOnSeveralHosts(SwarmTestCase):
     def setUp(self):
         super().setUp()
-        self.net = netns.Network(4)
+        self.net = netns.Network(4, relay=True)
         try:
             self.net.up()
         except BaseException:
@@ -66,9 +67,20 @@ class SwarmOnSeveralHosts(SwarmTestCase):
             missing.update(shaped.missing)
             print("shaping %s: %s" % (h.address, shaped.message), file=sys.stderr)
         if missing:
-            print("NOTE: this kernel has no netem: %s NOT applied on any link; going on with what could be made "
-                  "(see the shaping lines above)" % " and ".join(sorted(missing)), file=sys.stderr)
+            print("NOTE: no netem and no TAP relay (%s): %s NOT applied on any link; going on with what could be "
+                  "made (see the shaping lines above)" % (self.net.relay_reason, " and ".join(sorted(missing))),
+                  file=sys.stderr)
+        a, b = self.net.hosts[2:4]
+        print("RTT %s -> %s: %s ms" % (a.address, b.address, a.rtt_ms(b.address, count=3)), file=sys.stderr)
         return missing
+
+    def report_relays(self):
+        """How many frames each host's relay carried and dropped on purpose (its `loss`) or for lack of room."""
+        for h in self.net.hosts:
+            if h.relay is not None:
+                forwarded, lost, full = h.relay.stats()["egress"]
+                print("relay %s egress: %d frames forwarded, %d lost on purpose, %d dropped (full)"
+                      % (h.address, forwarded, lost, full), file=sys.stderr)
 
     def test_tracker_seed_and_two_leeches_on_four_hosts(self):
         tracker_host, seed_host, *leech_hosts = self.net.hosts
@@ -108,6 +120,7 @@ class SwarmOnSeveralHosts(SwarmTestCase):
         self.assertGreater(sum(up for _, up in stats), 0, stats)
         seed.send_signal(signal.SIGTERM)
         self.assertEqual(wait_exit(seed, 20), 0, log_text(seed))
+        self.report_relays()
 
     def check_tracker_hands_out_real_addresses(self, tracker_host):
         """An announce from the tracker's own host (an address no swarm member has) lists every member by the

@@ -13,8 +13,13 @@ inside those namespaces: nothing is added to the machine's own network, and traf
         proc = net.hosts[2].popen([...])     # killed at teardown if still running
         shaped = net.shape(1, rate_kbit=8000, delay_ms=50, loss_pct=1)
         shaped.missing                       # what could not be applied (e.g. no netem: delay and loss)
+        net.hosts[0].rtt_ms(net.hosts[1].address, count=5)   # ICMP round trips in ms (None: lost)
+    netns.Network(2, relay=True)             # each eth0 is a TAP fed by a userspace relay (tests/lib/tap_relay.py)
+                                             # that makes delay and loss where netem is missing; net.relay_reason
+                                             # says why a host fell back to a plain veth pair
 
-CLI: python3 tests/lib/netns.py check | selfcheck [--hosts N] | echo ADDRESS   (needs root or CAP_NET_ADMIN)
+CLI: python3 tests/lib/netns.py check | selfcheck [--hosts N] | echo ADDRESS | rtt ADDRESS [--count N]
+(needs root or CAP_NET_ADMIN)
 """
 import atexit
 import os
@@ -27,6 +32,8 @@ import struct
 import subprocess
 import sys
 import time
+
+import tap_relay
 
 SUBNET = "10.77.0"
 CAP_NET_ADMIN = 12
@@ -98,6 +105,7 @@ class Host:
         self.namespace = namespace
         self.address = address
         self.interface = "eth0"
+        self.relay = None             # a tap_relay.RelayProcess when eth0 is a TAP behind a relay
 
     def command(self, argv):
         """The argv that runs `argv` inside this host."""
@@ -122,12 +130,21 @@ class Host:
                     "--timeout", str(timeout_s)]
         return self.run(argv, timeout=timeout_s * count + 10).returncode == 0
 
+    def rtt_ms(self, address, count=5, timeout_s=2):
+        """Round-trip times in ms of `count` ICMP echoes from this host (None for each one lost)."""
+        argv = [sys.executable, os.path.abspath(__file__), "rtt", address, "--count", str(count),
+                "--timeout", str(timeout_s)]
+        r = self.run(argv, timeout=timeout_s * count + 10)
+        if r.returncode != 0:
+            raise NetnsError("rtt from %s to %s failed: %s" % (self, address, r.stderr.strip()))
+        return [None if w == "lost" else float(w) for w in r.stdout.split()]
+
     def __repr__(self):
         return "Host(%s, %s)" % (self.namespace, self.address)
 
 
 class Network:
-    def __init__(self, hosts=3, subnet=SUBNET):
+    def __init__(self, hosts=3, subnet=SUBNET, relay=False):
         if not 1 <= hosts <= 253:
             raise ValueError("between 1 and 253 hosts (got %d)" % hosts)
         self.prefix = "shoal-" + secrets.token_hex(3)
@@ -136,6 +153,8 @@ class Network:
         self.hosts = [Host(self, i, "%s-h%d" % (self.prefix, i), "%s.%d" % (subnet, i)) for i in range(1, hosts + 1)]
         self._created = []
         self._processes = []
+        self.relay = relay
+        self.relay_reason = None      # why relay=True fell back to veth pairs (no /dev/net/tun, ...)
         self._up = False
 
     # -- lifecycle --------------------------------------------------------------------------------------------
@@ -153,7 +172,9 @@ class Network:
             for h in self.hosts:
                 self._add_namespace(h.namespace)
                 port = "vh%d" % h.index
-                _ip("-n", br, "link", "add", port, "type", "veth", "peer", "name", h.interface, "netns", h.namespace)
+                if not (self.relay and self.relay_reason is None and self._attach_relay(h, port)):
+                    _ip("-n", br, "link", "add", port, "type", "veth", "peer", "name", h.interface,
+                        "netns", h.namespace)
                 _ip("-n", br, "link", "set", port, "master", "br0", "up")
                 _ip("-n", h.namespace, "link", "set", "lo", "up")
                 _ip("-n", h.namespace, "addr", "add", h.address + "/24", "dev", h.interface)
@@ -174,6 +195,10 @@ class Network:
                 except subprocess.TimeoutExpired:
                     pass
         self._processes.clear()
+        for h in self.hosts:
+            if h.relay is not None:
+                h.relay.stop()
+                h.relay = None
         for ns in reversed(self._created):
             self._kill_leftovers(ns)
             _ip("netns", "del", ns, check=False)
@@ -191,6 +216,23 @@ class Network:
         _ip("netns", "add", name)
         self._created.append(name)
 
+    def _attach_relay(self, h, port):
+        """Two TAP devices made by a relay in the bridge namespace: `tN` moves into the host as its eth0, `port`
+        stays for the bridge. False (with relay_reason set) where TAP devices cannot be made: the caller then
+        builds the usual veth pair."""
+        if not os.path.exists("/dev/net/tun"):
+            self.relay_reason = "no /dev/net/tun (kernel without CONFIG_TUN?)"
+            return False
+        host_tap = "t%d" % h.index
+        try:
+            h.relay = tap_relay.RelayProcess(host_tap, port, namespace=self.bridge_namespace)
+        except OSError as e:
+            self.relay_reason = str(e)
+            return False
+        _ip("-n", self.bridge_namespace, "link", "set", host_tap, "netns", h.namespace)
+        _ip("-n", h.namespace, "link", "set", host_tap, "name", h.interface)
+        return True
+
     @staticmethod
     def _kill_leftovers(ns):
         # Processes a test started with `ip netns exec` directly (not via popen) would keep the namespace alive.
@@ -204,9 +246,9 @@ class Network:
     # -- link shaping -----------------------------------------------------------------------------------------
     def shape(self, host_index, rate_kbit=None, delay_ms=None, loss_pct=None):
         """Shapes the host's egress (eth0). Tries netem (rate, delay, loss); where netem is missing from the kernel,
-        falls back to tbf for the rate and to nftables (a random drop rule on the bridge port) for the loss, and reports what is still
-        missing (delay: nothing but netem makes it here) in `missing`. Raises NetnsError if nothing asked for could
-        be applied."""
+        falls back to tbf for the rate, and for delay and loss to the host's TAP relay (Network(relay=True)), else
+        to nftables (a random drop rule on the bridge port) for the loss; what is still missing (delay, without
+        netem or relay) is reported in `missing`. Raises NetnsError if nothing asked for could be applied."""
         h = self.hosts[host_index - 1]
         wanted = [k for k, v in (("rate", rate_kbit), ("delay", delay_ms), ("loss", loss_pct)) if v is not None]
         if not wanted:
@@ -234,7 +276,15 @@ class Network:
             applied.append("rate")
             qdisc = "tbf"
             notes.append("tbf rate %d kbit" % rate_kbit)
-        if loss_pct is not None:
+        if h.relay is not None and (delay_ms is not None or loss_pct is not None):
+            try:
+                h.relay.set("egress", delay_ms or 0, loss_pct or 0)
+                applied += [k for k, v in (("delay", delay_ms), ("loss", loss_pct)) if v is not None]
+                notes.append("TAP relay delays frames from the host %g ms and drops %g%%" % (delay_ms or 0,
+                                                                                               loss_pct or 0))
+            except OSError as e:
+                notes.append("TAP relay failed (%s)" % e)
+        if loss_pct is not None and "loss" not in applied:
             why = self._drop_randomly(h, loss_pct)
             if why is None:
                 applied.append("loss")
@@ -247,7 +297,8 @@ class Network:
                              % (netem_error, " and ".join(missing)))
         message = "on %s: %s" % (h.namespace, "; ".join(notes))
         if missing:
-            message += "; netem unavailable (%s): %s NOT applied" % (netem_error, " and ".join(missing))
+            why = "no TAP relay: %s" % self.relay_reason if self.relay else "no TAP relay (Network(relay=True))"
+            message += "; netem unavailable (%s), %s: %s NOT applied" % (netem_error, why, " and ".join(missing))
         return ShapeResult(qdisc, applied, missing, message)
 
     def _drop_randomly(self, h, loss_pct):
@@ -267,6 +318,8 @@ class Network:
     def unshape(self, host_index):
         h = self.hosts[host_index - 1]
         h.run(["tc", "qdisc", "del", "dev", h.interface, "root"], timeout=COMMAND_TIMEOUT)
+        if h.relay is not None:
+            h.relay.set("egress", 0, 0)
         if shutil.which("nft") is not None:
             subprocess.run(["ip", "netns", "exec", self.bridge_namespace, "nft", "delete", "table", "bridge",
                             "shoal_loss_h%d" % h.index], capture_output=True, timeout=COMMAND_TIMEOUT)
@@ -287,25 +340,42 @@ def _checksum(data):
     return ~total & 0xFFFF
 
 
-def icmp_echo(address, count=1, timeout_s=5):
-    """True if `address` answers `count` ICMP echo requests (raw socket: needs root or CAP_NET_RAW)."""
+def icmp_rtts(address, count=1, timeout_s=5, stop_at_loss=False):
+    """Round-trip times in seconds of `count` ICMP echo requests to `address`, None for each unanswered one
+    (raw socket: needs root or CAP_NET_RAW)."""
     ident = os.getpid() & 0xFFFF
+    rtts = []
     with socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP) as s:
         for seq in range(1, count + 1):
             payload = b"shoal-netns-echo"
             header = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
+            sent = time.monotonic()
             s.sendto(struct.pack("!BBHHH", 8, 0, _checksum(header + payload), ident, seq) + payload, (address, 0))
-            deadline = time.monotonic() + timeout_s
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([s], [], [], left)[0]:
-                    return False
-                packet, (source, _) = s.recvfrom(2048)
-                icmp = packet[(packet[0] & 0x0F) * 4:]  # skip the IP header
-                if source == address and len(icmp) >= 8 and icmp[0] == 0 and \
-                        struct.unpack("!HH", icmp[4:8]) == (ident, seq):
-                    break
-    return True
+            rtts.append(_await_reply(s, address, ident, seq, sent + timeout_s))
+            if rtts[-1] is not None:
+                rtts[-1] -= sent
+            elif stop_at_loss:
+                break
+    return rtts
+
+
+def _await_reply(s, address, ident, seq, deadline):
+    """The arrival time of the echo reply (ident, seq) from `address`, None if none came before `deadline`."""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([s], [], [], left)[0]:
+            return None
+        packet, (source, _) = s.recvfrom(2048)
+        arrived = time.monotonic()
+        icmp = packet[(packet[0] & 0x0F) * 4:]  # skip the IP header
+        if source == address and len(icmp) >= 8 and icmp[0] == 0 and struct.unpack("!HH", icmp[4:8]) == (ident, seq):
+            return arrived
+
+
+def icmp_echo(address, count=1, timeout_s=5):
+    """True if `address` answers all of `count` ICMP echo requests."""
+    rtts = icmp_rtts(address, count, timeout_s, stop_at_loss=True)
+    return len(rtts) == count and None not in rtts
 
 
 def _selfcheck(n):
@@ -313,8 +383,9 @@ def _selfcheck(n):
     if reason:
         print("netns unavailable: " + reason)
         return 77  # the conventional "skipped" exit code
-    with Network(n) as net:
-        print("up: %s" % ", ".join(repr(h) for h in net.hosts))
+    with Network(n, relay=True) as net:
+        print("up: %s%s" % (", ".join(repr(h) for h in net.hosts),
+                            "" if net.relay_reason is None else " (no TAP relay: %s)" % net.relay_reason))
         for a in net.hosts:
             for b in net.hosts:
                 if a is not b and not a.ping(b.address):
@@ -323,9 +394,8 @@ def _selfcheck(n):
         print("ping: every host reaches every other")
         shaped = net.shape(1, rate_kbit=8000, delay_ms=20, loss_pct=0.5)
         print("shape: %s" % shaped.message)
-        t0 = time.monotonic()
-        ok = net.hosts[0].ping(net.hosts[1].address, count=3)
-        print("ping after shaping: %s (%.2f s)" % ("ok" if ok else "lost", time.monotonic() - t0))
+        if n > 1:
+            print("RTT after shaping: %s ms" % net.hosts[0].rtt_ms(net.hosts[1].address, count=3))
         names = [h.namespace for h in net.hosts] + [net.bridge_namespace]
     left = [ns for ns in names if ns in _ip("netns", "list").stdout]
     if left:
@@ -338,14 +408,18 @@ def _selfcheck(n):
 def main(argv=None):
     import argparse
     ap = argparse.ArgumentParser(description="virtual hosts from network namespaces")
-    ap.add_argument("action", choices=["check", "selfcheck", "echo"])
-    ap.add_argument("address", nargs="?", help="for echo: the address to ping")
+    ap.add_argument("action", choices=["check", "selfcheck", "echo", "rtt"])
+    ap.add_argument("address", nargs="?", help="for echo and rtt: the address to ping")
     ap.add_argument("--hosts", type=int, default=3)
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=5)
     args = ap.parse_args(argv)
     if args.action == "echo":
         return 0 if icmp_echo(args.address, args.count, args.timeout) else 1
+    if args.action == "rtt":  # one line per echo: milliseconds, or "lost"
+        for rtt in icmp_rtts(args.address, args.count, args.timeout):
+            print("lost" if rtt is None else "%.3f" % (rtt * 1000))
+        return 0
     if args.action == "check":
         reason = unsupported_reason()
         print("netns available" if reason is None else "netns unavailable: " + reason)
