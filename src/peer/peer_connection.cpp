@@ -181,11 +181,13 @@ std::size_t peer_connection::gather_uploads(std::vector<asio::const_buffer>& buf
       return 0;
     }
     wire::write_piece_header(headers_[count].data(), b.piece, b.begin, b.length);
+    sent_refs_[count] = b;
     bufs.emplace_back(headers_[count].data(), headers_[count].size());
     bufs.emplace_back(buf.data(), buf.size());
     bytes += b.length;
     ++count;
   }
+  sent_count_ = count;
   return bytes;
 }
 
@@ -216,7 +218,7 @@ asio::awaitable<void> peer_connection::writer() {
     }
     last_sent = clock::now();
     uploaded += payload;
-    if (payload != 0) owner_->on_uploaded(payload);
+    if (payload != 0) owner_->on_uploaded(*this, std::span(sent_refs_.data(), sent_count_), payload);
   }
 }
 

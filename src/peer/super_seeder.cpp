@@ -7,6 +7,7 @@ namespace shoal::peer {
 
 super_seeder::super_seeder(int piece_count, std::size_t offers_per_peer, std::uint64_t random_seed)
     : offered_(static_cast<std::size_t>(piece_count), 0),
+      delivered_(static_cast<std::size_t>(piece_count), 0),
       offers_per_peer_(std::max<std::size_t>(offers_per_peer, 1)),
       rng_(random_seed) {}
 
@@ -36,7 +37,7 @@ int super_seeder::choose_unseen(const bitfield& peer_has, const piece_picker& av
   const int start = static_cast<int>(rng_() % static_cast<std::uint64_t>(n));
   for (int k = 0; k < n; ++k) {
     const int i = (start + k) % n;
-    if (availability.availability(i) > 0) continue;
+    if (out(availability, i)) continue;
     any_unseen = true;
     if (offered_[static_cast<std::size_t>(i)] == 0 && !peer_has.get(static_cast<std::size_t>(i))) return i;
   }
@@ -66,9 +67,25 @@ void super_seeder::on_have(std::uint64_t peer, int piece) {
   if (it == peers_.end()) return;
   auto& open = it->second;
   auto o = std::find_if(open.begin(), open.end(), [&](const offer& x) { return x.piece == piece; });
-  if (o == open.end()) return;
-  --offered_[static_cast<std::size_t>(piece)];
-  open.erase(o);
+  if (o != open.end()) close_offer(open, o);
+}
+
+bool super_seeder::on_sent(std::uint64_t peer, int piece, std::uint64_t bytes, std::uint64_t piece_size) {
+  auto it = peers_.find(peer);
+  if (it == peers_.end()) return false;
+  auto& open = it->second;
+  auto o = std::find_if(open.begin(), open.end(), [&](const offer& x) { return x.piece == piece; });
+  if (o == open.end()) return false;
+  o->sent += bytes;
+  if (o->sent < piece_size) return false;
+  delivered_[static_cast<std::size_t>(piece)] = 1;
+  close_offer(open, o);
+  return true;
+}
+
+void super_seeder::close_offer(std::vector<offer>& open, std::vector<offer>::iterator it) {
+  --offered_[static_cast<std::size_t>(it->piece)];
+  open.erase(it);
 }
 
 void super_seeder::remove_peer(std::uint64_t peer) {

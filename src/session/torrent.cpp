@@ -172,7 +172,7 @@ void torrent::complete() {
     close_if_both_complete(*c);
   }
   if (!opt_.keep_seeding && link_.on_finished) link_.on_finished();
-  else if (opt_.seed_ratio > 0) on_uploaded(0);  // the ratio may be reached already
+  else if (opt_.seed_ratio > 0) check_seed_ratio();  // the ratio may be reached already
 }
 
 void torrent::fail(std::string why) {

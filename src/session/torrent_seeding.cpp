@@ -39,8 +39,19 @@ void torrent::super_seed_tick(std::chrono::steady_clock::time_point now) {
   for (auto& c : std::vector(peers_)) super_seed_refill(*c);
 }
 
-void torrent::on_uploaded(std::uint64_t bytes) {
+void torrent::on_uploaded(peer::peer_connection& c, std::span<const peer::block_ref> blocks, std::uint64_t bytes) {
   uploaded_ += bytes;
+  if (super_seeding()) {
+    bool closed = false;
+    for (const auto& b : blocks)
+      closed |= super_seeder_->on_sent(c.id(), static_cast<int>(b.piece), b.length,
+                                       static_cast<std::uint64_t>(meta_.piece_size(static_cast<int>(b.piece))));
+    if (closed) super_seed_refill(c);
+  }
+  check_seed_ratio();
+}
+
+void torrent::check_seed_ratio() {
   if (opt_.seed_ratio <= 0 || seeding_done_ || stopping_) return;
   if (!opt_.seed_only && outcome_ != outcome::complete) return;
   if (static_cast<double>(uploaded_) >= opt_.seed_ratio * static_cast<double>(meta_.total_length)) finish_seeding();

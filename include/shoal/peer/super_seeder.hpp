@@ -28,6 +28,10 @@ class super_seeder {
               super_seed_clock::time_point now, std::vector<int>& out);
   // The peer announced it has `piece` (got it from us or anyone else): that offer is done.
   void on_have(std::uint64_t peer, int piece);
+  // We sent the peer `bytes` of an offered piece. Once the whole piece went out the offer is done and the piece
+  // counts as out, even if the peer never says `have` (aria2 does not send `have` to a peer that has the piece).
+  // Returns true when that closed an offer.
+  bool on_sent(std::uint64_t peer, int piece, std::uint64_t bytes, std::uint64_t piece_size);
   // The peer left: its open offers may go to others.
   void remove_peer(std::uint64_t peer);
   // Offers open longer than max_age go back (the peer stalled); it may still ask for them.
@@ -40,12 +44,18 @@ class super_seeder {
   struct offer {
     int piece;
     super_seed_clock::time_point at;
+    std::uint64_t sent = 0;
   };
+  bool out(const piece_picker& availability, int piece) const {
+    return availability.availability(piece) > 0 || delivered_[static_cast<std::size_t>(piece)] != 0;
+  }
+  void close_offer(std::vector<offer>& open, std::vector<offer>::iterator it);
   int choose(const bitfield& peer_has, const std::vector<offer>& open, const piece_picker& availability);
   int choose_unseen(const bitfield& peer_has, const piece_picker& availability, bool& any_unseen);
   int choose_rarest(const bitfield& peer_has, const std::vector<offer>& open, const piece_picker& availability);
 
   std::vector<int> offered_;  // per piece: open offers to connected peers
+  std::vector<std::uint8_t> delivered_;  // per piece: sent whole to some peer
   std::size_t offers_per_peer_;
   std::unordered_map<std::uint64_t, std::vector<offer>> peers_;
   std::mt19937_64 rng_;

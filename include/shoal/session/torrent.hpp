@@ -110,8 +110,8 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void on_message(peer::peer_connection& c, const wire::message& m);
   void on_disconnect(peer::peer_connection& c, std::string_view why);
   status read_block(const peer::block_ref& b, std::span<std::byte> out);
-  // Payload bytes a connection has just handed to the kernel.
-  void on_uploaded(std::uint64_t bytes);
+  // Blocks (payload bytes in all) a connection has just handed to the kernel.
+  void on_uploaded(peer::peer_connection& c, std::span<const peer::block_ref> blocks, std::uint64_t bytes);
   bool stopping() const { return stopping_; }
   bool seeding_only() const { return opt_.seed_only; }
   // The torrent's download bucket (the connections' readers pace on it); null when unlimited.
@@ -139,6 +139,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   bool super_seeding() const { return super_seeder_ != nullptr; }
   void super_seed_refill(peer::peer_connection& c);
   void super_seed_tick(std::chrono::steady_clock::time_point now);
+  void check_seed_ratio();
   void finish_seeding();
   boost::asio::awaitable<void> leave_after_drain();
   // Choking (slots for interested peers; rate-based rounds come with the choker).

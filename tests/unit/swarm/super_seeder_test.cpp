@@ -110,3 +110,21 @@ TEST(SuperSeeder, FirstCopyHasNoDuplicates) {
   EXPECT_TRUE(all_out());
   EXPECT_EQ(uploads, pieces);
 }
+
+// aria2 never says `have` to a peer that has the piece: the whole piece having been sent closes the offer, and
+// the piece counts as out (never offered to a second peer as if nobody had it).
+TEST(SuperSeeder, APieceSentWholeClosesTheOfferWithoutAHave) {
+  swarm s;
+  auto first = s.refill(0);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_FALSE(s.seeder.on_sent(0, first[0], 8192, 16384));
+  EXPECT_FALSE(s.seeder.on_sent(1, first[0], 16384, 16384));  // not offered to peer 1: nothing happens
+  EXPECT_TRUE(s.seeder.on_sent(0, first[0], 8192, 16384));
+  EXPECT_EQ(s.seeder.open_offers(0), 1u);
+  auto next = s.refill(0);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_NE(next[0], first[0]);
+  // Other peers get the remaining unseen pieces, never the delivered one.
+  for (int p = 1; p < 4; ++p)
+    for (int piece : s.refill(p)) EXPECT_NE(piece, first[0]) << "peer " << p;
+}
