@@ -49,8 +49,8 @@ void torrent::on_bitfield(peer_connection& c, std::string_view bytes) {
   c.peer_has = std::move(*bf);
   picker_.add_peer(c.peer_has);
   c.bitfield_counted = true;
-  super_seed_refill(c);
   if (close_if_both_complete(c)) return;
+  super_seed_refill(c);
   update_interest(c);
 }
 
