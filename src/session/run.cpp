@@ -48,16 +48,20 @@ std::optional<metainfo> load(const std::string& file) {
   return std::move(*m);
 }
 
-}  // namespace
-
-int run_seed(const seed_config& cfg) {
+session_options process_options(const peer_process_config& cfg) {
   session_options so;
   so.host = cfg.host;
   so.port = cfg.port;
   so.hash_threads = cfg.hash_threads;
   so.max_upload_rate_total = cfg.max_upload_rate_total;
   so.max_peers_total = cfg.max_peers_total;
-  session s(so);
+  return so;
+}
+
+}  // namespace
+
+int run_seed(const seed_config& cfg) {
+  session s(process_options(cfg));
   if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
   for (const auto& file : cfg.torrents) {
     auto m = load(file);
@@ -105,14 +109,9 @@ int run_leech(const leech_config& cfg) {
     spdlog::error("output {}: cannot create: {}", cfg.output, ec.message());
     return 1;
   }
-  session_options so;
-  so.host = cfg.host;
-  so.port = cfg.port;
+  session_options so = process_options(cfg);
   so.any_port_if_busy = true;
   so.max_download_rate_total = cfg.max_download_rate_total;
-  so.max_upload_rate_total = cfg.max_upload_rate_total;
-  so.max_peers_total = cfg.max_peers_total;
-  so.hash_threads = cfg.hash_threads;
   session s(so);
   if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
   const bool bar = on_terminal() && cfg.torrents.size() == 1;  // several bars would overwrite each other

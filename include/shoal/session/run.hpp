@@ -7,38 +7,34 @@
 
 namespace shoal::session {
 
-struct seed_config {
+// What seed and leech share: the listening address, per-torrent limits and the process-wide ones.
+struct peer_process_config {
   std::vector<std::string> torrents;
-  std::string data;  // the content (file or folder); empty: the torrent's name in the current folder
   std::string host = "0.0.0.0";
   std::uint16_t port = 6881;
-  std::size_t upload_slots = 8;
-  std::size_t max_peers = 50;        // connections per torrent
-  std::size_t max_peers_total = 0;   // over every torrent, 0 = unlimited
-  std::uint64_t max_upload_rate = 0;  // bytes/s per torrent, 0 = unlimited
+  std::size_t max_peers = 50;               // connections per torrent
+  std::size_t max_peers_total = 0;          // over every torrent, 0 = unlimited
+  std::uint64_t max_upload_rate = 0;        // bytes/s per torrent, 0 = unlimited
   std::uint64_t max_upload_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited
-  bool super_seed = false;
-  double seed_ratio = 0;  // leave once uploaded >= ratio x size; 0 = seed until stopped
   int hash_threads = 2;
 };
 
-struct leech_config {
-  std::vector<std::string> torrents;
+struct seed_config : peer_process_config {
+  std::string data;  // the content (file or folder); empty: the torrent's name in the current folder
+  std::size_t upload_slots = 8;
+  bool super_seed = false;
+  double seed_ratio = 0;  // leave once uploaded >= ratio x size; 0 = seed until stopped
+};
+
+struct leech_config : peer_process_config {
   std::string output;
-  std::string host = "0.0.0.0";
-  std::uint16_t port = 6881;
   std::vector<std::string> peers;  // HOST:PORT
-  std::size_t max_peers = 50;
-  std::size_t max_peers_total = 0;  // over every torrent, 0 = unlimited
   std::size_t upload_slots = 4;  // peer::default_upload_slots(leech); seeds default to 8
-  std::uint64_t max_upload_rate = 0;  // bytes/s per torrent, 0 = unlimited
-  std::uint64_t max_upload_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited
   std::uint64_t max_download_rate = 0;  // bytes/s per torrent, 0 = unlimited
   std::uint64_t max_download_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited
   bool seed = false;
   double seed_ratio = 0;  // seed after completion until uploaded >= ratio x size; 0 = as --seed says
   int timeout_s = 300;
-  int hash_threads = 2;
 };
 
 int run_seed(const seed_config& cfg);
