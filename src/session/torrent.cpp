@@ -95,13 +95,20 @@ void torrent::start() {
 
 // Two peers that dial each other at once end up with two connections. Both sides keep the one dialled by the
 // peer with the lower peer id (each side decides the same way, so the same connection survives on both ends);
-// a second connection from the side that dialled the first one is refused. True: refuse the new connection.
+// a second connection from the side that dialled the first one is refused. A connection that carries data, or
+// has been up for a while, is kept whoever dialled it: closing it would send the blocks in flight twice (a seed
+// leaving at --seed-ratio 1 cannot afford that), and the new one is new on both ends, so both decide alike
+// (crossing dials meet before any data flows). True: refuse the new connection.
 bool torrent::keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_id, bool outgoing) {
+  constexpr auto settled_after = 2s;  // far longer than the handshakes of two crossing dials take
   auto it = std::find_if(peers_.begin(), peers_.end(),
                          [&](const auto& c) { return !c->closed() && c->peer_id == peer_id; });
   if (it == peers_.end()) return false;
   auto existing = *it;
   if (existing->outgoing == outgoing) return true;
+  if (existing->downloaded + existing->uploaded > 0 ||
+      std::chrono::steady_clock::now() - existing->attached_at > settled_after)
+    return true;
   const auto& dialler_of_new = outgoing ? link_.peer_id : peer_id;
   const auto& dialler_of_existing = existing->outgoing ? link_.peer_id : peer_id;
   if (dialler_of_existing < dialler_of_new) return true;
@@ -231,8 +238,8 @@ void torrent::tick() {
       fail("no peers left: " + std::to_string(bans_count_) + " banned for sending data that failed the SHA-1 check");
       return;
     }
-    connect_more();
   }
+  if (may_dial()) connect_more();
   if (opt_.seed_only || outcome_ == outcome::complete) report_stats(false);
   report_progress(false);
 }
@@ -252,15 +259,33 @@ void torrent::add_candidates(const std::vector<peer_address>& peers) {
     if (candidates_.size() >= 1000 && !candidates_.contains(key)) break;  // bounded
     candidates_.try_emplace(key, candidate{a});
   }
-  if (outcome_ == outcome::running && !opt_.seed_only && !stopping_) connect_more();
+  if (may_dial()) connect_more();
+}
+
+// Seeds dial too (as libtorrent's and Transmission's do): a leech behind NAT, or one that never dials out, is
+// reached only that way. Trackers hand a seed only leechers; a peer found complete is not dialled again.
+// A seed dials only hosts it has no connection with (libtorrent's default is one connection per IP): a leech
+// that reached us already would otherwise get a second connection, and the one the duplicate rule closes may be
+// carrying a piece, which a seed with --seed-ratio cannot afford to send twice.
+bool torrent::connected_to_host(const peer_address& a) const {
+  return std::any_of(peers_.begin(), peers_.end(), [&](const auto& c) {
+    auto other = peer_address::parse(c->name());
+    return other && other->v6 == a.v6 && other->ip == a.ip;
+  });
+}
+
+bool torrent::may_dial() const {
+  return !stopping_ && !seeding_done_ && outcome_ != outcome::failed;
 }
 
 void torrent::connect_more() {
   const auto now = std::chrono::steady_clock::now();
+  const bool seeding = picker_.complete();
   for (auto& [key, cand] : candidates_) {
     if (peers_.size() + connecting_ >= opt_.max_peers) return;
     if (link_.peers_total != nullptr && link_.peers_total->full(connecting_)) return;
     if (cand.connected || cand.failures >= 8 || cand.next_try > now || banned(key)) continue;
+    if (seeding && (cand.complete || connected_to_host(cand.addr))) continue;
     cand.connected = true;
     ++connecting_;
     auto self = shared_from_this();

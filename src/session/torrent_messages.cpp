@@ -57,6 +57,7 @@ void torrent::on_bitfield(peer_connection& c, std::string_view bytes) {
 // Two seeds have nothing to give each other (as libtorrent and aria2 do, the connection goes).
 bool torrent::close_if_both_complete(peer_connection& c) {
   if (!c.peer_has.all() || !picker_.complete()) return false;
+  if (auto it = candidates_.find(c.name()); it != candidates_.end()) it->second.complete = true;
   c.close("both complete");
   return true;
 }

@@ -12,7 +12,7 @@ MiB = 1024 * 1024
 
 
 def most_connections_to_leeches(text, seed_port):
-    """The most connections open at once to peers other than the seed (which never dials anyone)."""
+    """The most connections open at once to peers other than the seed (it has no tracker here, so it dials nobody)."""
     live = most = 0
     for m in re.finditer(r"peer (\S+) \(\S+\) (connected|left|gone)", text):
         if m.group(1).endswith(":%d" % seed_port):

@@ -71,6 +71,7 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   std::uint64_t rate_mark = 0;          // `downloaded` at the last rate sample
   std::uint64_t download_rate = 0;      // bytes/s over the last sample
   std::uint64_t upload_mark = 0, upload_rate = 0;  // the same for what we sent it
+  const clock::time_point attached_at = clock::now();  // the handshake completed (it is made on attach)
   clock::time_point choked_since = clock::now();  // by us: the choker's longest-waiting rule
   clock::time_point last_received, last_sent, last_block;
 

@@ -163,6 +163,8 @@ class torrent : public std::enable_shared_from_this<torrent> {
   boost::asio::awaitable<void> ticker();
   void tick();
   void connect_more();
+  bool may_dial() const;
+  bool connected_to_host(const peer_address& a) const;
   boost::asio::awaitable<void> connect(peer_address addr);
   void add_candidates(const std::vector<peer_address>& peers);
   bool keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_id, bool outgoing);
@@ -175,6 +177,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   struct candidate {
     peer_address addr;
     bool connected = false;
+    bool complete = false;  // closed because both sides had everything: a complete torrent does not redial it
     int failures = 0;
     std::chrono::steady_clock::time_point next_try{};
   };

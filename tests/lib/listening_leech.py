@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""A scripted leech that never dials out: it listens, announces its port to a tracker, and downloads a
+single-file torrent from whoever connects to it, checking every piece's SHA-1.
+
+Used to check that seeds dial the leechers their trackers list (a leech behind NAT is reached only that way).
+Stdlib only. Speaks just enough BEP 3: handshake (answering), interested, request -> piece, keep-alive.
+
+Import: with ListeningLeech.from_torrent_file(path, out_file) as leech: leech.announce(url) ... leech.done.wait(t)
+"""
+import hashlib
+import os
+import socket
+import struct
+import threading
+import urllib.parse
+import urllib.request
+
+from bdecode import bdecode, bdecode_torrent
+from lying_peer import HANDSHAKE_LEN, PROTOCOL, _message, _recv_exact
+
+CHOKE, UNCHOKE, INTERESTED, NOT_INTERESTED, HAVE, BITFIELD, REQUEST, PIECE, CANCEL = range(9)
+BLOCK = 16 * 1024
+PIPELINE = 16
+MAX_MESSAGE = 1 << 20  # a larger frame from the seed is a protocol error (never trust a peer's length)
+
+
+class ListeningLeech:
+    def __init__(self, torrent_bytes, out_path, host="127.0.0.1"):
+        top, info_raw = bdecode_torrent(torrent_bytes)
+        info = top[b"info"]
+        if b"length" not in info:
+            raise ValueError("listening leech handles single-file torrents only")
+        self.info_hash = hashlib.sha1(info_raw).digest()
+        self.piece_length = info[b"piece length"]
+        self.total = info[b"length"]
+        pieces = info[b"pieces"]
+        self.hashes = [pieces[i:i + 20] for i in range(0, len(pieces), 20)]
+        self.out_path = out_path
+        self.peer_id = b"-LL0001-" + os.urandom(12)
+        self.done = threading.Event()
+        self.connections = 0  # handshakes answered
+        self._have = [False] * len(self.hashes)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind((host, 0))
+        self._listener.listen(16)
+        self.port = self._listener.getsockname()[1]
+        with open(out_path, "wb") as f:
+            f.truncate(self.total)
+        self._threads = []
+
+    @classmethod
+    def from_torrent_file(cls, path, out_path):
+        with open(path, "rb") as f:
+            return cls(f.read(), out_path)
+
+    def piece_size(self, index):
+        return min(self.piece_length, self.total - index * self.piece_length)
+
+    def announce(self, url, event="started"):
+        """Tells the tracker where we listen; returns the decoded reply."""
+        query = urllib.parse.urlencode({
+            "info_hash": self.info_hash, "peer_id": self.peer_id, "port": self.port, "uploaded": 0,
+            "downloaded": 0, "left": self.total, "compact": 1, "event": event})
+        with urllib.request.urlopen(url + "?" + query, timeout=10) as r:
+            return bdecode(r.read())
+
+    def start(self):
+        t = threading.Thread(target=self._accept_loop, daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def stop(self):
+        self._stop.set()
+        self._listener.close()
+        for t in self._threads:
+            t.join(timeout=5)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def _accept_loop(self):
+        self._listener.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            conn.settimeout(30)
+            t = threading.Thread(target=self._download, args=(conn,), daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def _download(self, conn):
+        try:
+            theirs = _recv_exact(conn, HANDSHAKE_LEN)
+            if theirs[1:20] != PROTOCOL or theirs[28:48] != self.info_hash:
+                return
+            conn.sendall(bytes([len(PROTOCOL)]) + PROTOCOL + bytes(8) + self.info_hash + self.peer_id)
+            with self._lock:
+                self.connections += 1
+            conn.sendall(_message(INTERESTED))
+            self._transfer(conn)
+        except (OSError, ConnectionError, struct.error):
+            pass
+        finally:
+            conn.close()
+
+    def _blocks(self):
+        for index in range(len(self.hashes)):
+            with self._lock:
+                if self._have[index]:
+                    continue
+            size = self.piece_size(index)
+            for begin in range(0, size, BLOCK):
+                yield index, begin, min(BLOCK, size - begin)
+
+    def _transfer(self, conn):
+        wanted = self._blocks()
+        inflight = set()
+        choked = True
+        buffers = {}
+        while not self._stop.is_set() and not self.done.is_set():
+            while not choked and len(inflight) < PIPELINE:
+                block = next(wanted, None)
+                if block is None:
+                    break
+                inflight.add(block)
+                conn.sendall(_message(REQUEST, struct.pack(">III", *block)))
+            (length,) = struct.unpack(">I", _recv_exact(conn, 4))
+            if length == 0:
+                continue
+            if length > MAX_MESSAGE:
+                return
+            body = _recv_exact(conn, length)
+            if body[0] == UNCHOKE:
+                choked = False
+            elif body[0] == CHOKE:
+                choked = True
+                wanted = self._blocks()  # requests are dropped on choke: ask again later
+                inflight.clear()
+            elif body[0] == PIECE and length >= 9:
+                index, begin = struct.unpack(">II", body[1:9])
+                data = body[9:]
+                inflight.discard((index, begin, len(data)))
+                buffers.setdefault(index, {})[begin] = data
+                self._maybe_finish_piece(index, buffers)
+
+    def _maybe_finish_piece(self, index, buffers):
+        parts = buffers[index]
+        if sum(len(b) for b in parts.values()) < self.piece_size(index):
+            return
+        data = b"".join(parts[k] for k in sorted(parts))
+        del buffers[index]
+        if hashlib.sha1(data).digest() != self.hashes[index]:
+            return  # a wrong piece is simply not kept
+        with open(self.out_path, "r+b") as f:
+            f.seek(index * self.piece_length)
+            f.write(data)
+        with self._lock:
+            self._have[index] = True
+            if all(self._have):
+                self.done.set()
