@@ -9,7 +9,6 @@ Import: with ListeningLeech.from_torrent_file(path, out_file) as leech: leech.an
 """
 import hashlib
 import os
-import socket
 import struct
 import threading
 import urllib.parse
@@ -17,6 +16,7 @@ import urllib.request
 
 from bdecode import bdecode, bdecode_torrent
 from lying_peer import HANDSHAKE_LEN, PROTOCOL, _message, _recv_exact
+from scripted_peer import ScriptedPeer
 
 CHOKE, UNCHOKE, INTERESTED, NOT_INTERESTED, HAVE, BITFIELD, REQUEST, PIECE, CANCEL = range(9)
 BLOCK = 16 * 1024
@@ -24,8 +24,9 @@ PIPELINE = 16
 MAX_MESSAGE = 1 << 20  # a larger frame from the seed is a protocol error (never trust a peer's length)
 
 
-class ListeningLeech:
+class ListeningLeech(ScriptedPeer):
     def __init__(self, torrent_bytes, out_path, host="127.0.0.1"):
+        super().__init__(host, 0, conn_timeout=30)
         top, info_raw = bdecode_torrent(torrent_bytes)
         info = top[b"info"]
         if b"length" not in info:
@@ -40,16 +41,8 @@ class ListeningLeech:
         self.done = threading.Event()
         self.connections = 0  # handshakes answered
         self._have = [False] * len(self.hashes)
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind((host, 0))
-        self._listener.listen(16)
-        self.port = self._listener.getsockname()[1]
         with open(out_path, "wb") as f:
             f.truncate(self.total)
-        self._threads = []
 
     @classmethod
     def from_torrent_file(cls, path, out_path):
@@ -67,52 +60,18 @@ class ListeningLeech:
         with urllib.request.urlopen(url + "?" + query, timeout=10) as r:
             return bdecode(r.read())
 
-    def start(self):
-        t = threading.Thread(target=self._accept_loop, daemon=True)
-        t.start()
-        self._threads.append(t)
-
-    def stop(self):
-        self._stop.set()
-        self._listener.close()
-        for t in self._threads:
-            t.join(timeout=5)
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def _accept_loop(self):
-        self._listener.settimeout(0.2)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            conn.settimeout(30)
-            t = threading.Thread(target=self._download, args=(conn,), daemon=True)
-            t.start()
-            self._threads.append(t)
-
-    def _download(self, conn):
+    def _serve(self, conn):
+        theirs = _recv_exact(conn, HANDSHAKE_LEN)
+        if theirs[1:20] != PROTOCOL or theirs[28:48] != self.info_hash:
+            return
+        conn.sendall(bytes([len(PROTOCOL)]) + PROTOCOL + bytes(8) + self.info_hash + self.peer_id)
+        with self._lock:
+            self.connections += 1
+        conn.sendall(_message(INTERESTED))
         try:
-            theirs = _recv_exact(conn, HANDSHAKE_LEN)
-            if theirs[1:20] != PROTOCOL or theirs[28:48] != self.info_hash:
-                return
-            conn.sendall(bytes([len(PROTOCOL)]) + PROTOCOL + bytes(8) + self.info_hash + self.peer_id)
-            with self._lock:
-                self.connections += 1
-            conn.sendall(_message(INTERESTED))
             self._transfer(conn)
-        except (OSError, ConnectionError, struct.error):
+        except struct.error:
             pass
-        finally:
-            conn.close()
 
     def _blocks(self):
         for index in range(len(self.hashes)):

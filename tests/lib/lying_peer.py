@@ -19,6 +19,7 @@ import sys
 import threading
 
 from bdecode import BencodeError, bdecode_torrent  # noqa: F401 (BencodeError re-exported)
+from scripted_peer import ScriptedPeer
 
 PROTOCOL = b"BitTorrent protocol"
 HANDSHAKE_LEN = 1 + len(PROTOCOL) + 8 + 20 + 20
@@ -84,20 +85,11 @@ def _message(msg_id, payload=b""):
     return struct.pack(">IB", 1 + len(payload), msg_id) + payload
 
 
-class LyingPeer:
+class LyingPeer(ScriptedPeer):
     def __init__(self, geometry, host="127.0.0.1", port=0, peer_id=None):
+        super().__init__(host, port)
         self.geometry = geometry
-        self.host = host
         self.peer_id = peer_id or (b"-LY0001-" + os.urandom(12))
-        self._listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind((host, port))
-        self._listener.listen(64)
-        self.port = self._listener.getsockname()[1]
-        self._stop = threading.Event()
-        self._threads = []
-        self._conns = set()
-        self._lock = threading.Lock()
         self.blocks_served = 0      # requests answered with garbage
         self.connections = 0        # handshakes completed
 
@@ -105,51 +97,6 @@ class LyingPeer:
     def from_torrent_file(cls, path, host="127.0.0.1", port=0):
         with open(path, "rb") as f:
             return cls(TorrentGeometry.from_torrent_bytes(f.read()), host, port)
-
-    def start(self):
-        t = threading.Thread(target=self._accept_loop, name="lying-peer-accept", daemon=True)
-        t.start()
-        self._threads.append(t)
-        return self.port
-
-    def stop(self):
-        self._stop.set()
-        try:
-            self._listener.close()
-        except OSError:
-            pass
-        with self._lock:
-            for c in list(self._conns):
-                try:
-                    c.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                c.close()
-        for t in self._threads:
-            t.join(timeout=5)
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def _accept_loop(self):
-        self._listener.settimeout(0.2)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            conn.settimeout(60)
-            with self._lock:
-                self._conns.add(conn)
-            t = threading.Thread(target=self._serve, args=(conn,), name="lying-peer-conn", daemon=True)
-            t.start()
-            self._threads = [x for x in self._threads if x.is_alive()] + [t]
 
     def _serve(self, conn):
         try:
@@ -166,12 +113,8 @@ class LyingPeer:
                     if not self._answer(conn, *struct.unpack(">III", body[1:])):
                         return
                 # Everything else (interested, have, cancel, extensions...) needs no answer from a liar.
-        except (OSError, ConnectionError, struct.error):
+        except struct.error:
             pass
-        finally:
-            with self._lock:
-                self._conns.discard(conn)
-            conn.close()
 
     def _handshake(self, conn):
         theirs = _recv_exact(conn, HANDSHAKE_LEN)
