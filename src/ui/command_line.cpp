@@ -1,0 +1,92 @@
+#include "shoal/ui/command_line.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+namespace shoal::ui {
+
+namespace {
+
+constexpr std::int64_t max_rate = std::int64_t{1} << 40;  // 1T bytes/s: far above any link, safe in the limiter's arithmetic
+
+// CLI11 messages may span lines; a usage error is one line.
+std::string one_line(std::string text) {
+  for (auto& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+void add_version_flag(CLI::App& app, const std::string& tool) {
+  app.set_version_flag("--version", tool + " " + SHOAL_VERSION, "print \"" + tool + " VERSION\" and exit");
+}
+
+std::optional<int> parse_command_line(CLI::App& app, const std::string& tool, int argc, const char* const* argv) {
+  try {
+    app.parse(argc, argv);
+    return std::nullopt;
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << tool << ": usage error: " << one_line(e.what()) << " (see " << tool << " --help)\n";
+    return usage_error_status;
+  }
+}
+
+CLI::Option* check_integer(CLI::Option* option, integer_range range) {
+  const std::string desc = "INT in " + describe(range);
+  return option->transform(CLI::Validator(
+      [range = std::move(range)](std::string& text) -> std::string {
+        auto n = parse_integer_value(text, range);
+        if (!n) return n.message();
+        text = std::to_string(*n);
+        return {};
+      },
+      desc));
+}
+
+CLI::Option* check_number(CLI::Option* option, number_range range) {
+  const std::string desc = "NUMBER in " + describe(range);
+  return option->check(CLI::Validator(
+      [range = std::move(range)](std::string& text) -> std::string {
+        auto x = parse_number_value(text, range);
+        return x ? std::string() : x.message();
+      },
+      desc));
+}
+
+CLI::Option* check_rate(CLI::Option* option) {
+  return check_integer(option, integer_range{0, max_rate, "unlimited", "bytes/s", true});
+}
+
+CLI::Option* check_port(CLI::Option* option, const std::string& zero_means) {
+  return check_integer(option, integer_range{zero_means.empty() ? 1 : 0, 65535, zero_means, "", false});
+}
+
+CLI::Option* check_urls(CLI::Option* option, std::vector<std::string> schemes, bool commas_join) {
+  const std::string desc = "URL: " + describe_url(schemes);
+  return option->check(CLI::Validator(
+      [schemes = std::move(schemes), commas_join](std::string& text) -> std::string {
+        std::size_t start = 0;
+        do {
+          const std::size_t comma = commas_join ? std::min(text.find(',', start), text.size()) : text.size();
+          if (auto s = check_url_value(std::string_view(text).substr(start, comma - start), schemes); !s)
+            return comma - start == text.size() ? s.message() : "in '" + text + "': " + s.message();
+          start = comma + 1;
+        } while (start <= text.size());
+        return {};
+      },
+      desc));
+}
+
+}  // namespace shoal::ui
