@@ -36,7 +36,7 @@ class DemoTest(unittest.TestCase):
             self.assertGreaterEqual(rate, 8 / (secs + 0.01) - 0.01, out)
             if secs > 0:
                 self.assertLessEqual(rate, 8 / secs, out)
-        total = re.search(r"^== both leeches done in (\d+\.\d\d) s$", out, re.M)
+        total = re.search(r"^== both leeches done in (\d+\.\d\d) s\b", out, re.M)
         self.assertIsNotNone(total, out)
         self.assertGreater(float(total.group(1)), 0, out)
         self.assertNotIn("command not found", proc.stderr)
