@@ -13,8 +13,9 @@ int main(int argc, char** argv) {
   std::string level = "warn";
   shoal::ui::add_version_flag(app, "announce");
   app.add_option("TORRENT", o.torrent, "a .torrent file (info-hash and trackers)");
-  shoal::ui::check_urls(app.add_option("--tracker", o.trackers, "tracker URL (http:// or udp://), one tier each"),
-                        {"http", "udp"});
+  shoal::ui::check_urls(app.add_option("--tracker", o.trackers, "tracker URL (http:// or udp://; https:// is tried and "
+                                            "reported unsupported), one tier each"),
+                        {"http", "https", "udp"});
   app.add_option("--info-hash", o.info_hash_hex, "40 hex digits (needed without a torrent)");
   app.add_option("--peer-id", o.peer_id, "20 bytes (default: random -SH0010-...)");
   app.add_option("--event", o.event, "started, completed, stopped or none")->capture_default_str();

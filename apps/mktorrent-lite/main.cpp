@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
             auto parsed = shoal::parse_piece_length(text);
             return parsed ? std::string() : parsed.message();
           },
-          "SIZE"));
+          ""))
+      ->type_name("SIZE");
   app.add_flag("-p,--private", o.is_private, "private torrent (BEP 27)");
   app.add_option("-c,--comment", o.comment, "comment");
   app.add_option("-n,--name", o.name, "torrent name (default: last component of PATH)");

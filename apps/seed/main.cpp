@@ -18,15 +18,15 @@ int main(int argc, char** argv) {
   shoal::ui::check_integer(app.add_option("--max-peers", cfg.max_peers, "connections per torrent"), {1, 1000})
       ->capture_default_str();
   shoal::ui::check_integer(app.add_option("--max-peers-total", cfg.max_peers_total,
-                                          "connections over every torrent, 0 = unlimited"),
+                                          "connections over every torrent"),
                            {0, 1000000, "unlimited"})->capture_default_str();
   shoal::ui::check_integer(app.add_option("--upload-slots", cfg.upload_slots, "peers served at once"), {1, 1000})
       ->capture_default_str();
   shoal::ui::check_rate(app.add_option("--max-upload-rate", cfg.max_upload_rate,
-                                       "bytes/s per torrent (500K, 2M; K = 1024), 0 = unlimited"))
+                                       "bytes/s per torrent, e.g. 500K or 2M"))
       ->capture_default_str();
   shoal::ui::check_rate(app.add_option("--max-upload-rate-total", cfg.max_upload_rate_total,
-                                       "bytes/s over every torrent of this process, 0 = unlimited"))
+                                       "bytes/s over every torrent of this process"))
       ->capture_default_str();
   app.add_flag("--super-seed", cfg.super_seed,
                "reveal pieces a few at a time, each to one peer, so the first copy uploaded has no duplicates");

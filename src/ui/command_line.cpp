@@ -18,6 +18,12 @@ std::string one_line(std::string text) {
   return text;
 }
 
+// The help shows TYPE and the allowed values once, after the flag's own description.
+CLI::Option* document(CLI::Option* option, const std::string& type, const std::string& allowed) {
+  option->type_name(type);
+  return option->description(option->get_description() + " (allowed: " + allowed + ")");
+}
+
 }  // namespace
 
 void add_version_flag(CLI::App& app, const std::string& tool) {
@@ -44,7 +50,7 @@ std::optional<int> parse_command_line(CLI::App& app, const std::string& tool, in
 }
 
 CLI::Option* check_integer(CLI::Option* option, integer_range range) {
-  const std::string desc = "INT in " + describe(range);
+  document(option, range.byte_suffixes ? "SIZE" : "N", describe(range));
   return option->transform(CLI::Validator(
       [range = std::move(range)](std::string& text) -> std::string {
         auto n = parse_integer_value(text, range);
@@ -52,29 +58,30 @@ CLI::Option* check_integer(CLI::Option* option, integer_range range) {
         text = std::to_string(*n);
         return {};
       },
-      desc));
+      ""));
 }
 
 CLI::Option* check_number(CLI::Option* option, number_range range) {
-  const std::string desc = "NUMBER in " + describe(range);
+  document(option, "X", describe(range));
   return option->check(CLI::Validator(
       [range = std::move(range)](std::string& text) -> std::string {
         auto x = parse_number_value(text, range);
         return x ? std::string() : x.message();
       },
-      desc));
+      ""));
 }
 
 CLI::Option* check_rate(CLI::Option* option) {
-  return check_integer(option, integer_range{0, max_rate, "unlimited", "bytes/s", true});
+  return check_integer(option, integer_range{0, max_rate, "unlimited", "bytes/s", true})->type_name("RATE");
 }
 
 CLI::Option* check_port(CLI::Option* option, const std::string& zero_means) {
-  return check_integer(option, integer_range{zero_means.empty() ? 1 : 0, 65535, zero_means, "", false});
+  return check_integer(option, integer_range{zero_means.empty() ? 1 : 0, 65535, zero_means, "", false})
+      ->type_name("PORT");
 }
 
 CLI::Option* check_urls(CLI::Option* option, std::vector<std::string> schemes, bool commas_join) {
-  const std::string desc = "URL: " + describe_url(schemes);
+  document(option, "URL", describe_url(schemes));
   return option->check(CLI::Validator(
       [schemes = std::move(schemes), commas_join](std::string& text) -> std::string {
         std::size_t start = 0;
@@ -86,7 +93,7 @@ CLI::Option* check_urls(CLI::Option* option, std::vector<std::string> schemes, b
         } while (start <= text.size());
         return {};
       },
-      desc));
+      ""));
 }
 
 }  // namespace shoal::ui

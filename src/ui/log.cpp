@@ -16,7 +16,8 @@ void add_log_level_option(CLI::App& app, std::string& level) {
               if (name == known) return {};
             return "value '" + name + "' is not a level (allowed: trace, debug, info, warn, error, critical, off)";
           },
-          "LEVEL"))
+          ""))
+      ->type_name("LEVEL")
       ->capture_default_str();
 }
 
