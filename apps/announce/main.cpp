@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Announces to a torrent's trackers once and prints the peers they return"};
   shoal::ui::announce_options o;
   std::string level = "warn";
-  shoal::ui::add_version_flag(app, "announce");
+  shoal::ui::prepare_command_line(app, "announce");
   app.add_option("TORRENT", o.torrent, "a .torrent file (info-hash and trackers)");
   shoal::ui::check_urls(app.add_option("--tracker", o.trackers, "tracker URL (http:// or udp://; https:// is tried and "
                                             "reported unsupported), one tier each"),
@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
   app.add_option("--peer-id", o.peer_id, "20 bytes (default: random -SH0010-...)");
   app.add_option("--event", o.event, "started, completed, stopped or none")->capture_default_str();
   shoal::ui::check_port(app.add_option("--port", o.port, "our listening port"))->capture_default_str();
-  const shoal::integer_range bytes{0, std::int64_t{1} << 60, "", "bytes", true};
-  shoal::ui::check_integer(app.add_option("--uploaded", o.uploaded, "bytes uploaded (suffixes K, M, G, T)"), bytes);
+  const shoal::integer_range bytes{0, std::int64_t{1} << 50, "", "bytes", true};  // 1024T
+  shoal::ui::check_integer(app.add_option("--uploaded", o.uploaded, "bytes uploaded"), bytes);
   shoal::ui::check_integer(app.add_option("--downloaded", o.downloaded, "bytes downloaded"), bytes);
   shoal::ui::check_integer(app.add_option("--left", o.left, "bytes left to download"), bytes);
   shoal::ui::check_integer(app.add_option("--numwant", o.numwant, "peers wanted"), {0, 10000})->capture_default_str();

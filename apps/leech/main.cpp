@@ -9,7 +9,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Download torrents from their swarms into DIR (resuming what is already there)"};
   shoal::session::leech_config cfg;
   std::string level = "info";
-  shoal::ui::add_version_flag(app, "leech");
+  shoal::ui::prepare_command_line(app, "leech");
   app.add_option("torrents", cfg.torrents, "FILE.torrent...")->required()->check(CLI::ExistingFile);
   app.add_option("-o,--output", cfg.output, "folder the data goes to")->required();
   shoal::ui::check_port(app.add_option("--port", cfg.port, "TCP port to listen on (another one if busy)"),

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   shoal::ui::mktorrent_options o;
   std::string created_by;
   std::string level = "warn";
-  shoal::ui::add_version_flag(app, "mktorrent-lite");
+  shoal::ui::prepare_command_line(app, "mktorrent-lite");
   app.add_option("PATH", o.input, "file or folder to share")->required();
   shoal::ui::check_urls(app.add_option("-a,--announce", o.announce,
                                        "tracker URL (http, https or udp); repeat for more tiers, commas join URLs "

@@ -9,7 +9,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Serve complete torrent data to peers, announcing to the torrents' trackers"};
   shoal::session::seed_config cfg;
   std::string level = "info";
-  shoal::ui::add_version_flag(app, "seed");
+  shoal::ui::prepare_command_line(app, "seed");
   app.add_option("torrents", cfg.torrents, "FILE.torrent...")->required()->check(CLI::ExistingFile);
   app.add_option("--data", cfg.data, "the content (file or folder); default: the torrent's name here");
   shoal::ui::check_port(app.add_option("--port", cfg.port, "TCP port to listen on"), "any free port")

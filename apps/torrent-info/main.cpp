@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   std::string file;
   bool json = false;
   std::string level = "warn";
-  shoal::ui::add_version_flag(app, "torrent-info");
+  shoal::ui::prepare_command_line(app, "torrent-info");
   app.add_option("FILE", file, "the .torrent file")->required();
   app.add_flag("--json", json, "print one JSON object instead of text");
   shoal::ui::add_log_level_option(app, level);

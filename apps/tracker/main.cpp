@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
   shoal::tracker::server_options o;
   std::string log_level = "info";
   bool no_full_scrape = false;
-  shoal::ui::add_version_flag(app, "tracker");
+  shoal::ui::prepare_command_line(app, "tracker");
   app.add_option("--host", o.host, "Address to listen on (:: for IPv6 and IPv4)")->capture_default_str();
   shoal::ui::check_port(app.add_option("--port", o.port, "TCP port"))->capture_default_str();
   const shoal::integer_range seconds{1, 86400, "", "seconds"}, peers{0, 10000};

@@ -101,9 +101,13 @@ class CliValidation(unittest.TestCase):
                 self.assert_usage_error(proc, tool, flag, "value '%s'" % value, "(allowed: ", allowed)
 
     def test_other_usage_errors_are_status_2_too(self):
+        t = self.bogus
+        needed = {"mktorrent-lite": [self.data], "torrent-info": [t], "seed": [t],
+                  "leech": [t, "-o", os.path.join(self.tmp.name, "out")]}
         for tool in TOOLS:
             with self.subTest(tool=tool):
-                self.assert_usage_error(run(tool, "--no-such-flag"), tool, "--no-such-flag")
+                proc = run(tool, *needed.get(tool, []), "--no-such-flag")
+                self.assert_usage_error(proc, tool, "--no-such-flag")
         self.assert_usage_error(run("mktorrent-lite"), "mktorrent-lite", "PATH")  # a required argument
         self.assert_usage_error(run("seed", "/nonexistent/x.torrent"), "seed", "/nonexistent/x.torrent")
 
@@ -118,6 +122,12 @@ class CliValidation(unittest.TestCase):
                 self.assertIn("--version", proc.stdout)
 
     def test_help_states_the_rules(self):
+        for tool in TOOLS:
+            with self.subTest(tool=tool):
+                text = run(tool, "--help").stdout
+                self.assertIn("Exit status: 0 done", text)
+                self.assertIn("2 usage error", text)
+                self.assertIn("K = 1024", text)
         self.assertIn("K = 1024", run("seed", "--help").stdout)
         self.assertIn("K = 1024", run("leech", "--help").stdout)
         self.assertIn("only this machine can reach", run("mktorrent-lite", "--help").stdout)
