@@ -2,42 +2,50 @@
 #include <CLI/CLI.hpp>
 
 #include "shoal/session/run.hpp"
+#include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Download torrents from their swarms into DIR (resuming what is already there)"};
   shoal::session::leech_config cfg;
   std::string level = "info";
+  shoal::ui::prepare_command_line(app, "leech");
   app.add_option("torrents", cfg.torrents, "FILE.torrent...")->required()->check(CLI::ExistingFile);
   app.add_option("-o,--output", cfg.output, "folder the data goes to")->required();
-  app.add_option("--port", cfg.port, "TCP port to listen on (another one if busy)")->capture_default_str();
+  shoal::ui::check_port(app.add_option("--port", cfg.port, "TCP port to listen on (another one if busy)"),
+                        "any free port")->capture_default_str();
   app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
   app.add_option("--peer", cfg.peers, "HOST:PORT of a peer to connect to directly (repeatable)");
-  app.add_option("--max-peers", cfg.max_peers, "connections per torrent")->capture_default_str()
-      ->check(CLI::Range(1, 1000));
+  shoal::ui::check_integer(app.add_option("--max-peers", cfg.max_peers, "connections per torrent"), {1, 1000})
+      ->capture_default_str();
   app.add_flag("--seed", cfg.seed, "go on seeding after completion until stopped");
-  app.add_option("--seed-ratio", cfg.seed_ratio,
-                 "seed after completion until uploaded >= RATIO x size, then exit (0 = as --seed says)")
-      ->check(CLI::Range(0.0, 1e6));
-  app.add_option("--timeout", cfg.timeout_s, "give up after this many seconds without a verified piece")
-      ->capture_default_str()->check(CLI::Range(1, 1 << 30));
-  app.add_option("--max-peers-total", cfg.max_peers_total, "connections over every torrent, 0 = unlimited")
+  shoal::ui::check_number(app.add_option("--seed-ratio", cfg.seed_ratio,
+                                         "seed after completion until uploaded >= RATIO x size, then exit"),
+                          {0.0, 1e6, "as --seed says"});
+  shoal::ui::check_integer(app.add_option("--timeout", cfg.timeout_s,
+                                          "give up after this many seconds without a verified piece"),
+                           {1, 1 << 30, "", "seconds"})->capture_default_str();
+  shoal::ui::check_integer(app.add_option("--max-peers-total", cfg.max_peers_total,
+                                          "connections over every torrent"),
+                           {0, 1000000, "unlimited"})->capture_default_str();
+  shoal::ui::check_integer(app.add_option("--upload-slots", cfg.upload_slots, "peers served at once"), {1, 1000})
       ->capture_default_str();
-  app.add_option("--upload-slots", cfg.upload_slots, "peers served at once")->capture_default_str();
-  app.add_option("--max-download-rate", cfg.max_download_rate, "bytes/s per torrent, 0 = unlimited")
+  shoal::ui::check_rate(app.add_option("--max-download-rate", cfg.max_download_rate,
+                                       "bytes/s per torrent, e.g. 500K or 2M"))
       ->capture_default_str();
-  app.add_option("--max-download-rate-total", cfg.max_download_rate_total,
-                 "bytes/s over every torrent of this process, 0 = unlimited")
+  shoal::ui::check_rate(app.add_option("--max-download-rate-total", cfg.max_download_rate_total,
+                                       "bytes/s over every torrent of this process"))
       ->capture_default_str();
-  app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per torrent, 0 = unlimited")
+  shoal::ui::check_rate(app.add_option("--max-upload-rate", cfg.max_upload_rate,
+                                       "bytes/s per torrent, e.g. 500K or 2M"))
       ->capture_default_str();
-  app.add_option("--max-upload-rate-total", cfg.max_upload_rate_total,
-                 "bytes/s over every torrent of this process, 0 = unlimited")
+  shoal::ui::check_rate(app.add_option("--max-upload-rate-total", cfg.max_upload_rate_total,
+                                       "bytes/s over every torrent of this process"))
       ->capture_default_str();
-  app.add_option("--hash-threads", cfg.hash_threads, "threads checking pieces")->capture_default_str()
-      ->check(CLI::Range(1, 64));
+  shoal::ui::check_integer(app.add_option("--hash-threads", cfg.hash_threads, "threads checking pieces"), {1, 64})
+      ->capture_default_str();
   shoal::ui::add_log_level_option(app, level);
-  CLI11_PARSE(app, argc, argv);
+  if (auto status = shoal::ui::parse_command_line(app, "leech", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;
   return shoal::session::run_leech(cfg);
 }

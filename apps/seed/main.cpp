@@ -2,34 +2,40 @@
 #include <CLI/CLI.hpp>
 
 #include "shoal/session/run.hpp"
+#include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Serve complete torrent data to peers, announcing to the torrents' trackers"};
   shoal::session::seed_config cfg;
   std::string level = "info";
+  shoal::ui::prepare_command_line(app, "seed");
   app.add_option("torrents", cfg.torrents, "FILE.torrent...")->required()->check(CLI::ExistingFile);
   app.add_option("--data", cfg.data, "the content (file or folder); default: the torrent's name here");
-  app.add_option("--port", cfg.port, "TCP port to listen on")->capture_default_str();
+  shoal::ui::check_port(app.add_option("--port", cfg.port, "TCP port to listen on"), "any free port")
+      ->capture_default_str();
   app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
-  app.add_option("--max-peers", cfg.max_peers, "connections per torrent")->capture_default_str()
-      ->check(CLI::Range(1, 1000));
-  app.add_option("--max-peers-total", cfg.max_peers_total, "connections over every torrent, 0 = unlimited")
+  shoal::ui::check_integer(app.add_option("--max-peers", cfg.max_peers, "connections per torrent"), {1, 1000})
       ->capture_default_str();
-  app.add_option("--upload-slots", cfg.upload_slots, "peers served at once")->capture_default_str();
-  app.add_option("--max-upload-rate", cfg.max_upload_rate, "bytes/s per torrent, 0 = unlimited")
+  shoal::ui::check_integer(app.add_option("--max-peers-total", cfg.max_peers_total,
+                                          "connections over every torrent"),
+                           {0, 1000000, "unlimited"})->capture_default_str();
+  shoal::ui::check_integer(app.add_option("--upload-slots", cfg.upload_slots, "peers served at once"), {1, 1000})
       ->capture_default_str();
-  app.add_option("--max-upload-rate-total", cfg.max_upload_rate_total,
-                 "bytes/s over every torrent of this process, 0 = unlimited")
+  shoal::ui::check_rate(app.add_option("--max-upload-rate", cfg.max_upload_rate,
+                                       "bytes/s per torrent, e.g. 500K or 2M"))
+      ->capture_default_str();
+  shoal::ui::check_rate(app.add_option("--max-upload-rate-total", cfg.max_upload_rate_total,
+                                       "bytes/s over every torrent of this process"))
       ->capture_default_str();
   app.add_flag("--super-seed", cfg.super_seed,
                "reveal pieces a few at a time, each to one peer, so the first copy uploaded has no duplicates");
-  app.add_option("--seed-ratio", cfg.seed_ratio, "exit once uploaded >= RATIO x size (0 = seed until stopped)")
-      ->check(CLI::Range(0.0, 1e6));
-  app.add_option("--hash-threads", cfg.hash_threads, "threads checking the data")->capture_default_str()
-      ->check(CLI::Range(1, 64));
+  shoal::ui::check_number(app.add_option("--seed-ratio", cfg.seed_ratio, "exit once uploaded >= RATIO x size"),
+                          {0.0, 1e6, "seed until stopped"});
+  shoal::ui::check_integer(app.add_option("--hash-threads", cfg.hash_threads, "threads checking the data"), {1, 64})
+      ->capture_default_str();
   shoal::ui::add_log_level_option(app, level);
-  CLI11_PARSE(app, argc, argv);
+  if (auto status = shoal::ui::parse_command_line(app, "seed", argc, argv)) return *status;
   if (cfg.torrents.size() > 1 && !cfg.data.empty()) {
     std::fprintf(stderr, "--data names one torrent's content: give one torrent with it\n");
     return 2;

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
 #include "shoal/ui/torrent_summary.hpp"
 
@@ -10,10 +11,11 @@ int main(int argc, char** argv) {
   std::string file;
   bool json = false;
   std::string level = "warn";
+  shoal::ui::prepare_command_line(app, "torrent-info");
   app.add_option("FILE", file, "the .torrent file")->required();
   app.add_flag("--json", json, "print one JSON object instead of text");
   shoal::ui::add_log_level_option(app, level);
-  CLI11_PARSE(app, argc, argv);
+  if (auto status = shoal::ui::parse_command_line(app, "torrent-info", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;
   return shoal::ui::run_torrent_info(file, json, std::cout, std::cerr);
 }

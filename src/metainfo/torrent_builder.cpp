@@ -1,11 +1,10 @@
 #include "shoal/metainfo/torrent_builder.hpp"
 
 #include <bit>
-#include <cctype>
-#include <charconv>
 
 #include "shoal/bencode/encode.hpp"
 #include "shoal/bencode/value.hpp"
+#include "shoal/util/byte_size.hpp"
 
 namespace shoal {
 
@@ -77,32 +76,19 @@ std::int64_t default_piece_length(std::int64_t total_length) {
 }
 
 result<std::int64_t> parse_piece_length(std::string_view text) {
-  const std::string shown = "piece length '" + std::string(text) + "'";
-  std::uint64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end == text.data())
-    return error{shown + ": expected bytes (262144, 256K, 1M) or a power-of-two exponent (18)"};
-  std::string suffix(end, text.data() + text.size());
-  for (auto& c : suffix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  int shift = 0;
-  if (suffix.empty()) {
-    if (n < 64) {
-      if (n < 14 || n > 28) return error{shown + ": exponent must be 14 (16 KiB) to 28 (256 MiB)"};
-      return std::int64_t{1} << n;
-    }
-  } else if (suffix == "K" || suffix == "KB" || suffix == "KIB") {
-    shift = 10;
-  } else if (suffix == "M" || suffix == "MB" || suffix == "MIB") {
-    shift = 20;
-  } else {
-    return error{shown + ": unknown suffix '" + std::string(end, text.data() + text.size()) + "' (use K or M)"};
+  const std::string allowed = " (allowed: a power of two from 16K to 256M, K = 1024, or an exponent 14 to 28)";
+  const auto refuse = [&](const std::string& why) { return error{"value '" + std::string(text) + "' " + why + allowed}; };
+  auto parsed = parse_byte_size(text);
+  if (!parsed) return refuse(parsed.message());
+  const std::uint64_t n = *parsed;
+  if (n < 64 && text.find_first_not_of("0123456789") == std::string_view::npos) {  // mktorrent's -l exponent
+    if (n < 14 || n > 28) return refuse("is not an exponent from 14 to 28");
+    return std::int64_t{1} << n;
   }
-  if (n > (std::uint64_t{1} << 40)) return error{shown + ": too large (at most 256 MiB)"};
-  const std::uint64_t bytes = n << shift;
-  if (!std::has_single_bit(bytes)) return error{shown + ": not a power of two"};
-  if (static_cast<std::int64_t>(bytes) < min_piece_length || static_cast<std::int64_t>(bytes) > max_piece_length)
-    return error{shown + ": must be between 16 KiB and 256 MiB"};
-  return static_cast<std::int64_t>(bytes);
+  if (n < static_cast<std::uint64_t>(min_piece_length)) return refuse("is below 16K");
+  if (n > static_cast<std::uint64_t>(max_piece_length)) return refuse("is above 256M");
+  if (!std::has_single_bit(n)) return refuse("is not a power of two");
+  return static_cast<std::int64_t>(n);
 }
 
 }  // namespace shoal

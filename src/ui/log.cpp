@@ -10,7 +10,14 @@ namespace shoal::ui {
 
 void add_log_level_option(CLI::App& app, std::string& level) {
   app.add_option("--log-level", level, "trace, debug, info, warn, error or off")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->check(CLI::Validator(
+          [](std::string& name) -> std::string {
+            for (const char* known : {"trace", "debug", "info", "warn", "error", "critical", "off"})
+              if (name == known) return {};
+            return "value '" + name + "' is not a level (allowed: trace, debug, info, warn, error, critical, off)";
+          },
+          ""))
+      ->type_name("LEVEL")
       ->capture_default_str();
 }
 

@@ -124,6 +124,9 @@ int run_mktorrent(const mktorrent_options& options, std::ostream& out, std::ostr
     err << "mktorrent-lite: error: " << r.message() << "\n";
     return 1;
   }
+  if (options.announce.empty())
+    err << "mktorrent-lite: no -a given: the torrent announces to " << default_announce
+        << ", which only this machine can reach; pass -a URL for other machines\n";
   return 0;
 }
 

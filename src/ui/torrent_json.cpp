@@ -17,7 +17,8 @@ std::string format_torrent_json(const metainfo& m) {
   boost::json::object o;
   o["info_hash"] = m.info_hash_hex();
   o["name"] = text(m.name);
-  o["length"] = m.total_length;
+  const pad_totals pads = count_pads(m);
+  o["length"] = m.total_length - pads.bytes;  // what the files hold on disk; pads are apart
   o["piece_length"] = m.piece_length;
   o["piece_count"] = m.piece_count();
   o["private"] = m.is_private;
@@ -39,12 +40,8 @@ std::string format_torrent_json(const metainfo& m) {
   else
     o["creation_date"] = nullptr;
   boost::json::array files;
-  std::int64_t pads = 0;
   for (const auto& f : m.files) {
-    if (f.pad) {
-      ++pads;
-      continue;
-    }
+    if (f.pad) continue;
     boost::json::object e;
     e["path"] = text(f.path());
     e["length"] = f.length;
@@ -52,7 +49,8 @@ std::string format_torrent_json(const metainfo& m) {
     files.push_back(std::move(e));
   }
   o["files"] = std::move(files);
-  o["pad_files"] = pads;
+  o["pad_files"] = pads.files;
+  o["pad_bytes"] = pads.bytes;
   return boost::json::serialize(o);
 }
 

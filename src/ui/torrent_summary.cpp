@@ -40,11 +40,20 @@ std::string human_size(std::int64_t bytes) {
   return buf;
 }
 
+pad_totals count_pads(const metainfo& m) {
+  pad_totals pads;
+  for (const auto& f : m.files)
+    if (f.pad) ++pads.files, pads.bytes += f.length;
+  return pads;
+}
+
 std::string format_torrent_summary(const metainfo& m) {
+  const pad_totals pads = count_pads(m);
+  const std::int64_t content = m.total_length - pads.bytes;
   std::ostringstream o;
   o << "name:          " << printable(m.name) << "\n"
     << "info-hash:     " << m.info_hash_hex() << (m.hybrid ? " (v1 of a hybrid v1/v2 torrent)" : "") << "\n"
-    << "total size:    " << human_size(m.total_length) << " (" << m.total_length << " bytes)\n"
+    << "total size:    " << human_size(content) << " (" << content << " bytes)\n"
     << "pieces:        " << m.piece_count() << " x " << human_size(m.piece_length) << " (" << m.piece_length
     << " bytes)\n"
     << "private:       " << (m.is_private ? "yes" : "no") << "\n";
@@ -56,12 +65,8 @@ std::string format_torrent_summary(const metainfo& m) {
   if (!m.comment.empty()) o << "comment:       " << printable(m.comment) << "\n";
   if (!m.created_by.empty()) o << "created by:    " << printable(m.created_by) << "\n";
   if (m.creation_date) o << "creation date: " << utc_time(*m.creation_date) << "\n";
-  std::size_t pads = 0;
-  std::int64_t pad_bytes = 0;
-  for (const auto& f : m.files)
-    if (f.pad) ++pads, pad_bytes += f.length;
-  o << "files:         " << m.files.size() - pads;
-  if (pads) o << " (+" << pads << " pad files, " << pad_bytes << " bytes, not listed)";
+  o << "files:         " << m.files.size() - static_cast<std::size_t>(pads.files);
+  if (pads.files) o << " (+" << pads.files << " pad files, " << pads.bytes << " bytes, not listed)";
   o << "\n";
   for (const auto& f : m.files) {
     if (f.pad) continue;

@@ -104,7 +104,8 @@ class MktorrentLiteTest(TempDirCase):
             (["empty"], "no files"),
             (["f", "-l", "100000"], "power of two"),
             (["f", "-l", "12"], "exponent"),
-            (["f", "-l", "1G"], "suffix"),
+            (["f", "-l", "1G"], "above 256M"),
+            (["f", "-l", "1X"], "suffix"),
             (["f", "-o", self.path("no", "such", "dir", "x.torrent")], "cannot write"),
         ]
         if os.geteuid() != 0:  # root reads anything

@@ -41,9 +41,11 @@ class TorrentInfoConformance(unittest.TestCase):
                     self.assertEqual(proc.stderr, b"")
                     info = json.loads(proc.stdout)
                     self.assertEqual(info["info_hash"], row["v1_info_hash"])
-                    # "files" leaves pad files out (they are counted in "pad_files").
+                    # "files" leaves pad files out (they are counted in "pad_files"), and "length" is
+                    # the sum of "files"; libtorrent's total_size counts the pad bytes too.
                     self.assertEqual(len(info["files"]), int(row["files_excluding_pad"]))
-                    self.assertEqual(info["length"], int(row["total_size"]))
+                    self.assertEqual(info["length"], sum(f["length"] for f in info["files"]))
+                    self.assertEqual(info["length"] + info.get("pad_bytes", 0), int(row["total_size"]))
                     for f in info["files"]:
                         parts = f["path"].split("/")
                         self.assertFalse(f["path"].startswith("/"))
@@ -66,7 +68,8 @@ class TorrentInfoCli(unittest.TestCase):
         out = proc.stdout.decode()
         self.assertIn("58d8d15a4eb3bd9afabc9cee2564f78192777edb", out)
         self.assertIn("sample/text_file.txt", out)
-        self.assertIn("16404 bytes", out)
+        self.assertIn("(45 bytes)", out)  # the real files; libtorrent's 16404 counts the pad file
+        self.assertIn("+1 pad files, 16359 bytes", out)
         self.assertIn("tier 1: tracker.publicbt.com:80/announce", out)
 
 

@@ -97,8 +97,10 @@ class TorrentInfoInterop(unittest.TestCase):
         start, end = info_span(data)
         self.assertEqual(info["info_hash"], hashlib.sha1(data[start:end]).hexdigest())
         self.assertEqual(info["info_hash"], lt_hash)
-        self.assertEqual(info["length"], lt_total)
+        # "length" is the real files' sum; libtorrent's total_size counts pad bytes too.
+        self.assertEqual(info["length"] + info["pad_bytes"], lt_total)
         self.assertEqual([(f["path"], f["length"]) for f in info["files"]], lt_files)
+        self.assertEqual(info["length"], sum(length for _, length in lt_files))
         self.assertEqual(info["announce"][0], ["http://127.0.0.1:6969/announce"])
         return info
 

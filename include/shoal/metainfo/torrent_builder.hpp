@@ -41,8 +41,9 @@ built_torrent build_torrent(const torrent_spec& spec);
 // has about 1000-2000 pieces unless it is tiny (16 KiB) or huge (16 MiB).
 std::int64_t default_piece_length(std::int64_t total_length);
 
-// "262144", "256K", "256KiB", "1M", or an exponent below 64 ("18" = 2^18, mktorrent's -l).
-// The result must be a power of two in [16 KiB, 256 MiB].
+// "262144", "256K", "256KiB", "1M" (parse_byte_size), or an exponent below 64 ("18" = 2^18,
+// mktorrent's -l). The result must be a power of two in [16 KiB, 256 MiB]; an error reads
+// "value 'TEXT' WHY (allowed: ...)".
 result<std::int64_t> parse_piece_length(std::string_view text);
 
 }  // namespace shoal

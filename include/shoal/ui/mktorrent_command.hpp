@@ -34,7 +34,8 @@ struct mktorrent_options {
 
 // Returns the exit status: 0, or 1 after one "mktorrent-lite: error: ..." line on `err`.
 // Progress goes to `progress` (a bar when it is a terminal); the info-hash and the output
-// path go to `out`.
+// path go to `out`. Without `announce`, a line on `err` says which tracker the torrent got
+// (default_announce) and that only this machine can reach it.
 int run_mktorrent(const mktorrent_options& options, std::ostream& out, std::ostream& err, std::FILE* progress);
 
 }  // namespace shoal::ui

@@ -14,12 +14,20 @@ namespace shoal::ui {
 // "1.5 MiB" style, binary units.
 std::string human_size(std::int64_t bytes);
 
+// Pad files (BEP 47) fill pieces but are never written: torrent-info counts them apart.
+struct pad_totals {
+  std::int64_t files = 0;
+  std::int64_t bytes = 0;
+};
+pad_totals count_pads(const metainfo& m);
+
 // Multi-line text: name, info-hash, sizes, pieces, flags, trackers, web seeds, files
-// (pad files counted, not listed).
+// (pad files counted, not listed). The total size is the real files' (pad bytes apart).
 std::string format_torrent_summary(const metainfo& m);
 
 // One JSON object (no trailing newline). Every string is valid UTF-8 (invalid bytes become
-// U+FFFD). "files" lists the real files only; pad files are counted in "pad_files".
+// U+FFFD). "files" lists the real files only and "length" is their sum; pad files are counted
+// in "pad_files" and "pad_bytes" (length + pad_bytes = the bytes the pieces cover).
 std::string format_torrent_json(const metainfo& m);
 
 // The whole of torrent-info: loads FILE, prints to out; on failure prints exactly one line

@@ -31,13 +31,24 @@ TEST(ParsePieceLength, AcceptsBytesSuffixesAndExponents) {
   EXPECT_EQ(*parse_piece_length("18"), 1 << 18);
   EXPECT_EQ(*parse_piece_length("14"), 16 << 10);
   EXPECT_EQ(*parse_piece_length("28"), 256 << 20);
+  EXPECT_EQ(*parse_piece_length("256M"), 256 << 20);
+  EXPECT_EQ(*parse_piece_length("16k"), 16 << 10);
+}
+
+TEST(ParsePieceLength, SaysWhyInWords) {
+  EXPECT_NE(parse_piece_length("1G").message().find("'1G' is above 256M"), std::string::npos);
+  EXPECT_NE(parse_piece_length("8K").message().find("'8K' is below 16K"), std::string::npos);
+  EXPECT_NE(parse_piece_length("100000").message().find("not a power of two"), std::string::npos);
+  EXPECT_NE(parse_piece_length("12").message().find("not an exponent from 14 to 28"), std::string::npos);
+  EXPECT_NE(parse_piece_length("1X").message().find("unknown suffix 'X'"), std::string::npos);
 }
 
 TEST(ParsePieceLength, RefusesWithAReason) {
   for (const char* bad : {"", "abc", "100000", "8K", "512M", "13", "29", "63", "1X", "-1", "99999999999999999999M"}) {
     auto r = parse_piece_length(bad);
     ASSERT_FALSE(r) << bad;
-    EXPECT_NE(r.message().find("piece length"), std::string::npos) << r.message();
+    EXPECT_EQ(r.message().rfind("value '" + std::string(bad) + "' ", 0), 0u) << r.message();
+    EXPECT_NE(r.message().find("(allowed: a power of two from 16K to 256M"), std::string::npos) << r.message();
   }
 }
 

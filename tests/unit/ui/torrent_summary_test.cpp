@@ -39,7 +39,7 @@ TEST(TorrentSummary, Json) {
   const auto v = boost::json::parse(ui::format_torrent_json(m)).as_object();
   EXPECT_EQ(v.at("info_hash").as_string(), m.info_hash_hex());
   EXPECT_EQ(v.at("name").as_string(), "dir");
-  EXPECT_EQ(v.at("length").as_int64(), 20);
+  EXPECT_EQ(v.at("length").as_int64(), 14);  // the real files; the 6 pad bytes are apart
   EXPECT_EQ(v.at("piece_length").as_int64(), 16);
   EXPECT_EQ(v.at("piece_count").as_int64(), 2);
   EXPECT_TRUE(v.at("private").as_bool());
@@ -52,11 +52,13 @@ TEST(TorrentSummary, Json) {
   EXPECT_EQ(files[0].as_object().at("path").as_string(), "dir/a_.txt");
   EXPECT_EQ(files[1].as_object().at("path").as_string(), "dir/b");
   EXPECT_EQ(v.at("pad_files").as_int64(), 1);
+  EXPECT_EQ(v.at("pad_bytes").as_int64(), 6);
 }
 
 TEST(TorrentSummary, Text) {
   const auto text = ui::format_torrent_summary(sample());
-  EXPECT_NE(text.find("20 bytes"), std::string::npos);
+  EXPECT_NE(text.find("(14 bytes)"), std::string::npos);
+  EXPECT_NE(text.find("+1 pad files, 6 bytes"), std::string::npos);
   EXPECT_NE(text.find("private:       yes"), std::string::npos);
   EXPECT_NE(text.find("tier 1: udp://c"), std::string::npos);
   EXPECT_NE(text.find("dir/b"), std::string::npos);
