@@ -13,6 +13,8 @@ namespace shoal::ui {
 
 // "1.5 MiB" style, binary units.
 std::string human_size(std::int64_t bytes);
+// Terminal-safe: valid UTF-8 and no control characters (a name or comment could carry escapes).
+std::string printable(const std::string& s);
 
 // Multi-line text: name, info-hash, sizes, pieces, flags, trackers, web seeds, files
 // (pad files counted, not listed).
