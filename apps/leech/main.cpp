@@ -37,6 +37,12 @@ int main(int argc, char** argv) {
   app.add_option("--hash-threads", cfg.hash_threads, "threads checking pieces")->capture_default_str()
       ->check(CLI::Range(1, 64));
   shoal::ui::add_log_level_option(app, level);
+  app.footer("Progress: on a terminal one line per torrent (done of total, current rates, peers, ETA or \"stalled\"),\n"
+             "redrawn to fit its width; otherwise a plain line every 2 s. Sizes and rates in KiB, MiB, GiB.\n"
+             "A tracker's refusal is shown at once; with no other tracker or peer to turn to, the leech ends.\n"
+             "Ctrl-C stops within 1 s (a second one at once); running the same command again resumes.\n"
+             "Exit status: 0 done; 1 a torrent failed (--timeout, refused by its trackers, bad data); 2 bad\n"
+             "options; 130 interrupted by SIGINT (143 by SIGTERM) before every piece was verified.");
   CLI11_PARSE(app, argc, argv);
   if (!shoal::ui::setup_logging(level)) return 2;
   return shoal::session::run_leech(cfg);

@@ -1,4 +1,5 @@
 // seed FILE.torrent... [--data PATH] [--port 6881] [--host ADDR]: serves complete data to many peers.
+// With several torrents, --data DIR holds each one's content under its name.
 #include <CLI/CLI.hpp>
 
 #include "shoal/session/run.hpp"
@@ -9,7 +10,9 @@ int main(int argc, char** argv) {
   shoal::session::seed_config cfg;
   std::string level = "info";
   app.add_option("torrents", cfg.torrents, "FILE.torrent...")->required()->check(CLI::ExistingFile);
-  app.add_option("--data", cfg.data, "the content (file or folder); default: the torrent's name here");
+  app.add_option("--data", cfg.data,
+                 "one torrent: its content (file or folder); several: the folder holding each one's content under "
+                 "its name; default: the torrents' names here");
   app.add_option("--port", cfg.port, "TCP port to listen on")->capture_default_str();
   app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
   app.add_option("--max-peers", cfg.max_peers, "connections per torrent")->capture_default_str()
@@ -29,11 +32,9 @@ int main(int argc, char** argv) {
   app.add_option("--hash-threads", cfg.hash_threads, "threads checking the data")->capture_default_str()
       ->check(CLI::Range(1, 64));
   shoal::ui::add_log_level_option(app, level);
+  app.footer("A torrent whose data is missing or wrong is reported and skipped; the others are served.\n"
+             "Exit status: 0 after SIGINT/SIGTERM or --seed-ratio; 1 when no torrent can be served; 2 bad options.");
   CLI11_PARSE(app, argc, argv);
-  if (cfg.torrents.size() > 1 && !cfg.data.empty()) {
-    std::fprintf(stderr, "--data names one torrent's content: give one torrent with it\n");
-    return 2;
-  }
   if (!shoal::ui::setup_logging(level)) return 2;
   return shoal::session::run_seed(cfg);
 }
