@@ -120,9 +120,10 @@ class ProgressDisplay(SwarmTestCase):
             torrents.append(self.path("t%d.torrent" % i))
         self.start_in_tmux([bin_path("leech"), *torrents, "-o", self.path("out"), "--host", "127.0.0.1",
                             "--port", str(free_port()), *peers, "--log-level", "warn"], 120)
-        lines = self.wait_screen(lambda ls: sum(1 for l in ls if " of 8.0 MiB" in l) == 2, 30, "two status lines")
-        time.sleep(3)
+        self.wait_screen(lambda ls: len(self.status_lines(ls, "file")) == 2, 30, "two status lines")
+        time.sleep(5)  # several redraws: each must replace the line before, not add one below
         lines = self.screen()
+        self.assertEqual(len(self.status_lines(lines, "file")), 2, "\n".join(lines))
         for i in range(2):
             mine = [l for l in lines if l.startswith("file%d.bin" % i) and " of " in l]
             self.assertEqual(len(mine), 1, "one line for file%d.bin:\n%s" % (i, "\n".join(lines)))
