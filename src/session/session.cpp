@@ -173,7 +173,7 @@ asio::awaitable<void> session::main_loop() {
   auto pending = std::make_shared<pending_stops>(pending_stops{torrents_.size(), asio::steady_timer(io_)});
   pending->all_done.expires_at(deadline);
   for (auto& [h, t] : torrents_)
-    asio::co_spawn(io_, t->shutdown(deadline), [pending](std::exception_ptr) {
+    asio::co_spawn(io_, t->shutdown(deadline, interrupted_by_ != 0), [pending](std::exception_ptr) {
       if (--pending->left == 0) pending->all_done.cancel();
     });
   if (pending->left > 0) co_await pending->all_done.async_wait(use_nothrow);

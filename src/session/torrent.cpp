@@ -143,7 +143,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   c->start();
 }
 
-asio::awaitable<void> torrent::shutdown(std::chrono::steady_clock::time_point deadline) {
+asio::awaitable<void> torrent::shutdown(std::chrono::steady_clock::time_point deadline, bool hurry) {
   if (stopping_) co_return;
   auto self = shared_from_this();
   stopping_ = true;
@@ -153,8 +153,8 @@ asio::awaitable<void> torrent::shutdown(std::chrono::steady_clock::time_point de
   auto all = peers_;
   for (auto& c : all) c->close("shutting down");
   if (!announcer_ || announcer_->refusals().size() >= announcer_->trackers().size()) co_return;
-  // An announce in flight (a tracker that does not answer) is abandoned: the stopped one goes out in its place.
-  if (announce_deadline_ != nullptr) announce_deadline_->cancel();
+  // In a hurry, an announce in flight (a tracker that does not answer) is abandoned: stopped goes out instead.
+  if (hurry && announce_deadline_ != nullptr) announce_deadline_->cancel();
   asio::steady_timer wait(*link_.io);
   while (announcing_ && std::chrono::steady_clock::now() + 10ms < deadline) {
     wait.expires_after(10ms);

@@ -99,8 +99,9 @@ class torrent : public std::enable_shared_from_this<torrent> {
   const std::string& failure() const { return failure_; }
 
   void start();
-  // Closes every connection and announces stopped, giving up at `deadline` (an announce in flight is abandoned).
-  boost::asio::awaitable<void> shutdown(std::chrono::steady_clock::time_point deadline);
+  // Closes every connection and announces stopped, giving up at `deadline`. An announce in flight (`completed`,
+  // just sent) is awaited first, or abandoned when `hurry` (interrupted: the user waits).
+  boost::asio::awaitable<void> shutdown(std::chrono::steady_clock::time_point deadline, bool hurry);
   // What the progress display shows: bytes, rates over the last seconds, peers.
   ui::transfer_status snapshot() const;
   // A connection whose handshake named this torrent (incoming) or that we opened (outgoing).
