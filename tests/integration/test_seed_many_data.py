@@ -4,8 +4,8 @@ the others are served; the seed fails only when it can serve none."""
 import os
 import unittest
 
-from swarm_testlib import (SwarmTestCase, bin_path, free_port, log_text, make_torrent, same_tree, wait_exit, wait_port,
-                           write_random_file)
+from swarm_testlib import (SwarmTestCase, bin_path, free_port, log_text, make_torrent, same_tree, wait_exit,
+                           wait_for_log, wait_port, write_random_file)
 
 
 class SeedManyData(SwarmTestCase):
@@ -30,6 +30,7 @@ class SeedManyData(SwarmTestCase):
         seed = self.procs.start("seed", self.seed_cmd(
             [self.path("single.torrent"), self.path("gone.torrent"), self.path("album.torrent")], lib, port))
         wait_port(port, 30)
+        wait_for_log(seed, r"album: seeding", 30)  # listening comes first, then the torrents are checked
         log = log_text(seed)
         missing = [l for l in log.splitlines() if os.path.join(lib, "gone.bin") in l]
         self.assertEqual(len(missing), 1, log)
