@@ -9,7 +9,14 @@ int main(int argc, char** argv) {
   CLI::App app{"Download torrents from their swarms into DIR (resuming what is already there)"};
   shoal::session::leech_config cfg;
   std::string level = "info";
-  shoal::ui::prepare_command_line(app, "leech");
+  shoal::ui::prepare_command_line(
+      app, "leech",
+      "Progress: on a terminal one line per torrent (done of total, current rates, peers, ETA or \"stalled\"),\n"
+      "redrawn to fit its width; otherwise a plain line every 2 s. Sizes and rates in KiB, MiB, GiB.\n"
+      "A tracker's refusal is shown at once; with no other tracker or peer to turn to, the leech ends.\n"
+      "Ctrl-C stops within 1 s (a second one at once); running the same command again resumes.\n"
+      "Exit status 1: a torrent failed (--timeout, refused by its trackers, bad data); 130 interrupted by\n"
+      "SIGINT (143 by SIGTERM) before every piece was verified.");
   app.add_option("torrents", cfg.torrents, "FILE.torrent...")->required()->check(CLI::ExistingFile);
   app.add_option("-o,--output", cfg.output, "folder the data goes to")->required();
   shoal::ui::check_port(app.add_option("--port", cfg.port, "TCP port to listen on (another one if busy)"),

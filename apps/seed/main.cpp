@@ -1,4 +1,5 @@
 // seed FILE.torrent... [--data PATH] [--port 6881] [--host ADDR]: serves complete data to many peers.
+// With several torrents, --data DIR holds each one's content under its name.
 #include <CLI/CLI.hpp>
 
 #include "shoal/session/run.hpp"
@@ -9,9 +10,14 @@ int main(int argc, char** argv) {
   CLI::App app{"Serve complete torrent data to peers, announcing to the torrents' trackers"};
   shoal::session::seed_config cfg;
   std::string level = "info";
-  shoal::ui::prepare_command_line(app, "seed");
+  shoal::ui::prepare_command_line(
+      app, "seed",
+      "A torrent whose data is missing or wrong is reported and skipped; the others are served.\n"
+      "Exit status 0 after SIGINT/SIGTERM or --seed-ratio; 1 when no torrent can be served.");
   app.add_option("torrents", cfg.torrents, "FILE.torrent...")->required()->check(CLI::ExistingFile);
-  app.add_option("--data", cfg.data, "the content (file or folder); default: the torrent's name here");
+  app.add_option("--data", cfg.data,
+                 "one torrent: its content (file or folder); several: the folder holding each one's content under "
+                 "its name; default: the torrents' names here");
   shoal::ui::check_port(app.add_option("--port", cfg.port, "TCP port to listen on"), "any free port")
       ->capture_default_str();
   app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
@@ -36,10 +42,6 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   shoal::ui::add_log_level_option(app, level);
   if (auto status = shoal::ui::parse_command_line(app, "seed", argc, argv)) return *status;
-  if (cfg.torrents.size() > 1 && !cfg.data.empty()) {
-    std::fprintf(stderr, "--data names one torrent's content: give one torrent with it\n");
-    return 2;
-  }
   if (!shoal::ui::setup_logging(level)) return 2;
   return shoal::session::run_seed(cfg);
 }

@@ -63,9 +63,14 @@ session_options process_options(const peer_process_config& cfg) {
 int run_seed(const seed_config& cfg) {
   session s(process_options(cfg));
   if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
+  // With several torrents, one that cannot be served is reported and skipped; the others are served.
+  const bool several = cfg.torrents.size() > 1;
   for (const auto& file : cfg.torrents) {
     auto m = load(file);
-    if (!m) return 1;
+    if (!m) {
+      if (several) spdlog::warn("{}: skipped", file);
+      continue;
+    }
     torrent_options to;
     to.seed_only = true;
     to.max_peers = cfg.max_peers;
@@ -76,7 +81,9 @@ int run_seed(const seed_config& cfg) {
     to.hash_threads = cfg.hash_threads;
     to.progress_bar = on_terminal();
     metainfo info = std::move(*m);
-    if (!cfg.data.empty()) {
+    if (several && !cfg.data.empty()) {
+      to.root = fs::absolute(cfg.data);  // DIR/<name>: the file, or the multi-file folder
+    } else if (!cfg.data.empty()) {
       fs::path content = fs::absolute(cfg.data).lexically_normal();
       if (content.has_filename() == false) content = content.parent_path();
       to.root = content.parent_path();
@@ -84,11 +91,12 @@ int run_seed(const seed_config& cfg) {
     } else {
       to.root = fs::current_path();
     }
-    const std::string name = info.name;
-    if (auto st = s.add(std::move(info), to); !st) {
-      spdlog::error("{}: cannot seed: {}", file, st.message());
-      return 1;
-    }
+    if (auto st = s.add(std::move(info), to); !st)
+      spdlog::error("{}: cannot seed: {}{}", file, st.message(), several ? "; skipped" : "");
+  }
+  if (s.torrent_count() == 0) {
+    if (several) spdlog::error("nothing to seed: none of the {} torrents can be served", cfg.torrents.size());
+    return 1;
   }
   return s.run();
 }
@@ -114,7 +122,6 @@ int run_leech(const leech_config& cfg) {
   so.max_download_rate_total = cfg.max_download_rate_total;
   session s(so);
   if (auto st = s.listen(); !st) return (spdlog::error("{}", st.message()), 1);
-  const bool bar = on_terminal() && cfg.torrents.size() == 1;  // several bars would overwrite each other
   for (const auto& file : cfg.torrents) {
     auto m = load(file);
     if (!m) return 1;
@@ -128,7 +135,7 @@ int run_leech(const leech_config& cfg) {
     to.download_rate_limit = cfg.max_download_rate;
     to.timeout = std::chrono::seconds(cfg.timeout_s);
     to.hash_threads = cfg.hash_threads;
-    to.progress_bar = bar;
+    to.progress_bar = on_terminal();  // the checks run one after the other: one bar at a time
     to.peers = peers;
     if (m->trackers.empty() && peers.empty()) spdlog::warn("{}: no trackers and no --peer: nobody to ask", file);
     if (auto st = s.add(std::move(*m), to); !st) {

@@ -1,6 +1,10 @@
 #include "shoal/session/session.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -24,8 +28,10 @@ session::session(session_options opt)
     : opt_(std::move(opt)),
       hash_pool_(static_cast<std::size_t>(std::max(1, opt_.hash_threads))),
       acceptor_(io_),
-      signals_(io_, SIGINT, SIGTERM),
+      signals_(io_),
+      winch_(io_),
       done_(io_),
+      status_timer_(io_),
       peer_id_(wire::make_peer_id()) {
   download_total_.set_rate(opt_.max_download_rate_total, peer::default_burst(opt_.max_download_rate_total),
                            std::chrono::steady_clock::now());
@@ -122,6 +128,30 @@ asio::awaitable<void> session::handle_incoming(asio::ip::tcp::socket s) {
   t->attach(std::move(s), name, hs->peer_id, false);
 }
 
+std::vector<ui::transfer_status> session::statuses() const {
+  std::vector<ui::transfer_status> all;
+  for (const auto& [h, t] : torrents_) all.push_back(t->snapshot());
+  return all;
+}
+
+asio::awaitable<void> session::status_loop() {
+  while (!finish_) {
+    display_->show(statuses());
+    status_timer_.expires_after(1s);
+    co_await status_timer_.async_wait(use_nothrow);
+  }
+}
+
+// SIGWINCH: the width is re-read and the lines redrawn at once, not at the next tick.
+asio::awaitable<void> session::resize_loop() {
+  while (!finish_) {
+    auto [ec, sig] = co_await winch_.async_wait(use_nothrow);
+    if (ec || finish_) co_return;
+    display_->resized();
+    display_->show(statuses());
+  }
+}
+
 asio::awaitable<void> session::main_loop() {
   for (auto& [h, t] : torrents_) t->start();  // a leech whose data was already complete
   while (!finish_) {
@@ -131,32 +161,72 @@ asio::awaitable<void> session::main_loop() {
   spdlog::debug("session: finishing");
   boost::system::error_code ec;
   acceptor_.close(ec);
+  status_timer_.cancel();
+  winch_.cancel(ec);
+  // Every torrent stops at once, all within one bound: a user who pressed Ctrl-C waits under a second even when
+  // a tracker never answers.
+  const auto deadline = std::chrono::steady_clock::now() + (interrupted_by_ != 0 ? 800ms : 5s);
+  struct pending_stops {
+    std::size_t left;
+    asio::steady_timer all_done;
+  };
+  auto pending = std::make_shared<pending_stops>(pending_stops{torrents_.size(), asio::steady_timer(io_)});
+  pending->all_done.expires_at(deadline);
+  for (auto& [h, t] : torrents_)
+    asio::co_spawn(io_, t->shutdown(deadline, interrupted_by_ != 0), [pending](std::exception_ptr) {
+      if (--pending->left == 0) pending->all_done.cancel();
+    });
+  if (pending->left > 0) co_await pending->all_done.async_wait(use_nothrow);
   signals_.cancel(ec);
-  for (auto& [h, t] : torrents_) co_await t->shutdown();
   io_.stop();
 }
 
-int session::run() {
-  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
-    spdlog::info("signal {}: announcing stopped and exiting", sig);
-    interrupted_ = true;
-    finish_ = true;
-    done_.cancel();
+void session::on_signal(int sig) {
+  if (interrupted_by_ != 0) {
+    // The user insists: nothing is lost (every verified piece is on disk), so no more waiting for trackers.
+    std::fprintf(stderr, "\nsignal %d again: exiting now; run the same command again to resume\n", sig);
+    std::fflush(stderr);
+    std::_Exit(128 + sig);
+  }
+  interrupted_by_ = sig;
+  spdlog::info("{}: stopping (telling the trackers, at most 1 s); press Ctrl-C again to quit at once",
+               sig == SIGINT ? "interrupted" : "terminated");
+  finish_ = true;
+  done_.cancel();
+  signals_.async_wait([this](const boost::system::error_code& ec, int again) {
+    if (!ec) on_signal(again);
   });
+}
+
+int session::run() {
+  // Signals are taken over here, not at construction: until now (loading, checking the data) the default action
+  // ends the process at once, which loses nothing.
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (!ec) on_signal(sig);
+  });
+  display_ = std::make_unique<ui::status_area>(stderr, ::isatty(STDERR_FILENO) == 1);
+  if (display_->terminal()) {
+    winch_.add(SIGWINCH);
+    asio::co_spawn(io_, resize_loop(), report_exception("resize"));
+  }
   asio::co_spawn(io_, accept_loop(), report_exception("accept"));
   asio::co_spawn(io_, main_loop(), report_exception("session"));
+  asio::co_spawn(io_, status_loop(), report_exception("status"));
   io_.run();
+  display_->finish(statuses());
+  display_.reset();
+  // Failures were logged once, when they happened; here only the exit status and the resume hint.
   int code = 0;
+  bool resumable = false;
   for (auto& [h, t] : torrents_) {
-    if (t->state() == torrent::outcome::failed) {
-      spdlog::error("{}", t->failure());
-      code = 1;
-    } else if (t->state() == torrent::outcome::running && !t->info().name.empty() && interrupted_ &&
-               !t->seeding_only()) {
-      spdlog::error("{}: interrupted before every piece was verified", t->info().name);
-      code = 1;
-    }
+    if (t->state() == torrent::outcome::failed) code = 1;
+    else if (t->state() == torrent::outcome::running && !t->seeding_only()) resumable = true;
+  }
+  if (interrupted_by_ != 0 && resumable) {
+    spdlog::warn("interrupted before every piece was verified; run the same command again to resume");
+    return 128 + interrupted_by_;
   }
   return code;
 }

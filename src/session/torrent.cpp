@@ -85,7 +85,6 @@ void torrent::start() {
     // Tests and users read this line: how much of a previous run survived.
     spdlog::info("{}: resume: {} of {} pieces already verified", meta_.name, resumed_pieces_, total);
   }
-  if (!opt_.seed_only) meter_.emplace(stderr, meta_.name, meta_.total_length, opt_.progress_bar);
   add_candidates(opt_.peers);
   auto self = shared_from_this();
   asio::co_spawn(*link_.io, [self] { return self->ticker(); }, report_exception("ticker"));
@@ -151,27 +150,47 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   c->start();
 }
 
-asio::awaitable<void> torrent::shutdown() {
+asio::awaitable<void> torrent::shutdown(std::chrono::steady_clock::time_point deadline, bool hurry) {
   if (stopping_) co_return;
+  auto self = shared_from_this();
   stopping_ = true;
   report_stats(true);
   tick_timer_.cancel();
   announce_timer_.cancel();
   auto all = peers_;
   for (auto& c : all) c->close("shutting down");
-  if (!announcer_) co_return;
+  if (!announcer_ || announcer_->refusals().size() >= announcer_->trackers().size()) co_return;
+  // In a hurry, an announce in flight (a tracker that does not answer) is abandoned: stopped goes out instead.
+  if (hurry && announce_deadline_ != nullptr) announce_deadline_->cancel();
   asio::steady_timer wait(*link_.io);
-  for (int i = 0; i < 100 && announcing_; ++i) {  // a periodic announce in flight ends within its timeout
-    wait.expires_after(50ms);
+  while (announcing_ && std::chrono::steady_clock::now() + 10ms < deadline) {
+    wait.expires_after(10ms);
     co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  if (!announcing_) co_await announce_once(static_cast<int>(announce_event::stopped), 5s);
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  if (!announcing_ && left > 10ms) co_await announce_once(static_cast<int>(announce_event::stopped), left);
+}
+
+ui::transfer_status torrent::snapshot() const {
+  using phase = ui::transfer_status::phase;
+  ui::transfer_status s;
+  s.name = meta_.name;
+  s.total = meta_.total_length;
+  s.done = meta_.total_length - picker_.bytes_left();
+  s.download_rate = download_window_.rate();
+  s.upload_rate = upload_window_.rate();
+  s.uploaded = uploaded_;
+  s.peers = peers_.size();
+  if (outcome_ == outcome::failed) s.state = phase::failed;
+  else if (opt_.seed_only || (outcome_ == outcome::complete && opt_.keep_seeding && !left_)) s.state = phase::seeding;
+  else if (outcome_ == outcome::complete) s.state = phase::complete;
+  return s;
 }
 
 void torrent::complete() {
   if (outcome_ != outcome::running) return;
   outcome_ = outcome::complete;
-  report_progress(true);
+  report_complete();
   completed_event_pending_ = downloaded_pieces_ > 0;  // complete on start: `started` says it all
   announce_timer_.cancel();  // the announce loop sends `completed` now
   for (auto& c : std::vector(peers_)) {
@@ -225,9 +244,13 @@ void torrent::tick() {
   }
   if (choker_.due(now)) run_choker(now);
   super_seed_tick(now);
-  rate_ = static_cast<double>(downloaded_ - rate_mark_);
-  rate_mark_ = downloaded_;
+  download_window_.add(now, downloaded_);
+  upload_window_.add(now, uploaded_);
   if (outcome_ == outcome::running && !opt_.seed_only) {
+    if (nobody_can_help()) {
+      fail("no tracker or peer can help: " + announcer_->refusal_text());
+      return;
+    }
     if (now - last_progress_ > opt_.timeout) {
       fail(peers_.empty() ? "no peers to download from within --timeout " + std::to_string(opt_.timeout.count()) + " s"
                           : "no progress for " + std::to_string(opt_.timeout.count()) + " s with " +
@@ -241,7 +264,26 @@ void torrent::tick() {
   }
   if (may_dial()) connect_more();
   if (opt_.seed_only || outcome_ == outcome::complete) report_stats(false);
-  report_progress(false);
+}
+
+// A tracker refused the torrent, no other tracker answers, and there is no peer to ask: waiting for --timeout
+// would gain nothing. A --peer, a connected peer or one still worth dialling keeps the download going.
+bool torrent::nobody_can_help() const {
+  if (!announcer_ || !announcer_->no_tracker_can_help()) return false;
+  if (!opt_.peers.empty() || !peers_.empty() || connecting_ > 0) return false;
+  for (const auto& [key, cand] : candidates_)
+    if (cand.failures < 8 && !banned(key)) return false;
+  return true;
+}
+
+// Each refusal once, at warning level, with the tracker's own words.
+void torrent::report_refusals() {
+  if (!announcer_) return;
+  const auto& refused = announcer_->refusals();
+  if (refused.size() == refusals_reported_) return;
+  refusals_reported_ = refused.size();
+  for (const auto& [url, reason] : refused)
+    spdlog::warn("{}: tracker {} refused the torrent: {}", meta_.name, url, reason);
 }
 
 // Every peer we know of was banned and no tracker can name others: waiting for --timeout would gain nothing.
@@ -314,21 +356,15 @@ asio::awaitable<void> torrent::connect(peer_address addr) {
   attach(std::move(peer->socket), key, peer->peer_id, true);
 }
 
-void torrent::report_progress(bool final_line) {
+void torrent::report_complete() {
   if (opt_.seed_only) return;
   const auto now = std::chrono::steady_clock::now();
-  const std::int64_t done = meta_.total_length - picker_.bytes_left();
-  if (!final_line) {
-    if (meter_) meter_->update(done, fmt::format("peers {}, {:.1f} MB/s now", peers_.size(), rate_ / 1e6));
-    return;
-  }
-  if (meter_) meter_->finish(done, "peers " + std::to_string(peers_.size()));
   const double secs = std::chrono::duration<double>(now - started_at_).count();
   const double rate = secs > 0 ? static_cast<double>(downloaded_) / secs : 0;
   // Tests read this line: the verified total, what this run fetched, and what a previous run left.
-  spdlog::info("{}: complete: {} bytes verified; downloaded {} pieces ({} bytes) in {:.2f} s ({:.1f} MB/s) from {} "
+  spdlog::info("{}: complete: {} bytes verified; downloaded {} pieces ({} bytes) in {:.2f} s ({}) from {} "
                "peers; {} pieces were already verified; {} hash failures, {} peers banned",
-               meta_.name, meta_.total_length, downloaded_pieces_, downloaded_, secs, rate / 1e6, peers_seen_,
+               meta_.name, meta_.total_length, downloaded_pieces_, downloaded_, secs, ui::format_rate(rate), peers_seen_,
                resumed_pieces_, hash_failures_, bans_count_);
 }
 

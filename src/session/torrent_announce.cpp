@@ -13,7 +13,7 @@ using namespace boost::asio::experimental::awaitable_operators;
 
 namespace shoal::session {
 
-asio::awaitable<bool> torrent::announce_once(int event, std::chrono::seconds timeout) {
+asio::awaitable<bool> torrent::announce_once(int event, std::chrono::milliseconds timeout) {
   auto self = shared_from_this();
   announce_request req;
   req.info_hash = meta_.info_hash;
@@ -27,15 +27,27 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::seconds tim
   asio::steady_timer timer(*link_.io);
   timer.expires_after(timeout);
   announcing_ = true;  // the announcer is not reentrant
+  announce_deadline_ = &timer;  // shutdown() ends the wait early
   auto r = co_await (announcer_->announce(std::move(req)) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+  announce_deadline_ = nullptr;
   announcing_ = false;
   if (r.index() == 1) {
-    spdlog::warn("{}: announce timed out after {} s", meta_.name, timeout.count());
+    if (stopping_ && event != static_cast<int>(announce_event::stopped))
+      spdlog::debug("{}: announce in flight abandoned: stopping", meta_.name);
+    else
+      spdlog::warn("{}: announce timed out after {:.1f} s", meta_.name, static_cast<double>(timeout.count()) / 1000);
     co_return false;
   }
   auto& reply = std::get<0>(r);
   if (!reply) {
-    spdlog::warn("{}: announce failed: {}", meta_.name, reply.message());
+    report_refusals();
+    // Refusals were just shown with their reasons; what else went wrong (unreachable, timed out) is shown here.
+    if (announcer_->refusals().size() < announcer_->trackers().size())
+      spdlog::warn("{}: announce failed: {}", meta_.name, reply.message());
+    else
+      spdlog::debug("{}: announce failed: {}", meta_.name, reply.message());
+    if (!stopping_ && outcome_ == outcome::running && !opt_.seed_only && nobody_can_help())
+      fail("no tracker or peer can help: " + announcer_->refusal_text());
     co_return false;
   }
   if (!reply->warning.empty()) spdlog::warn("{}: tracker warning: {}", meta_.name, reply->warning);
@@ -54,6 +66,7 @@ asio::awaitable<void> torrent::announce_loop() {
     }
     const bool ok = co_await announce_once(static_cast<int>(event), std::chrono::seconds(30));
     if (stopping_) break;
+    if (announcer_->refusals().size() >= announcer_->trackers().size()) break;  // nobody left to ask
     event = announce_event::none;
     if (completed_event_pending_) continue;
     announce_timer_.expires_after(announcer_->next_delay(!ok));

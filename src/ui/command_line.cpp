@@ -26,9 +26,10 @@ CLI::Option* document(CLI::Option* option, const std::string& type, const std::s
 
 }  // namespace
 
-void prepare_command_line(CLI::App& app, const std::string& tool) {
+void prepare_command_line(CLI::App& app, const std::string& tool, const std::string& tool_rules) {
   app.set_version_flag("--version", tool + " " + SHOAL_VERSION, "print \"" + tool + " VERSION\" and exit");
   app.footer(
+      (tool_rules.empty() ? std::string() : tool_rules + "\n") +
       "Sizes and rates: bytes, or with a suffix as aria2c: K = 1024, M = 1024K, G = 1024M, T = 1024G (500K, 2M, 1G).\n"
       "Exit status: 0 done (and after --help, --version), 1 failed, 2 usage error: a bad value gets one line\n"
       "naming the flag, the value and what is allowed. Every flag's range: docs/cli.md.");

@@ -1,5 +1,9 @@
 #include "shoal/ui/progress.hpp"
 
+#include "shoal/ui/status_area.hpp"
+#include "shoal/ui/status_line.hpp"
+#include "shoal/ui/torrent_summary.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -76,6 +80,21 @@ std::string format_progress_bar(std::string_view label, const progress_sample& s
   return with_suffix(std::move(line), s.suffix);
 }
 
+std::string format_progress_bar_fit(std::string_view label, const progress_sample& s, std::size_t width) {
+  // The bar shrinks first, then the label is shortened: the figures always show. A torrent's name may hold
+  // escape sequences: never sent to the terminal as they are.
+  const std::string safe = printable(std::string(label));
+  label = safe;
+  for (int bar : {30, 20, 10}) {
+    std::string line = format_progress_bar(label, s, bar);
+    if (display_width(line) <= width) return line;
+  }
+  const std::string rest = format_progress_bar("", s, 10);
+  const std::size_t rest_cols = display_width(rest);
+  if (rest_cols + 1 >= width) return fit_width(rest, width);
+  return fit_width(label, width - rest_cols) + rest;
+}
+
 std::string format_progress_line(std::string_view label, const progress_sample& s) {
   std::string line(label);
   line += ":";
@@ -116,7 +135,9 @@ void progress_meter::print(std::int64_t done, std::string_view suffix, bool fina
   const progress_sample s{done, total_, std::chrono::duration<double>(now - start_).count(), suffix};
   if (terminal_) {
     // \r and clear-to-end-of-line: a shorter line leaves no remnants of the previous one.
-    std::fprintf(out_, "\r%s\033[K%s", format_progress_bar(label_, s).c_str(), final ? "\n" : "");
+    const std::size_t width = terminal_width(::fileno(out_));
+    std::fprintf(out_, "\r%s\033[K%s", format_progress_bar_fit(label_, s, width > 1 ? width - 1 : 1).c_str(),
+                 final ? "\n" : "");
   } else {
     std::fprintf(out_, "%s\n", format_progress_line(label_, s).c_str());
   }

@@ -20,15 +20,14 @@ std::string utc_time(std::int64_t seconds) {
   return buf;
 }
 
-// Terminal-safe: valid UTF-8 and no control characters (a comment could carry escapes).
+}  // namespace
+
 std::string printable(const std::string& s) {
   std::string out = to_valid_utf8(s);
   for (auto& c : out)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   return out;
 }
-
-}  // namespace
 
 std::string human_size(std::int64_t bytes) {
   static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};

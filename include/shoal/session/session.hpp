@@ -1,6 +1,7 @@
 #pragma once
 // A running process: one io_context, one listening port, many torrents routed by the handshake's info-hash,
-// a small pool for SHA-1 checks, and SIGINT/SIGTERM handling (announce stopped, then exit).
+// a small pool for SHA-1 checks, the progress display, and SIGINT/SIGTERM handling: the first signal stops
+// (stopped announces bounded to 0.8 s), a second one exits at once.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/session/torrent.hpp"
+#include "shoal/ui/status_area.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal::session {
@@ -38,7 +40,9 @@ class session {
   std::uint16_t port() const { return port_; }
   // Opens and checks a torrent (blocking, with progress), ready to start with run().
   status add(metainfo m, torrent_options opt);
-  // Runs until every torrent finished (leech) or a signal arrives; returns the exit status.
+  std::size_t torrent_count() const { return torrents_.size(); }
+  // Runs until every torrent finished (leech) or a signal arrives; returns the exit status: 0, 1 when a torrent
+  // failed, 128 + the signal's number when one interrupted a download (130 for SIGINT, 143 for SIGTERM).
   int run();
 
  private:
@@ -46,6 +50,10 @@ class session {
   boost::asio::awaitable<void> handle_incoming(boost::asio::ip::tcp::socket s);
   boost::asio::awaitable<void> main_loop();
   void check_finished();
+  void on_signal(int sig);
+  boost::asio::awaitable<void> status_loop();
+  boost::asio::awaitable<void> resize_loop();
+  std::vector<ui::transfer_status> statuses() const;
 
   session_options opt_;
   peer::rate_limiter download_total_;  // parent of every torrent's download bucket
@@ -55,11 +63,14 @@ class session {
   boost::asio::thread_pool hash_pool_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
+  boost::asio::signal_set winch_;
   boost::asio::steady_timer done_;
+  boost::asio::steady_timer status_timer_;
+  std::unique_ptr<ui::status_area> display_;
   std::array<std::uint8_t, 20> peer_id_{};
   std::uint16_t port_ = 0;
   std::map<sha1_digest, std::shared_ptr<torrent>> torrents_;
-  bool interrupted_ = false;
+  int interrupted_by_ = 0;  // the first signal's number
   bool finish_ = false;
 };
 

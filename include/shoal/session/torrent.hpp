@@ -26,7 +26,8 @@
 #include "shoal/peer/rate_limiter.hpp"
 #include "shoal/peer/super_seeder.hpp"
 #include "shoal/storage/storage.hpp"
-#include "shoal/ui/progress.hpp"
+#include "shoal/ui/rate_window.hpp"
+#include "shoal/ui/status_line.hpp"
 #include "shoal/tracker/protocol/peer_address.hpp"
 #include "shoal/util/result.hpp"
 #include "shoal/wire/frame_decoder.hpp"
@@ -55,7 +56,7 @@ struct torrent_options {
   std::chrono::seconds timeout{300};    // leech: no verified piece for this long -> give up
   int max_piece_failures = 5;
   int hash_threads = 2;
-  bool progress_bar = false;            // terminal: a redrawn bar; otherwise plain periodic lines
+  bool progress_bar = false;            // the data check: a redrawn bar (terminal); otherwise plain lines
   std::vector<peer_address> peers;  // --peer: connected to directly
 };
 
@@ -98,8 +99,11 @@ class torrent : public std::enable_shared_from_this<torrent> {
   const std::string& failure() const { return failure_; }
 
   void start();
-  // Closes every connection and announces stopped (bounded wait).
-  boost::asio::awaitable<void> shutdown();
+  // Closes every connection and announces stopped, giving up at `deadline`. An announce in flight (`completed`,
+  // just sent) is awaited first, or abandoned when `hurry` (interrupted: the user waits).
+  boost::asio::awaitable<void> shutdown(std::chrono::steady_clock::time_point deadline, bool hurry);
+  // What the progress display shows: bytes, rates over the last seconds, peers.
+  ui::transfer_status snapshot() const;
   // A connection whose handshake named this torrent (incoming) or that we opened (outgoing).
   // `outgoing`: we dialled it. A second connection to the same peer id is resolved here.
   void attach(boost::asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
@@ -168,11 +172,13 @@ class torrent : public std::enable_shared_from_this<torrent> {
   boost::asio::awaitable<void> connect(peer_address addr);
   void add_candidates(const std::vector<peer_address>& peers);
   bool keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_id, bool outgoing);
-  void report_progress(bool final_line);
+  void report_complete();
+  bool nobody_can_help() const;
+  void report_refusals();
   void report_stats(bool at_exit);
   // Trackers.
   boost::asio::awaitable<void> announce_loop();
-  boost::asio::awaitable<bool> announce_once(int event, std::chrono::seconds timeout);
+  boost::asio::awaitable<bool> announce_once(int event, std::chrono::milliseconds timeout);
 
   struct candidate {
     peer_address addr;
@@ -219,9 +225,9 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::uint64_t stats_mark_ = 0;  // uploaded_ at the last stats line
   std::uint64_t uploaded_ = 0, downloaded_ = 0;
   std::chrono::steady_clock::time_point started_at_, last_progress_;
-  std::uint64_t rate_mark_ = 0;
-  double rate_ = 0;
-  std::optional<ui::progress_meter> meter_;
+  ui::rate_window download_window_, upload_window_;
+  boost::asio::steady_timer* announce_deadline_ = nullptr;  // the announce in flight's, to abandon it at shutdown
+  std::size_t refusals_reported_ = 0;
 };
 
 }  // namespace shoal::session

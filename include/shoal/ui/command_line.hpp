@@ -18,8 +18,9 @@ namespace shoal::ui {
 inline constexpr int usage_error_status = 2;
 
 // Adds --version ("TOOL VERSION") and a --help footer with the rules every tool shares (exit
-// statuses, size suffixes). Call before adding the tool's own options.
-void prepare_command_line(CLI::App& app, const std::string& tool);
+// statuses, size suffixes), after the tool's own rules (`tool_rules`, if any). Call before adding the
+// tool's own options.
+void prepare_command_line(CLI::App& app, const std::string& tool, const std::string& tool_rules = {});
 
 // Parses argv. nullopt: go on. Otherwise the tool exits with the returned status: 0 after
 // --help or --version (printed on stdout), 2 after a usage error, said in one line on stderr

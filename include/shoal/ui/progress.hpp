@@ -22,6 +22,8 @@ std::string format_bytes(double bytes);
 std::string format_duration(double seconds);
 // The bar drawn on a terminal (width = characters of the [###   ] part).
 std::string format_progress_bar(std::string_view label, const progress_sample& s, int width = 30);
+// The bar within `width` columns: a shorter bar first, then a shortened label.
+std::string format_progress_bar_fit(std::string_view label, const progress_sample& s, std::size_t width);
 // One plain line for logs.
 std::string format_progress_line(std::string_view label, const progress_sample& s);
 

@@ -13,6 +13,8 @@ namespace shoal::ui {
 
 // "1.5 MiB" style, binary units.
 std::string human_size(std::int64_t bytes);
+// Terminal-safe: valid UTF-8 and no control characters (a name or comment could carry escapes).
+std::string printable(const std::string& s);
 
 // Pad files (BEP 47) fill pieces but are never written: torrent-info counts them apart.
 struct pad_totals {

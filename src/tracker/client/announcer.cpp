@@ -28,10 +28,16 @@ boost::asio::awaitable<result<announce_reply>> announcer::announce(announce_requ
     ++failures_;
     co_return error{"no tracker answered: the torrent lists no trackers"};
   }
+  if (refused_.size() >= tiers_.size()) {
+    ++failures_;
+    last_round_failed_ = true;
+    co_return error{"every tracker refused the torrent: " + refusal_text()};
+  }
   const bool caller_tracker_id = !req.tracker_id.empty();
   std::string failures;
   for (auto slot : tiers_.attempt_order()) {
     const std::string url = tiers_.url(slot);
+    if (refused_.contains(url)) continue;
     if (!caller_tracker_id) {
       auto id = tracker_ids_.find(url);
       req.tracker_id = id == tracker_ids_.end() ? std::string() : id->second;
@@ -40,12 +46,15 @@ boost::asio::awaitable<result<announce_reply>> announcer::announce(announce_requ
     auto reply = co_await announce_to(ex_, url, req, timeout_);
     if (!reply) {
       spdlog::debug("tracker {}: {}", url, reply.message());
+      if (is_tracker_refusal(reply.message()))
+        refused_[url] = reply.message().substr(tracker_failure_prefix.size());
       if (!failures.empty()) failures += "; ";
       failures += url + ": " + reply.message();
       continue;
     }
     tiers_.promote(slot);
     failures_ = 0;
+    last_round_failed_ = false;
     interval_ = reply->interval;
     min_interval_ = reply->min_interval;
     if (!reply->tracker_id.empty()) tracker_ids_[url] = reply->tracker_id;
@@ -55,7 +64,21 @@ boost::asio::awaitable<result<announce_reply>> announcer::announce(announce_requ
     co_return reply;
   }
   ++failures_;
+  last_round_failed_ = true;
   co_return error{"no tracker answered: " + failures};
+}
+
+bool announcer::no_tracker_can_help() const {
+  return !refused_.empty() && (refused_.size() >= tiers_.size() || last_round_failed_);
+}
+
+std::string announcer::refusal_text() const {
+  std::string text;
+  for (const auto& [url, reason] : refused_) {
+    if (!text.empty()) text += "; ";
+    text += url + ": " + reason;
+  }
+  return text;
 }
 
 std::chrono::seconds announcer::next_delay(bool last_failed) const {

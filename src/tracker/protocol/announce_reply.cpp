@@ -112,7 +112,7 @@ result<announce_reply> parse_announce_reply(std::string_view body) {
   if (!root.is_dict()) return bad(std::string("expected a dictionary, found ") + root.type_name());
 
   if (const value* failure = root.find("failure reason")) {
-    if (failure->is_string()) return error{"tracker failure: " + failure->as_string()};
+    if (failure->is_string()) return error{std::string(tracker_failure_prefix) + failure->as_string()};
     return error{"tracker failure: (reason is not a string)"};
   }
 

@@ -243,3 +243,39 @@ TEST(UdpAnnounce, SilentTrackerTimesOut) {
 
 }  // namespace
 }  // namespace shoal
+
+namespace shoal {
+namespace {
+
+TEST(Announcer, ARefusingTrackerIsNotAskedAgain) {
+  asio::io_context ioc;
+  http_tracker refusing(ioc, http_reply("d14:failure reason26:info_hash not in whiteliste"));
+  http_tracker good(ioc, http_reply(good_body));
+  announcer a(ioc.get_executor(), {{refusing.url("/announce")}, {good.url("/announce")}}, 5s);
+  auto first = run(ioc, a.announce(sample_request()));
+  ASSERT_TRUE(first && *first) << (first ? first->message() : "no result");
+  ASSERT_EQ(a.refusals().size(), 1u);
+  EXPECT_EQ(a.refusals().begin()->second, "info_hash not in whitelist");
+  EXPECT_FALSE(a.no_tracker_can_help()) << "the other tracker answered";
+  auto second = run(ioc, a.announce(sample_request()));
+  ASSERT_TRUE(second && *second);
+  EXPECT_EQ(refusing.targets.size(), 1u) << "asked again after refusing";
+  EXPECT_EQ(good.targets.size(), 2u);
+}
+
+TEST(Announcer, NoTrackerCanHelpOnceEveryOneRefused) {
+  asio::io_context ioc;
+  http_tracker refusing(ioc, http_reply("d14:failure reason14:not registerede"));
+  announcer a(ioc.get_executor(), {{refusing.url("/announce")}}, 5s);
+  auto first = run(ioc, a.announce(sample_request()));
+  ASSERT_TRUE(first && !*first);
+  EXPECT_TRUE(a.no_tracker_can_help());
+  EXPECT_EQ(a.refusal_text(), refusing.url("/announce") + ": not registered");
+  auto second = run(ioc, a.announce(sample_request()));
+  ASSERT_TRUE(second && !*second);
+  EXPECT_NE((*second).message().find("every tracker refused the torrent"), std::string::npos) << second->message();
+  EXPECT_EQ(refusing.targets.size(), 1u);
+}
+
+}  // namespace
+}  // namespace shoal

@@ -37,6 +37,15 @@ class announcer {
   const tier_list& trackers() const { return tiers_; }
   int consecutive_failures() const { return failures_; }
 
+  // Trackers that refused the torrent with a "failure reason" (BEP 3: the request failed; whitelists and
+  // unregistered torrents say so), by URL, with their reason. They are not asked again.
+  const std::map<std::string, std::string, std::less<>>& refusals() const { return refused_; }
+  // True once a tracker refused and none of the others answered either (every one refused, or the rest failed
+  // in the last round): no tracker will name peers.
+  bool no_tracker_can_help() const;
+  // "URL: reason; URL: reason" of the refusals.
+  std::string refusal_text() const;
+
  private:
   boost::asio::any_io_executor ex_;
   tier_list tiers_;
@@ -45,6 +54,8 @@ class announcer {
   std::int64_t interval_ = 1800;
   std::optional<std::int64_t> min_interval_;
   std::map<std::string, std::string, std::less<>> tracker_ids_;  // by tracker URL
+  std::map<std::string, std::string, std::less<>> refused_;      // by tracker URL: the reason
+  bool last_round_failed_ = false;
 };
 
 }  // namespace shoal

@@ -29,4 +29,8 @@ inline constexpr std::size_t max_announce_reply_size = std::size_t{1} << 20;
 // port 0, are skipped: they cannot be connected to by address.
 result<announce_reply> parse_announce_reply(std::string_view body);
 
+// A tracker's "failure reason" (HTTP or UDP): the tracker refused the request and says why.
+inline constexpr std::string_view tracker_failure_prefix = "tracker failure: ";
+inline bool is_tracker_refusal(std::string_view message) { return message.starts_with(tracker_failure_prefix); }
+
 }  // namespace shoal
