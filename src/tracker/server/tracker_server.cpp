@@ -25,6 +25,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "shoal/tracker/server/http_front_end.hpp"
 #include "shoal/tracker/server/request_head_parser.hpp"
 
 namespace shoal::tracker {
@@ -94,7 +95,8 @@ class tracker_server {
   explicit tracker_server(const server_options& o)
       : options_(o),
         store_(make_memory_swarm_store(o.shards, static_cast<std::uint64_t>(clock::now().time_since_epoch().count()))),
-        service_(o.tracker, *store_),
+        logic_(o.tracker, *store_),
+        http_(logic_),
         control_(asio::make_strand(ioc_)),
         acceptor_(control_),
         signals_(control_, SIGINT, SIGTERM, SIGHUP),
@@ -168,7 +170,7 @@ class tracker_server {
     }
     spdlog::info("{} {}: {} info-hashes", mode == list_mode::whitelist ? "whitelist" : "blacklist",
                  path, list->size());
-    service_.set_filter(std::make_shared<const info_hash_list>(std::move(*list)), mode);
+    logic_.set_filter(std::make_shared<const info_hash_list>(std::move(*list)), mode);
     return true;
   }
 
@@ -273,7 +275,7 @@ class tracker_server {
         if (spdlog::should_log(spdlog::level::debug)) {
           spdlog::debug("{} GET {}", remote.address().to_string(), target);
         }
-        service_.handle(target, from, now(), scratch, reply);
+        http_.handle(target, from, now(), scratch, reply);
       }
       write_head(head, reply.status, reply.content_type, reply.body.size(), keep_alive);
       std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(reply.body)};
@@ -335,7 +337,8 @@ class tracker_server {
   server_options options_;
   asio::io_context ioc_;
   std::unique_ptr<swarm_store> store_;
-  tracker_service service_;
+  tracker_logic logic_;
+  http_front_end http_;
   // Acceptor and signals share a strand, so shutdown never races an accept.
   asio::strand<asio::io_context::executor_type> control_;
   tcp::acceptor acceptor_;

@@ -1,10 +1,10 @@
 #pragma once
-// The HTTP tracker: Beast over Asio coroutines in front of a tracker_service.
+// The HTTP tracker: Beast over Asio coroutines in front of one tracker_logic.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "shoal/tracker/server/tracker_service.hpp"
+#include "shoal/tracker/server/tracker_logic.hpp"
 
 namespace shoal::tracker {
 
