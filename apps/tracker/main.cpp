@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   app.add_option("--udp-secret", o.udp_secret,
                  "Key for UDP connection ids; trackers given the same one accept each other's "
-                 "(default: random at start)");
+                 "(default: random at start)")
+      ->envname("SHOAL_TRACKER_UDP_SECRET");
   app.add_option("--interval", o.tracker.interval, "Seconds between announces")
       ->check(CLI::Range(1, 86400))->capture_default_str();
   app.add_option("--min-interval", o.tracker.min_interval, "Minimum seconds between announces")
