@@ -156,14 +156,14 @@ struct udp_server::impl {
       // when an edge came while no operation was queued (another thread's epoll_wait can
       // take it between our last recvmmsg and this wait), where async_wait would sleep
       // until the next datagram.
-      auto [ec, n] = co_await s.async_receive(asio::buffer(&none, 0), udp::socket::message_peek,
-                                              asio::as_tuple(asio::use_awaitable));
-      (void)n;
+      auto [ec, peeked] = co_await s.async_receive(
+          asio::buffer(&none, 0), udp::socket::message_peek, asio::as_tuple(asio::use_awaitable));
+      (void)peeked;
       if (ec == asio::error::operation_aborted || !s.is_open()) co_return;
       for (int rounds = 1;; ++rounds) {
-        int n = receive_batch(fd, *b);
-        if (n == 0) break;
-        send_batch(fd, *b, answer(*b, n));
+        int received = receive_batch(fd, *b);
+        if (received == 0) break;
+        send_batch(fd, *b, answer(*b, received));
         if (rounds % rounds_before_yield == 0) {
           co_await asio::post(s.get_executor(), asio::use_awaitable);
           if (!s.is_open()) co_return;
