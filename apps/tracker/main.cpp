@@ -1,4 +1,4 @@
-// tracker: the HTTP BitTorrent tracker.
+// tracker: the BitTorrent tracker, HTTP and UDP.
 #include <CLI/CLI.hpp>
 
 #include "shoal/tracker/server/tracker_server.hpp"
@@ -6,13 +6,20 @@
 #include "shoal/ui/log.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"HTTP BitTorrent tracker (BEP 3, 7, 23, 48)"};
+  CLI::App app{"BitTorrent tracker over HTTP (BEP 3, 7, 23, 48) and UDP (BEP 15)"};
   shoal::tracker::server_options o;
   std::string log_level = "info";
   bool no_full_scrape = false;
   shoal::ui::prepare_command_line(app, "tracker");
   app.add_option("--host", o.host, "Address to listen on (:: for IPv6 and IPv4)")->capture_default_str();
-  shoal::ui::check_port(app.add_option("--port", o.port, "TCP port"))->capture_default_str();
+  shoal::ui::check_port(app.add_option("--port", o.port, "TCP port (HTTP), and the UDP port unless --udp-port"))
+      ->capture_default_str();
+  shoal::ui::check_port(app.add_option("--udp-port", o.udp_port, "UDP port (BEP 15) (default: --port)"),
+                        "UDP off");
+  app.add_option("--udp-secret", o.udp_secret,
+                 "Key for UDP connection ids; trackers given the same one accept each other's "
+                 "(default: random at start)")
+      ->envname("SHOAL_TRACKER_UDP_SECRET");
   const shoal::integer_range seconds{1, 86400, "", "seconds"}, peers{0, 10000};
   shoal::ui::check_integer(app.add_option("--interval", o.tracker.interval, "Seconds between announces"), seconds)
       ->capture_default_str();
@@ -22,8 +29,8 @@ int main(int argc, char** argv) {
                            peers)->capture_default_str();
   shoal::ui::check_integer(app.add_option("--default-numwant", o.tracker.default_numwant,
                                           "Peers given when numwant is absent"), peers)->capture_default_str();
-  shoal::ui::check_integer(app.add_option("--threads", o.threads, "Threads serving requests"), {1, 256})
-      ->capture_default_str();
+  shoal::ui::check_integer(app.add_option("--threads", o.threads, "Threads serving requests (and UDP sockets)"),
+                           {1, 256})->capture_default_str();
   shoal::ui::check_number(app.add_option("--expiry-factor", o.expiry_factor, "Peers silent for this many intervals expire"),
                           {1.0, 100.0})->capture_default_str();
   app.add_flag("--allow-ip-param", o.tracker.allow_ip_param, "Believe the announce's ip parameter");

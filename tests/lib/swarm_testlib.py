@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from ports import free_port, wait_port  # noqa: F401 (re-exported to the tests)
+from ports import free_port, free_tcp_udp_port, wait_port  # noqa: F401 (re-exported to the tests)
 
 BIN = os.environ.get("SHOAL_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 
@@ -177,11 +177,28 @@ def wait_exit(p, timeout):
 
 
 def start_tracker(procs, interval=5):
-    port = free_port()
+    """Our tracker on loopback; its HTTP announce URL (UDP serves the same port number)."""
+    port = free_tcp_udp_port()
     p = procs.start("tracker", [bin_path("tracker"), "--host", "127.0.0.1", "--port", str(port),
                                 "--interval", str(interval), "--min-interval", "1"])
     wait_port(port)
     return "http://127.0.0.1:%d/announce" % port
+
+
+def start_aria2c_leech(procs, aria2c, torrent, out_dir, workdir, *extra):
+    """An aria2c leech (no DHT nodes, LPD or PEX: peers come from the torrent's tracker only).
+    Returns (process, done): the path `done` exists once aria2c has the whole download."""
+    done = os.path.join(workdir, "aria2-done")
+    hook = os.path.join(workdir, "aria2-done.sh")
+    with open(hook, "w") as f:
+        f.write("#!/bin/sh\necho \"$@\" > %s\n" % done)
+    os.chmod(hook, 0o755)
+    p = procs.start("aria2c", [
+        aria2c, "--dir", out_dir, "--listen-port=%d" % free_port(), "--seed-ratio=0.0",
+        "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false",
+        "--disable-ipv6=true", "--bt-tracker-interval=2", "--file-allocation=none", "--summary-interval=0",
+        "--console-log-level=notice", "--on-bt-download-complete=" + hook, *extra, torrent])
+    return p, done
 
 
 class TempDir:
