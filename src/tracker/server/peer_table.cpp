@@ -256,8 +256,8 @@ struct family {
     --b->size;
     if (b->size == 0) {
       resize(b, 0, key);
-    } else if (b->capacity > 2 && b->size * 2 <= b->capacity) {
-      resize(b, grown(b->size), key);
+    } else if (b->size * 2 <= b->capacity && grown(b->size) < b->capacity) {
+      resize(b, grown(b->size), key);  // half empty: keep a quarter's room, not the past
     }
   }
 
