@@ -14,9 +14,12 @@ function request()
   n = n + 1
   if g >= TOTAL then g = id end  -- past the quota: a harmless re-announce
   local t = g % TORRENTS
+  -- Ports differ within a torrent: opentracker tells peers apart by address and port only,
+  -- and every peer here comes from 127.0.0.1.
+  local port = 1024 + (math.floor(g / TORRENTS) + t) % 60000
   return wrk.format("GET", string.format(
     "/announce?info_hash=-SHOALBENCH-%08d&peer_id=-LD0001-%012d&port=%d&uploaded=0&downloaded=0&left=%d&compact=1&numwant=10",
-    t, g, 1024 + g % 60000, (g % 4 == 0) and 0 or 1000))
+    t, g, port, (g % 4 == 0) and 0 or 1000))
 end
 
 local answered = 0
