@@ -36,6 +36,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--hash-threads", cfg.hash_threads, "threads checking pieces")->capture_default_str()
       ->check(CLI::Range(1, 64));
+  app.add_flag("--overwrite", cfg.overwrite,
+               "write into and cut files in DIR that leech did not create (default: such a file is kept only if its "
+               "data verifies as the torrent's, and otherwise refused)");
+  app.add_flag("--sparse", cfg.sparse,
+               "do not preallocate the files (default: reserve their space first, so a full disk shows at once)");
   shoal::ui::add_log_level_option(app, level);
   CLI11_PARSE(app, argc, argv);
   if (!shoal::ui::setup_logging(level)) return 2;

@@ -56,6 +56,8 @@ struct torrent_options {
   int max_piece_failures = 5;
   int hash_threads = 2;
   bool progress_bar = false;            // terminal: a redrawn bar; otherwise plain periodic lines
+  bool overwrite = false;    // leech --overwrite: files in root Shoal did not create may be replaced
+  bool preallocate = false;  // leech: fallocate the files before downloading (--sparse: not)
   std::vector<peer_address> peers;  // --peer: connected to directly
 };
 
