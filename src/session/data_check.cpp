@@ -6,6 +6,7 @@
 
 #include "shoal/metainfo/file_layout.hpp"
 #include "shoal/storage/check.hpp"
+#include "shoal/storage/file_set.hpp"
 #include "shoal/storage/ownership.hpp"
 #include "shoal/storage/ownership_record.hpp"
 #include "shoal/ui/progress.hpp"
@@ -47,9 +48,10 @@ status claim_files(const metainfo& m, const std::filesystem::path& root, const b
   if (auto line = refusal_message(m, *found, verdicts, root.string()); !line.empty()) return error{line};
   std::size_t adopted = 0;
   for (std::size_t i = 0; i < verdicts.size(); ++i) {
-    const bool taken = verdicts[i] == file_verdict::adopt || (overwrite && (*found)[i].exists && !(*found)[i].owned);
+    const found_file& at = (*found)[i];
+    const bool taken = at.size > 0 && (verdicts[i] == file_verdict::adopt || (overwrite && at.exists && !at.owned));
     if (taken && adopted++ < max_lines_per_kind)
-      spdlog::info("{}: {} was there already ({} bytes): {}", m.name, m.files[i].path(), (*found)[i].size,
+      spdlog::info("{}: {} was there already ({} bytes): {}", m.name, m.files[i].path(), at.size,
                    verdicts[i] == file_verdict::adopt ? "its verified pieces are kept" : "overwriting it (--overwrite)");
   }
   if (adopted > max_lines_per_kind) spdlog::info("{}: {} existing files taken over in all", m.name, adopted);

@@ -60,6 +60,9 @@ status write_ownership_record(const std::filesystem::path& root, const metainfo&
   std::string text = std::string(header) + "\n" + m.info_hash_hex() + "\n";
   for (const auto& f : m.files)
     if (on_disk(f)) text += f.path() + "\n";
+  std::error_code ec;
+  std::filesystem::create_directories(root, ec);  // the files go there next anyway
+  if (ec) return error{"create folder " + root.string() + ": " + ec.message()};
   auto s = write_file_atomically(ownership_record_path(root, m), text, true);
   if (!s) return error{"ownership record " + s.message()};
   return ok();
