@@ -29,7 +29,8 @@ class storage {
 
   // Errors name the file and the operation ("create data/b.bin: Permission denied"). In create mode an
   // existing longer file is cut: the caller decides first whether it may be (storage/ownership.hpp).
-  // Out of space while preallocating: "no space for DIR/b.bin: preallocating 33554432 bytes needs ...".
+  // Out of space while preallocating: "no space for DIR/b.bin: preallocating its 33554432 bytes needs
+  // 33554432 more, 4190208 are free", before any byte is downloaded.
   static result<storage> open(const metainfo& m, const std::filesystem::path& root, open_mode mode,
                               const storage_options& options = {});
 
