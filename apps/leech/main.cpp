@@ -51,6 +51,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   shoal::ui::check_integer(app.add_option("--hash-threads", cfg.hash_threads, "threads checking pieces"), {1, 64})
       ->capture_default_str();
+  app.add_flag("--overwrite", cfg.overwrite,
+               "write into and cut files in DIR that leech did not create (default: such a file is kept only if its "
+               "data verifies as the torrent's, and otherwise refused)");
+  app.add_flag("--sparse", cfg.sparse,
+               "do not preallocate the files (default: reserve their space first, so a full disk shows at once)");
   shoal::ui::add_log_level_option(app, level);
   if (auto status = shoal::ui::parse_command_line(app, "leech", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;

@@ -19,8 +19,8 @@ inline error wrong_type(std::string_view field, std::string_view expected, const
   return field_error(field, "expected " + std::string(expected) + ", found " + got.type_name());
 }
 
-// Pushes the sanitized element unless it must be dropped.
-void append_sanitized(std::vector<std::string>& components, std::string_view element);
+// Pushes the sanitized element unless it must be dropped; sets *shortened when it was cut.
+void append_sanitized(std::vector<std::string>& components, std::string_view element, bool* shortened = nullptr);
 
 // info's v1 file list ("length" or "files"), sanitized, with offsets; `root` is the folder
 // name of a multi-file torrent. Sets m.files, m.total_length, m.multi_file, m.name.

@@ -74,7 +74,7 @@ result<file_entry> parse_file(const value& dict, std::size_t index, const std::s
   if (path && !path->is_list()) return wrong_type(pfield, "a list", *path);
   if (path && !path->as_list().empty()) {
     if (auto s = check_string_list(*path, pfield); !s) return s.err();
-    for (const auto& e : path->as_list()) append_sanitized(f.components, e.as_string());
+    for (const auto& e : path->as_list()) append_sanitized(f.components, e.as_string(), &f.name_shortened);
     if (f.components.size() == 1) f.components.push_back("_");  // everything was sanitized away
   } else if (f.pad) {
     f.components.push_back(".pad");
@@ -121,8 +121,10 @@ status parse_multi_file(const value& files, metainfo& m, const metainfo_limits& 
 
 }  // namespace
 
-void append_sanitized(std::vector<std::string>& components, std::string_view element) {
-  std::string s = sanitize_path_element(element);
+void append_sanitized(std::vector<std::string>& components, std::string_view element, bool* shortened) {
+  bool cut = false;
+  std::string s = sanitize_path_element(element, &cut);
+  if (shortened && cut) *shortened = true;
   if (!s.empty()) components.push_back(std::move(s));
 }
 
@@ -131,11 +133,14 @@ status parse_files(const value& info, metainfo& m, const metainfo_limits& limits
   if (!name) return field_error("info.name", "missing");
   if (!name->is_string()) return wrong_type("info.name", "a string", *name);
   if (name->as_string().empty()) return field_error("info.name", "empty");
-  m.name = sanitize_path_element(name->as_string());
+  bool name_shortened = false;
+  m.name = sanitize_path_element(name->as_string(), &name_shortened);
 
   const value* files = info.find("files");
   auto s = files ? parse_multi_file(*files, m, limits) : parse_single_file(info, m, limits);
   if (!s) return s;
+  if (name_shortened)
+    for (auto& f : m.files) f.name_shortened = true;
 
   std::int64_t offset = 0;
   for (auto& f : m.files) {

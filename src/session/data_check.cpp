@@ -2,9 +2,14 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "shoal/metainfo/file_layout.hpp"
-#include "shoal/ui/progress.hpp"
 #include "shoal/storage/check.hpp"
+#include "shoal/storage/file_set.hpp"
+#include "shoal/storage/ownership.hpp"
+#include "shoal/storage/ownership_record.hpp"
+#include "shoal/ui/progress.hpp"
 
 namespace shoal::session {
 
@@ -21,7 +26,43 @@ std::string files_of_piece(const metainfo& m, int piece) {
   return names;
 }
 
+constexpr std::size_t max_lines_per_kind = 5;  // a torrent of 10000 files must not flood the log
+
+// Names longer than a file system holds were shortened by the parser: say under which name each file is.
+void log_shortened_names(const metainfo& m) {
+  std::size_t n = 0;
+  for (const auto& f : m.files) {
+    if (!f.name_shortened || !on_disk(f)) continue;
+    if (n++ < max_lines_per_kind)
+      spdlog::info("{}: name longer than 255 bytes, kept as {} (shortened, with a hash of the full name)", m.name,
+                   f.path());
+  }
+  if (n > max_lines_per_kind) spdlog::info("{}: {} file names shortened in all", m.name, n);
+}
+
+// Leech: decides which existing files may be written (refusing anybody else's), then records them all as ours.
+status claim_files(const metainfo& m, const std::filesystem::path& root, const bitfield& have, bool overwrite) {
+  auto found = find_existing_files(root, m);
+  if (!found) return found.err();
+  const auto verdicts = judge_existing_files(m, *found, have, overwrite);
+  if (auto line = refusal_message(m, *found, verdicts, root.string()); !line.empty()) return error{line};
+  std::size_t adopted = 0;
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    const found_file& at = (*found)[i];
+    const bool taken = at.size > 0 && (verdicts[i] == file_verdict::adopt || (overwrite && at.exists && !at.owned));
+    if (taken && adopted++ < max_lines_per_kind)
+      spdlog::info("{}: {} was there already ({} bytes): {}", m.name, m.files[i].path(), at.size,
+                   verdicts[i] == file_verdict::adopt ? "its verified pieces are kept" : "overwriting it (--overwrite)");
+  }
+  if (adopted > max_lines_per_kind) spdlog::info("{}: {} existing files taken over in all", m.name, adopted);
+  return write_ownership_record(root, m);
+}
+
 }  // namespace
+
+void forget_ownership(const metainfo& m, const std::filesystem::path& root) {
+  if (auto s = remove_ownership_record(root, m); !s) spdlog::warn("{}: {}", m.name, s.message());
+}
 
 metainfo with_content_name(const metainfo& m, const std::string& content_name) {
   metainfo copy = m;
@@ -31,9 +72,9 @@ metainfo with_content_name(const metainfo& m, const std::string& content_name) {
   return copy;
 }
 
-result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, bool seed_only,
-                                    int threads, bool progress_bar) {
-  if (seed_only) {
+result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o) {
+  log_shortened_names(m);
+  if (o.seed_only) {
     for (const auto& f : m.files) {
       if (f.pad) continue;
       std::error_code ec;
@@ -46,19 +87,23 @@ result<checked_data> open_and_check(const metainfo& m, const std::filesystem::pa
     }
   }
   // Shown in bytes (pieces checked x piece length); check_existing serializes its progress calls.
-  ui::progress_meter progress(stderr, "checking " + m.name, m.total_length, progress_bar);
+  ui::progress_meter progress(stderr, "checking " + m.name, m.total_length, o.progress_bar);
   auto bytes_of = [&](int pieces) { return std::min(m.total_length, std::int64_t{pieces} * m.piece_length); };
   int checked = 0;
-  auto have = check_existing(m, root, threads, [&](int done, int) {
+  auto have = check_existing(m, root, o.threads, [&](int done, int) {
     checked = done;
     progress.update(bytes_of(done));
   });
   progress.finish(bytes_of(checked));
   if (!have) return have.err();
-  // Opened after the check: a leech's files are created (sparse) here, so a fresh download hashes nothing.
-  auto st = storage::open(m, root, seed_only ? storage::open_mode::read_only : storage::open_mode::create);
+  if (!o.seed_only)
+    if (auto s = claim_files(m, root, *have, o.overwrite); !s) return s.err();
+  // Opened after the check: a leech's files are created here, so a fresh download hashes nothing.
+  storage_options so;
+  so.preallocate = o.preallocate;
+  auto st = storage::open(m, root, o.seed_only ? storage::open_mode::read_only : storage::open_mode::create, so);
   if (!st) return st.err();
-  if (seed_only && !have->all()) {
+  if (o.seed_only && !have->all()) {
     int bad = 0;
     while (have->get(static_cast<std::size_t>(bad))) ++bad;
     return error{"piece " + std::to_string(bad) + " does not match its SHA-1 (in " + files_of_piece(m, bad) + ", under " +

@@ -136,6 +136,8 @@ int run_leech(const leech_config& cfg) {
     to.timeout = std::chrono::seconds(cfg.timeout_s);
     to.hash_threads = cfg.hash_threads;
     to.progress_bar = on_terminal();  // the checks run one after the other: one bar at a time
+    to.overwrite = cfg.overwrite;
+    to.preallocate = !cfg.sparse;
     to.peers = peers;
     if (m->trackers.empty() && peers.empty()) spdlog::warn("{}: no trackers and no --peer: nobody to ask", file);
     if (auto st = s.add(std::move(*m), to); !st) {

@@ -35,7 +35,13 @@ constexpr std::size_t super_seed_offers = 2;  // open offers per peer: one to fe
 }  // namespace
 
 result<std::shared_ptr<torrent>> torrent::open(metainfo m, torrent_options opt, session_link link) {
-  auto checked = open_and_check(m, opt.root, opt.seed_only, opt.hash_threads, opt.progress_bar);
+  check_options co;
+  co.seed_only = opt.seed_only;
+  co.threads = opt.hash_threads;
+  co.progress_bar = opt.progress_bar;
+  co.overwrite = opt.overwrite;
+  co.preallocate = opt.preallocate;
+  auto checked = open_and_check(m, opt.root, co);
   if (!checked) return checked.err();
   auto t = std::shared_ptr<torrent>(new torrent(std::move(m), std::move(opt), std::move(link),
                                                 std::move(checked->store)));
@@ -190,6 +196,7 @@ ui::transfer_status torrent::snapshot() const {
 void torrent::complete() {
   if (outcome_ != outcome::running) return;
   outcome_ = outcome::complete;
+  if (!opt_.seed_only) forget_ownership(meta_, opt_.root);  // every file verifies now: no record needed
   report_complete();
   completed_event_pending_ = downloaded_pieces_ > 0;  // complete on start: `started` says it all
   announce_timer_.cancel();  // the announce loop sends `completed` now

@@ -1,7 +1,5 @@
 #include "shoal/storage/check.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -31,15 +29,9 @@ result<std::vector<std::int64_t>> present_sizes(file_set& files) {
       present[i] = f.length;  // pads read as zeros
       continue;
     }
-    int err = 0;
-    auto fd = open_confined(files.root_fd(), f.components, open_intent::read, &err);
-    if (!fd) {
-      if (err == ENOENT || err == ENOTDIR) continue;  // not there (or a file where a folder should be)
-      return fd.err();
-    }
-    struct stat st {};
-    if (::fstat(fd->get(), &st) < 0) return error{"stat " + f.path() + ": " + errno_text(errno)};
-    present[i] = std::min<std::int64_t>(st.st_size, f.length);
+    auto size = confined_size(files.root_fd(), f.components);
+    if (!size) return size.err();
+    present[i] = std::clamp<std::int64_t>(*size, 0, f.length);  // -1: not there
   }
   return present;
 }

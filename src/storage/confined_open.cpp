@@ -103,4 +103,16 @@ result<unique_fd> open_confined(int root_fd, const std::vector<std::string>& com
   return file;
 }
 
+result<std::int64_t> confined_size(int root_fd, const std::vector<std::string>& components) {
+  int err = 0;
+  auto fd = open_confined(root_fd, components, open_intent::read, &err);
+  if (!fd) {
+    if (err == ENOENT || err == ENOTDIR) return std::int64_t{-1};
+    return fd.err();
+  }
+  struct stat st {};
+  if (::fstat(fd->get(), &st) < 0) return os_fail(errno, nullptr, "stat", join(components, components.size()));
+  return static_cast<std::int64_t>(st.st_size);
+}
+
 }  // namespace shoal

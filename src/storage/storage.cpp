@@ -1,8 +1,11 @@
 #include "shoal/storage/storage.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "shoal/hash/sha1.hpp"
@@ -26,20 +29,56 @@ struct storage::impl {
 
 namespace {
 
-// Seeding: the file must be there with its exact size. Leeching: set it to its final size
-// (sparse when growing; a longer leftover is cut, its tail is not part of this torrent).
-status prepare_file(fd_cache& cache, const file_entry& f, int index, storage::open_mode mode) {
+int resize(int fd, std::int64_t length) {
+  int rc;
+  do rc = ::ftruncate(fd, length);
+  while (rc < 0 && errno == EINTR);
+  return rc;
+}
+
+// fallocate(2) mode 0 (never posix_fallocate, which writes zeros where it is unsupported).
+// Returns 0, or the errno; EOPNOTSUPP/ENOSYS mean the file system cannot, so the file stays sparse.
+int reserve(int fd, std::int64_t length) {
+  int rc;
+  do rc = ::fallocate(fd, 0, 0, length);
+  while (rc < 0 && errno == EINTR);
+  return rc < 0 ? errno : 0;
+}
+
+error no_space(int fd, const std::filesystem::path& shown, std::int64_t length, std::int64_t allocated) {
+  std::string line = "no space for " + shown.string() + ": preallocating its " + std::to_string(length) +
+                     " bytes needs " + std::to_string(std::max<std::int64_t>(0, length - allocated)) + " more";
+  struct statvfs vfs {};
+  if (::fstatvfs(fd, &vfs) == 0)
+    line += ", " + std::to_string(static_cast<std::int64_t>(vfs.f_bavail) * static_cast<std::int64_t>(vfs.f_frsize)) +
+            " are free";
+  return error{line};
+}
+
+// Seeding: the file must be there with its exact size. Leeching: set it to its final size, its blocks
+// reserved when preallocating (a longer leftover is cut: the caller judged it Shoal's to cut).
+status prepare_file(fd_cache& cache, const file_entry& f, int index, storage::open_mode mode,
+                    const std::filesystem::path& root, bool preallocate) {
   auto fd = cache.get(index);
   if (!fd) return fd.err();
+  const int h = (*fd)->get();
   struct stat st {};
-  if (::fstat((*fd)->get(), &st) < 0) return error{"stat " + f.path() + ": " + errno_text(errno)};
-  if (st.st_size == f.length) return ok();
-  if (mode == storage::open_mode::read_only)
+  if (::fstat(h, &st) < 0) return error{"stat " + f.path() + ": " + errno_text(errno)};
+  if (mode == storage::open_mode::read_only) {
+    if (st.st_size == f.length) return ok();
     return error{f.path() + ": size " + std::to_string(st.st_size) + ", expected " + std::to_string(f.length)};
-  int rc;
-  do rc = ::ftruncate((*fd)->get(), f.length);
-  while (rc < 0 && errno == EINTR);
-  if (rc < 0) return error{"resize " + f.path() + " to " + std::to_string(f.length) + ": " + errno_text(errno)};
+  }
+  if (st.st_size > f.length && resize(h, f.length) < 0)
+    return error{"resize " + f.path() + " to " + std::to_string(f.length) + ": " + errno_text(errno)};
+  if (preallocate && f.length > 0) {
+    const int err = reserve(h, f.length);
+    if (err == 0) return ok();
+    if (err == ENOSPC) return no_space(h, root / f.path(), f.length, static_cast<std::int64_t>(st.st_blocks) * 512);
+    if (err != EOPNOTSUPP && err != ENOSYS)
+      return error{"preallocate " + f.path() + " (" + std::to_string(f.length) + " bytes): " + errno_text(err)};
+  }
+  if (st.st_size < f.length && resize(h, f.length) < 0)
+    return error{"resize " + f.path() + " to " + std::to_string(f.length) + ": " + errno_text(errno)};
   return ok();
 }
 
@@ -55,7 +94,8 @@ result<storage> storage::open(const metainfo& m, const std::filesystem::path& ro
   for (std::size_t i = 0; i < p->m.files.size(); ++i) {
     const auto& f = p->m.files[i];
     if (!on_disk(f)) continue;
-    if (auto s = prepare_file(p->files.cache(), f, static_cast<int>(i), mode); !s) return s.err();
+    if (auto s = prepare_file(p->files.cache(), f, static_cast<int>(i), mode, root, options.preallocate); !s)
+      return s.err();
   }
   return storage(std::move(p));
 }

@@ -24,6 +24,9 @@ struct file_entry {
   // sanitized like any path, is kept as data. Shoal never creates the link (see docs/metainfo.md).
   bool symlink = false;
   std::vector<std::string> symlink_target;
+  // A component of the path (the torrent's name included) was longer than a file system holds
+  // (255 bytes) and was shortened (see sanitize_path_element): worth telling the user.
+  bool name_shortened = false;
 
   std::string path() const;
 };

@@ -14,9 +14,22 @@ struct checked_data {
   bitfield have;
 };
 
-// seed_only: files opened read-only; a missing file or the first piece that fails its hash is an error naming it.
-result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, bool seed_only,
-                                    int threads, bool progress_bar);
+struct check_options {
+  bool seed_only = false;     // files opened read-only; a missing file or a piece failing its hash is an error
+  int threads = 2;            // hashing the existing data
+  bool progress_bar = false;
+  bool overwrite = false;     // leech --overwrite: files Shoal did not create may be written into and cut
+  bool preallocate = false;   // leech without --sparse: fallocate every file before downloading
+};
+
+// Leech: a file in root that Shoal did not create (no ownership record lists it) is kept only if it is
+// empty or some of its pieces verify; otherwise, or if it is longer than the torrent's, the result is one
+// line naming it and --overwrite (storage/ownership.hpp). Then the record is written and the files
+// created. Seed: errors name the missing file or the first piece failing its hash.
+result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o);
+
+// The leech's files are all verified: the ownership record is not needed any more.
+void forget_ownership(const metainfo& m, const std::filesystem::path& root);
 
 // `seed --data PATH` names the content itself (file or folder), which may be named differently from the torrent:
 // returns a copy whose paths start with PATH's name, to be opened under PATH's parent.

@@ -35,6 +35,8 @@ struct leech_config : peer_process_config {
   bool seed = false;
   double seed_ratio = 0;  // seed after completion until uploaded >= ratio x size; 0 = as --seed says
   int timeout_s = 300;
+  bool overwrite = false;  // write into / cut files in the output folder that Shoal did not create
+  bool sparse = false;     // do not preallocate (fallocate) the files before downloading
 };
 
 int run_seed(const seed_config& cfg);

@@ -57,6 +57,8 @@ struct torrent_options {
   int max_piece_failures = 5;
   int hash_threads = 2;
   bool progress_bar = false;            // the data check: a redrawn bar (terminal); otherwise plain lines
+  bool overwrite = false;    // leech --overwrite: files in root Shoal did not create may be replaced
+  bool preallocate = false;  // leech: fallocate the files before downloading (--sparse: not)
   std::vector<peer_address> peers;  // --peer: connected to directly
 };
 

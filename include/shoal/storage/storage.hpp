@@ -1,7 +1,7 @@
 #pragma once
 // A torrent's data on disk: pieces and blocks mapped onto files under a root folder.
 // Files are opened confined under the root (no "..", no symlinks followed), read and written
-// with pread/pwrite, created sparse at their final size; pad files (BEP 47) are never created.
+// with pread/pwrite, created at their final size (preallocated, or sparse); pad files (BEP 47) are never created.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -15,16 +15,22 @@ namespace shoal {
 
 struct storage_options {
   std::size_t max_open_files = 512;  // fd cache bound (LRU); torrents may hold many thousands of files
+  // create mode: reserve each file's blocks with fallocate(2) at open, so a full disk shows before any
+  // download (file systems without fallocate get sparse files, as with false).
+  bool preallocate = false;
 };
 
 class storage {
  public:
   enum class open_mode {
     read_only,  // seeding: every file must exist with its exact size
-    create,     // leeching: missing folders and files created, files set to their final size (sparse)
+    create,     // leeching: missing folders and files created, files set to their final size
   };
 
-  // Errors name the file and the operation ("create data/b.bin: Permission denied").
+  // Errors name the file and the operation ("create data/b.bin: Permission denied"). In create mode an
+  // existing longer file is cut: the caller decides first whether it may be (storage/ownership.hpp).
+  // Out of space while preallocating: "no space for DIR/b.bin: preallocating its 33554432 bytes needs
+  // 33554432 more, 4190208 are free", before any byte is downloaded.
   static result<storage> open(const metainfo& m, const std::filesystem::path& root, open_mode mode,
                               const storage_options& options = {});
 

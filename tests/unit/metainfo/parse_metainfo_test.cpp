@@ -147,6 +147,27 @@ TEST(ParseMetainfo, DuplicatePathsRenamed) {
   EXPECT_EQ(m.files[4].path(), "dir/x/y");
 }
 
+TEST(ParseMetainfo, LongNamesFlaggedAndRenamedDuplicatesStayShort) {
+  const std::string name255 = std::string(251, 'n') + ".txt";
+  const std::string name300 = std::string(296, 'n') + ".txt";
+  auto m = parse_ok(torrent(multi_info(list{file(1, list{name255}), file(1, list{name255}), file(1, list{name300})})));
+  EXPECT_EQ(m.files[0].path(), "dir/" + name255);
+  EXPECT_FALSE(m.files[0].name_shortened);
+  // "name.1.txt" would be 257 bytes: shortened like any overlong name.
+  EXPECT_TRUE(m.files[1].name_shortened);
+  EXPECT_EQ(m.files[1].components.back().size(), 255u);
+  EXPECT_TRUE(m.files[1].components.back().ends_with(".txt"));
+  EXPECT_NE(m.files[1].path(), m.files[0].path());
+  EXPECT_TRUE(m.files[2].name_shortened);
+  EXPECT_EQ(m.files[2].components.back().size(), 255u);
+
+  auto info = single_info();
+  info["name"] = name300;
+  auto single = parse_ok(torrent(info));
+  EXPECT_EQ(single.name.size(), 255u);
+  EXPECT_TRUE(single.files[0].name_shortened);
+}
+
 TEST(ParseMetainfo, TrailingBytesIgnored) {
   EXPECT_TRUE(parse_metainfo(torrent(single_info()) + "\n"));
 }

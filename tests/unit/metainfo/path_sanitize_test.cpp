@@ -34,17 +34,48 @@ TEST(SanitizePathElement, ReplacesControlAndInvalidUtf8) {
 
 TEST(SanitizePathElement, EmptyBecomesUnderscore) { EXPECT_EQ(sanitize_path_element(""), "_"); }
 
-TEST(SanitizePathElement, LongElementShortenedKeepingExtension) {
+TEST(SanitizePathElement, NamesUpTo255BytesKeptByteForByte) {
+  // Anything a Linux file system holds must round-trip: mktorrent-lite made the torrent from it.
+  for (std::size_t n : {240u, 241u, 254u, 255u}) {
+    const std::string name = std::string(n - 4, 'a') + ".bin";
+    bool shortened = true;
+    EXPECT_EQ(sanitize_path_element(name, &shortened), name) << n;
+    EXPECT_FALSE(shortened);
+  }
+}
+
+TEST(SanitizePathElement, LongElementShortenedKeepingExtensionAndHash) {
   const std::string long_name = std::string(300, 'a') + ".mkv";
-  const auto s = sanitize_path_element(long_name);
-  EXPECT_LE(s.size(), 240u);
+  bool shortened = false;
+  const auto s = sanitize_path_element(long_name, &shortened);
+  EXPECT_TRUE(shortened);
+  EXPECT_EQ(s.size(), 255u);
   EXPECT_EQ(s.substr(s.size() - 4), ".mkv");
+  EXPECT_EQ(s.substr(0, 242), std::string(242, 'a'));
+  EXPECT_EQ(s[242], '~');
+  // Deterministic (seed and leech must agree) and told apart from a name sharing the first 255 bytes.
+  EXPECT_EQ(sanitize_path_element(long_name), s);
+  const auto other = sanitize_path_element(std::string(300, 'a') + "b.mkv");
+  EXPECT_NE(other, s);
+  EXPECT_EQ(other.size(), 255u);
+  // 256 bytes is one too many.
+  EXPECT_EQ(sanitize_path_element(std::string(256, 'z')).size(), 255u);
   // Never split a multi-byte character.
   std::string wide;
   for (int i = 0; i < 200; ++i) wide += "\xc3\xa4";
   const auto w = sanitize_path_element(wide);
-  EXPECT_LE(w.size(), 240u);
-  EXPECT_EQ(w.size() % 2, 0u);
+  EXPECT_LE(w.size(), 255u);
+  EXPECT_EQ(w.find('~') % 2, 0u);
+  EXPECT_TRUE(w.starts_with("\xc3\xa4"));
+}
+
+TEST(SanitizePathElement, FitPathElement) {
+  bool shortened = true;
+  EXPECT_EQ(fit_path_element("short.txt", &shortened), "short.txt");
+  EXPECT_FALSE(shortened);
+  const std::string name = std::string(256, 'x') + ".txt";
+  EXPECT_EQ(fit_path_element(name, &shortened), sanitize_path_element(name));
+  EXPECT_TRUE(shortened);
 }
 
 namespace {

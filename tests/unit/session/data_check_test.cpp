@@ -9,14 +9,30 @@
 #include <string>
 
 #include "shoal/hash/sha1.hpp"
+#include "shoal/storage/ownership_record.hpp"
 
 namespace fs = std::filesystem;
 using shoal::metainfo;
+using shoal::session::check_options;
 using shoal::session::open_and_check;
 
 namespace {
 
 constexpr std::int64_t piece_length = 16 * 1024;
+
+check_options seed_opts(int threads = 2) {
+  check_options o;
+  o.seed_only = true;
+  o.threads = threads;
+  return o;
+}
+
+check_options leech_opts(bool overwrite = false) {
+  check_options o;
+  o.overwrite = overwrite;
+  o.preallocate = true;
+  return o;
+}
 
 class DataCheck : public ::testing::Test {
  protected:
@@ -55,14 +71,14 @@ class DataCheck : public ::testing::Test {
 };
 
 TEST_F(DataCheck, SeedAcceptsCompleteData) {
-  auto r = open_and_check(meta_, dir_ / "data", true, 2, false);
+  auto r = open_and_check(meta_, dir_ / "data", seed_opts());
   ASSERT_TRUE(r) << r.message();
   EXPECT_TRUE(r->have.all());
 }
 
 TEST_F(DataCheck, SeedNamesTheMissingFile) {
   fs::remove(dir_ / "data" / "f.bin");
-  auto r = open_and_check(meta_, dir_ / "data", true, 2, false);
+  auto r = open_and_check(meta_, dir_ / "data", seed_opts());
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("missing file"), std::string::npos) << r.message();
   EXPECT_NE(r.message().find("f.bin"), std::string::npos) << r.message();
@@ -73,7 +89,7 @@ TEST_F(DataCheck, SeedNamesTheFirstBadPiece) {
   bad[2 * piece_length + 5] ^= 1;
   bad[4 * piece_length] ^= 1;
   write("data/f.bin", bad);
-  auto r = open_and_check(meta_, dir_ / "data", true, 2, false);
+  auto r = open_and_check(meta_, dir_ / "data", seed_opts());
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("piece 2 does not match"), std::string::npos) << r.message();
 }
@@ -82,7 +98,7 @@ TEST_F(DataCheck, LeechResumesKeepingEveryVerifiedPiece) {
   auto partial = content_;
   partial[2 * piece_length + 5] ^= 1;  // an unverified piece: fetched again
   write("data/f.bin", partial);
-  auto r = open_and_check(meta_, dir_ / "data", false, 2, false);
+  auto r = open_and_check(meta_, dir_ / "data", leech_opts());
   ASSERT_TRUE(r) << r.message();
   EXPECT_EQ(r->have.count(), 5u);
   EXPECT_FALSE(r->have.get(2));
@@ -91,7 +107,7 @@ TEST_F(DataCheck, LeechResumesKeepingEveryVerifiedPiece) {
 
 TEST_F(DataCheck, LeechStartsFromNothingAndCreatesTheFile) {
   fs::remove(dir_ / "data" / "f.bin");
-  auto r = open_and_check(meta_, dir_ / "out", false, 2, false);
+  auto r = open_and_check(meta_, dir_ / "out", leech_opts());
   ASSERT_TRUE(r) << r.message();
   EXPECT_TRUE(r->have.none());
   EXPECT_EQ(fs::file_size(dir_ / "out" / "f.bin"), content_.size());
@@ -100,9 +116,59 @@ TEST_F(DataCheck, LeechStartsFromNothingAndCreatesTheFile) {
 TEST_F(DataCheck, ContentMayBeNamedDifferently) {
   fs::rename(dir_ / "data" / "f.bin", dir_ / "data" / "renamed.bin");
   auto renamed = shoal::session::with_content_name(meta_, "renamed.bin");
-  auto r = open_and_check(renamed, dir_ / "data", true, 1, false);
+  auto r = open_and_check(renamed, dir_ / "data", seed_opts(1));
   ASSERT_TRUE(r) << r.message();
   EXPECT_TRUE(r->have.all());
+}
+
+TEST_F(DataCheck, LeechRefusesAFileThatIsNotTheTorrentsData) {
+  const std::string notes(content_.size(), 'n');  // right length, no piece verifies
+  write("data/f.bin", notes);
+  auto r = open_and_check(meta_, dir_ / "data", leech_opts());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.message().find("f.bin"), std::string::npos) << r.message();
+  EXPECT_NE(r.message().find("--overwrite"), std::string::npos) << r.message();
+  EXPECT_EQ(r.message().find('\n'), std::string::npos) << r.message();
+  EXPECT_EQ(read("data/f.bin"), notes);
+  EXPECT_FALSE(fs::exists(shoal::ownership_record_path(dir_ / "data", meta_)));
+}
+
+TEST_F(DataCheck, LeechRefusesALongerFileEvenIfItsPiecesVerify) {
+  write("data/f.bin", content_ + "tail");
+  auto r = open_and_check(meta_, dir_ / "data", leech_opts());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.message().find("would be cut"), std::string::npos) << r.message();
+  EXPECT_EQ(read("data/f.bin"), content_ + "tail");
+}
+
+TEST_F(DataCheck, LeechAdoptsAndExtendsAShorterFileWhosePiecesVerify) {
+  write("data/f.bin", content_.substr(0, 2 * piece_length + 10));  // another client's partial download
+  auto r = open_and_check(meta_, dir_ / "data", leech_opts());
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(r->have.count(), 2u);
+  EXPECT_EQ(fs::file_size(dir_ / "data" / "f.bin"), content_.size());
+  EXPECT_EQ(read("data/f.bin").substr(0, 2 * piece_length + 10), content_.substr(0, 2 * piece_length + 10));
+  EXPECT_TRUE(fs::exists(shoal::ownership_record_path(dir_ / "data", meta_)));
+}
+
+TEST_F(DataCheck, LeechResumesItsOwnFileWithNoVerifiedPiece) {
+  fs::remove(dir_ / "data" / "f.bin");
+  ASSERT_TRUE(open_and_check(meta_, dir_ / "out", leech_opts()));  // created (preallocated), then "killed"
+  write("out/f.bin", std::string(content_.size(), 'x'));            // half-written blocks, nothing verifies
+  auto r = open_and_check(meta_, dir_ / "out", leech_opts());
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_TRUE(r->have.none());
+  shoal::session::forget_ownership(meta_, dir_ / "out");  // complete: a later run judges the file by its data
+  auto again = open_and_check(meta_, dir_ / "out", leech_opts());
+  EXPECT_FALSE(again);
+}
+
+TEST_F(DataCheck, LeechOverwriteReplacesAStrangersFile) {
+  write("data/f.bin", content_ + std::string(100, 'n'));
+  auto r = open_and_check(meta_, dir_ / "data", leech_opts(true));
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(fs::file_size(dir_ / "data" / "f.bin"), content_.size());
+  EXPECT_TRUE(r->have.all());  // cut to length, the data it held is the torrent's
 }
 
 }  // namespace

@@ -169,6 +169,28 @@ TEST_F(storage_test, CreateKeepsExistingDataAndFixesSizes) {
   EXPECT_EQ(read_file(root / "t/b"), "01234567");  // cut to the torrent's size
 }
 
+TEST_F(storage_test, PreallocateReservesBlocksSparseDoesNot) {
+  const std::vector<file_spec> files{{"a", 1 << 20}, {"empty", 0}, {"b", 300000}};
+  const auto m = make_torrent("t", files, 1 << 16);
+  storage_options o;
+  o.preallocate = true;
+  auto st = storage::open(m, root, storage::open_mode::create, o);
+  ASSERT_TRUE(st) << st.message();
+  struct stat a {};
+  ASSERT_EQ(::stat((root / "t/a").c_str(), &a), 0);
+  EXPECT_EQ(a.st_size, 1 << 20);
+  EXPECT_GE(a.st_blocks * 512, a.st_size);  // the file system here supports fallocate (ext4, tmpfs)
+  EXPECT_EQ(fs::file_size(root / "t/empty"), 0u);
+  EXPECT_FALSE(verify(*st, 0));  // reserved blocks read as zeros, never as data
+
+  o.preallocate = false;
+  auto sparse = storage::open(make_torrent("s", files, 1 << 16), root, storage::open_mode::create, o);
+  ASSERT_TRUE(sparse) << sparse.message();
+  ASSERT_EQ(::stat((root / "s/a").c_str(), &a), 0);
+  EXPECT_EQ(a.st_size, 1 << 20);
+  EXPECT_EQ(a.st_blocks, 0);
+}
+
 TEST_F(storage_test, TruncatedUnderneathNamesFileAndOffset) {
   const std::vector<file_spec> files{{"a", 8}, {"b.bin", 30}};
   const auto m = make_torrent("t", files, 16);
