@@ -1,16 +1,21 @@
-// tracker: the HTTP BitTorrent tracker.
+// tracker: the BitTorrent tracker, HTTP and UDP.
 #include <CLI/CLI.hpp>
 
 #include "shoal/tracker/server/tracker_server.hpp"
 #include "shoal/ui/log.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"HTTP BitTorrent tracker (BEP 3, 7, 23, 48)"};
+  CLI::App app{"BitTorrent tracker over HTTP (BEP 3, 7, 23, 48) and UDP (BEP 15)"};
   shoal::tracker::server_options o;
   std::string log_level = "info";
   bool no_full_scrape = false;
   app.add_option("--host", o.host, "Address to listen on (:: for IPv6 and IPv4)")->capture_default_str();
-  app.add_option("--port", o.port, "TCP port")->capture_default_str();
+  app.add_option("--port", o.port, "TCP port (HTTP), and the UDP port unless --udp-port")->capture_default_str();
+  app.add_option("--udp-port", o.udp_port, "UDP port (BEP 15); 0 turns UDP off (default: --port)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--udp-secret", o.udp_secret,
+                 "Key for UDP connection ids; trackers given the same one accept each other's "
+                 "(default: random at start)");
   app.add_option("--interval", o.tracker.interval, "Seconds between announces")
       ->check(CLI::Range(1, 86400))->capture_default_str();
   app.add_option("--min-interval", o.tracker.min_interval, "Minimum seconds between announces")
@@ -19,7 +24,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 10000))->capture_default_str();
   app.add_option("--default-numwant", o.tracker.default_numwant, "Peers given when numwant is absent")
       ->check(CLI::Range(0, 10000))->capture_default_str();
-  app.add_option("--threads", o.threads, "Threads serving requests")->check(CLI::Range(1, 256))->capture_default_str();
+  app.add_option("--threads", o.threads, "Threads serving requests (and UDP sockets)")->check(CLI::Range(1, 256))->capture_default_str();
   app.add_option("--expiry-factor", o.expiry_factor, "Peers silent for this many intervals expire")
       ->check(CLI::Range(1.0, 100.0))->capture_default_str();
   app.add_flag("--allow-ip-param", o.tracker.allow_ip_param, "Believe the announce's ip parameter");

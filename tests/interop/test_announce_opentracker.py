@@ -7,23 +7,10 @@ import tempfile
 import time
 import unittest
 
+from ports import free_tcp_udp_port as free_port
+
 BIN = os.environ.get("SHOAL_BIN", "build/bin")
 INFO_HASH = "0123456789abcdef0123456789abcdef01234567"
-
-
-def free_port():
-    """A port free for both TCP and UDP on 127.0.0.1 (opentracker serves both on it)."""
-    for _ in range(50):
-        with socket.socket() as t:
-            t.bind(("127.0.0.1", 0))
-            port = t.getsockname()[1]
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
-                try:
-                    u.bind(("127.0.0.1", port))
-                    return port
-                except OSError:
-                    continue
-    raise RuntimeError("no free port")
 
 
 def wait_listening(port, deadline):

@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from ports import free_port, wait_port  # noqa: F401 (re-exported to the tests)
+from ports import free_port, free_tcp_udp_port, wait_port  # noqa: F401 (re-exported to the tests)
 
 BIN = os.environ.get("SHOAL_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 
@@ -177,7 +177,8 @@ def wait_exit(p, timeout):
 
 
 def start_tracker(procs, interval=5):
-    port = free_port()
+    """Our tracker on loopback; its HTTP announce URL (UDP serves the same port number)."""
+    port = free_tcp_udp_port()
     p = procs.start("tracker", [bin_path("tracker"), "--host", "127.0.0.1", "--port", str(port),
                                 "--interval", str(interval), "--min-interval", "1"])
     wait_port(port)

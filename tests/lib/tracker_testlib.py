@@ -1,5 +1,7 @@
-"""Helpers for the tracker tests: start our tracker, raw HTTP GETs, a small bdecoder."""
+"""Helpers for the tracker tests: start our tracker, raw HTTP GETs, a BEP 15 UDP client, a
+small bdecoder."""
 import os
+import struct
 import socket
 import subprocess
 import time
@@ -20,7 +22,8 @@ class Tracker:
     """Our tracker as a child process; use as a context manager so it always dies."""
 
     def __init__(self, *args, host="127.0.0.1"):
-        self.port = free_port()
+        # Our UDP tracker takes the HTTP port's number too, unless told otherwise.
+        self.port = ports.free_tcp_udp_port("::1" if host == "::" else "127.0.0.1")
         self.host = host
         cmd = [os.path.join(BIN, "tracker"), "--host", host, "--port", str(self.port), *args]
         log = os.environ.get("SHOAL_TRACKER_LOG")  # debugging: keep the tracker's log
@@ -87,3 +90,83 @@ def compact_peers(blob, width=6):
         ip = socket.inet_ntop(socket.AF_INET if width == 6 else socket.AF_INET6, blob[k:k + width - 2])
         out.append((ip, int.from_bytes(blob[k + width - 2:k + width], "big")))
     return out
+
+
+# ---- BEP 15 (UDP tracker) client for the tests ----
+UDP_PROTOCOL_ID = 0x41727101980
+EVENTS = {"none": 0, "completed": 1, "started": 2, "stopped": 3}
+
+
+class UdpTrackerError(Exception):
+    """The tracker answered with an action-3 error packet."""
+
+
+class UdpClient:
+    """One UDP socket talking BEP 15 to host:port; every receive is bounded by `timeout`."""
+
+    def __init__(self, port, host="127.0.0.1", timeout=5.0):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
+        self.sock.settimeout(timeout)
+        self.addr = (host, port)
+        self.v6 = family == socket.AF_INET6
+        self.txid = int.from_bytes(os.urandom(4), "big")
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def request(self, packet):
+        """Sends `packet` and returns the reply whose transaction id matches (bytes 12..16)."""
+        self.sock.sendto(packet, self.addr)
+        want = packet[12:16]
+        while True:
+            reply, _ = self.sock.recvfrom(65536)
+            if reply[4:8] == want:
+                return reply
+
+    def next_txid(self):
+        self.txid = (self.txid + 1) & 0xFFFFFFFF
+        return self.txid
+
+    def connect(self):
+        reply = self.request(struct.pack(">QII", UDP_PROTOCOL_ID, 0, self.next_txid()))
+        action, = struct.unpack(">I", reply[:4])
+        if action == 3:
+            raise UdpTrackerError(reply[8:].decode("utf-8", "replace"))
+        assert action == 0 and len(reply) == 16, reply
+        return struct.unpack(">Q", reply[8:16])[0]
+
+    def announce_packet(self, conn, info_hash, peer_id, port, left, event="none", numwant=-1,
+                        downloaded=0, uploaded=0, key=0):
+        return struct.pack(">QII20s20sqqqIIIiH", conn, 1, self.next_txid(), info_hash, peer_id,
+                           downloaded, left, uploaded, EVENTS[event], 0, key, numwant, port)
+
+    def announce(self, conn, info_hash, peer_id, port, left, **kw):
+        """{interval, leechers, seeders, peers: [(ip, port)]}; UdpTrackerError on an error packet."""
+        return parse_udp_announce(self.request(self.announce_packet(conn, info_hash, peer_id, port,
+                                                                    left, **kw)), self.v6)
+
+    def scrape(self, conn, hashes):
+        """[(seeders, completed, leechers)] in the order of `hashes`."""
+        reply = self.request(struct.pack(">QII", conn, 2, self.next_txid()) + b"".join(hashes))
+        action, = struct.unpack(">I", reply[:4])
+        if action == 3:
+            raise UdpTrackerError(reply[8:].decode("utf-8", "replace"))
+        assert action == 2 and (len(reply) - 8) % 12 == 0, reply
+        return [struct.unpack(">III", reply[k:k + 12]) for k in range(8, len(reply), 12)]
+
+
+def parse_udp_announce(reply, v6=False):
+    action, = struct.unpack(">I", reply[:4])
+    if action == 3:
+        raise UdpTrackerError(reply[8:].decode("utf-8", "replace"))
+    assert action == 1 and len(reply) >= 20, reply
+    interval, leechers, seeders = struct.unpack(">III", reply[8:20])
+    return {"interval": interval, "leechers": leechers, "seeders": seeders,
+            "peers": compact_peers(reply[20:], 18 if v6 else 6)}

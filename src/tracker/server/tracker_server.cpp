@@ -25,7 +25,10 @@
 #include <thread>
 #include <unordered_set>
 
+#include "shoal/tracker/server/http_front_end.hpp"
 #include "shoal/tracker/server/request_head_parser.hpp"
+#include "shoal/tracker/server/udp_front_end.hpp"
+#include "shoal/tracker/server/udp_server.hpp"
 
 namespace shoal::tracker {
 
@@ -94,15 +97,25 @@ class tracker_server {
   explicit tracker_server(const server_options& o)
       : options_(o),
         store_(make_memory_swarm_store(o.shards, static_cast<std::uint64_t>(clock::now().time_since_epoch().count()))),
-        service_(o.tracker, *store_),
+        logic_(o.tracker, *store_),
+        http_(logic_),
+        udp_front_(logic_, o.udp_secret.empty()
+                               ? udp_tracker::connection_ids::random_key()
+                               : udp_tracker::connection_ids::key_from_secret(o.udp_secret)),
         control_(asio::make_strand(ioc_)),
         acceptor_(control_),
         signals_(control_, SIGINT, SIGTERM, SIGHUP),
-        start_(clock::now()) {}
+        start_(clock::now()),
+        udp_(ioc_, udp_front_, start_) {}
 
   int run() {
     if (!load_list()) return 1;
     if (!listen()) return 1;
+    if (options_.udp_port != 0) {
+      auto port = options_.udp_port < 0 ? acceptor_.local_endpoint().port()
+                                        : static_cast<std::uint16_t>(options_.udp_port);
+      if (!udp_.start(options_.host, port, options_.threads)) return 1;
+    }
     asio::co_spawn(control_, accept_loop(), asio::detached);
     asio::co_spawn(ioc_, deadline_sweeper(), asio::detached);
     wait_signals();
@@ -144,7 +157,7 @@ class tracker_server {
       spdlog::error("cannot listen on {}:{}: {}", options_.host, options_.port, ec.message());
       return false;
     }
-    spdlog::info("tracker listening on {}:{} (interval {} s, {} thread(s))", options_.host,
+    spdlog::info("HTTP tracker listening on {}:{} (interval {} s, {} thread(s))", options_.host,
                  acceptor_.local_endpoint().port(), options_.tracker.interval, options_.threads);
     return true;
   }
@@ -168,7 +181,7 @@ class tracker_server {
     }
     spdlog::info("{} {}: {} info-hashes", mode == list_mode::whitelist ? "whitelist" : "blacklist",
                  path, list->size());
-    service_.set_filter(std::make_shared<const info_hash_list>(std::move(*list)), mode);
+    logic_.set_filter(std::make_shared<const info_hash_list>(std::move(*list)), mode);
     return true;
   }
 
@@ -189,6 +202,7 @@ class tracker_server {
   void shutdown() {
     beast::error_code ec;
     acceptor_.close(ec);
+    udp_.close();
     signals_.cancel(ec);
     close_connections([](const connection&) { return true; });
     ioc_.stop();
@@ -273,7 +287,7 @@ class tracker_server {
         if (spdlog::should_log(spdlog::level::debug)) {
           spdlog::debug("{} GET {}", remote.address().to_string(), target);
         }
-        service_.handle(target, from, now(), scratch, reply);
+        http_.handle(target, from, now(), scratch, reply);
       }
       write_head(head, reply.status, reply.content_type, reply.body.size(), keep_alive);
       std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(reply.body)};
@@ -335,12 +349,15 @@ class tracker_server {
   server_options options_;
   asio::io_context ioc_;
   std::unique_ptr<swarm_store> store_;
-  tracker_service service_;
+  tracker_logic logic_;
+  http_front_end http_;
+  udp_front_end udp_front_;
   // Acceptor and signals share a strand, so shutdown never races an accept.
   asio::strand<asio::io_context::executor_type> control_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   clock::time_point start_;
+  udp_server udp_;
   std::mutex connections_mutex_;
   std::unordered_set<std::shared_ptr<connection>> connections_;
   std::mutex stop_mutex_;

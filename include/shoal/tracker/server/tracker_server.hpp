@@ -1,17 +1,19 @@
 #pragma once
-// The HTTP tracker: Beast over Asio coroutines in front of a tracker_service.
+// The tracker process: HTTP (Beast over Asio coroutines) in front of one tracker_logic.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "shoal/tracker/server/tracker_service.hpp"
+#include "shoal/tracker/server/tracker_logic.hpp"
 
 namespace shoal::tracker {
 
 struct server_options {
   std::string host = "0.0.0.0";  // "::" serves IPv6 and IPv4
   std::uint16_t port = 8080;
-  int threads = 1;
+  int udp_port = -1;                // BEP 15 UDP port: -1 the HTTP port's number, 0 off
+  std::string udp_secret;           // connection-id key; empty: random at start
+  int threads = 1;                  // threads, and UDP sockets sharing the port
   tracker_config tracker;
   double expiry_factor = 1.5;       // peers silent for this many intervals expire
   std::string whitelist_path;       // at most one of whitelist/blacklist
@@ -21,7 +23,7 @@ struct server_options {
   std::size_t shards = 64;
 };
 
-// Serves until SIGINT or SIGTERM (SIGHUP reloads the info-hash list). Returns the
+// Serves HTTP and UDP until SIGINT or SIGTERM (SIGHUP reloads the info-hash list). Returns the
 // process exit code; errors (cannot bind, bad list file) are logged.
 int run_tracker(const server_options& options);
 

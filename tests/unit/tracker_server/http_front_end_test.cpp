@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "shoal/bencode/decode.hpp"
-#include "shoal/tracker/server/tracker_service.hpp"
+#include "shoal/tracker/server/http_front_end.hpp"
 
 using namespace shoal::tracker;
 namespace bencode = shoal::bencode;
@@ -18,6 +18,21 @@ std::string announce(char torrent, const std::string& id, int port, int left,
          "&port=" + std::to_string(port) + "&left=" + std::to_string(left) + extra;
 }
 
+// One logic with its HTTP front end, as the server wires them.
+struct service {
+  service(tracker_config c, swarm_store& store) : logic(c, store), http(logic) {}
+  void handle(std::string_view target, const peer_origin& from, std::uint32_t now,
+              request_scratch& scratch, http_reply& reply) {
+    http.handle(target, from, now, scratch, reply);
+  }
+  void set_filter(std::shared_ptr<const info_hash_list> list, list_mode mode) {
+    logic.set_filter(std::move(list), mode);
+  }
+  std::uint64_t announces() const { return logic.announces(); }
+  tracker_logic logic;
+  http_front_end http;
+};
+
 struct fixture : ::testing::Test {
   std::unique_ptr<swarm_store> store = make_memory_swarm_store();
   tracker_config config;
@@ -25,14 +40,14 @@ struct fixture : ::testing::Test {
   http_reply reply;
   peer_origin from{{127, 0, 0, 1}, false};
 
-  bencode::value get(tracker_service& s, const std::string& target) {
+  bencode::value get(service& s, const std::string& target) {
     s.handle(target, from, 1, scratch, reply);
     EXPECT_EQ(reply.status, 200) << target;
     auto v = bencode::decode(reply.body);
     EXPECT_TRUE(v) << reply.body;
     return v ? *v : bencode::value{};
   }
-  std::string failure(tracker_service& s, const std::string& target) {
+  std::string failure(service& s, const std::string& target) {
     auto v = get(s, target);
     auto* f = v.find("failure reason");
     return f ? f->as_string() : "(no failure)";
@@ -42,7 +57,7 @@ struct fixture : ::testing::Test {
 
 TEST_F(fixture, AnnounceAndPeerLists) {
   config.max_numwant = 2;
-  tracker_service s(config, *store);
+  service s(config, *store);
   get(s, announce('a', "-AA0000-000000000001", 1001, 10));
   get(s, announce('a', "-AA0000-000000000002", 1002, 10));
   get(s, announce('a', "-AA0000-000000000003", 1003, 10));
@@ -56,12 +71,12 @@ TEST_F(fixture, AnnounceAndPeerLists) {
 }
 
 TEST_F(fixture, IpParamOnlyWhenAllowed) {
-  tracker_service plain(config, *store);
+  service plain(config, *store);
   get(plain, announce('b', "-AA0000-000000000001", 1001, 10, "&ip=10.9.8.7"));
   auto v = get(plain, announce('b', "-AA0000-000000000002", 1002, 10));
   EXPECT_EQ(v.find("peers")->as_list()[0].find("ip")->as_string(), "127.0.0.1");
   config.allow_ip_param = true;
-  tracker_service trusting(config, *store);
+  service trusting(config, *store);
   get(trusting, announce('b', "-AA0000-000000000001", 1001, 10, "&ip=10.9.8.7"));
   v = get(trusting, announce('b', "-AA0000-000000000002", 1002, 10));
   EXPECT_EQ(v.find("peers")->as_list()[0].find("ip")->as_string(), "10.9.8.7");
@@ -70,13 +85,13 @@ TEST_F(fixture, IpParamOnlyWhenAllowed) {
 }
 
 TEST_F(fixture, FailuresNameTheParameter) {
-  tracker_service s(config, *store);
+  service s(config, *store);
   EXPECT_EQ(failure(s, "/announce"), "missing parameter info_hash");
   EXPECT_EQ(failure(s, announce('a', "short", 1, 1)).substr(0, 27), "malformed parameter peer_id");
 }
 
 TEST_F(fixture, ScrapeAndFullScrape) {
-  tracker_service s(config, *store);
+  service s(config, *store);
   get(s, announce('a', "-AA0000-000000000001", 1001, 0, "&event=completed"));
   get(s, announce('c', "-AA0000-000000000002", 1002, 5));
   auto v = get(s, "/scrape?info_hash=" + hash_param('a'));
@@ -89,12 +104,12 @@ TEST_F(fixture, ScrapeAndFullScrape) {
   EXPECT_EQ(v2.find("complete")->as_int(), 1) << "completed makes a seeder";
   EXPECT_EQ(v2.find("downloaded")->as_int(), 1);
   config.full_scrape = false;
-  tracker_service strict(config, *store);
+  service strict(config, *store);
   EXPECT_NE(failure(strict, "/scrape").find("full scrape"), std::string::npos);
 }
 
 TEST_F(fixture, WhitelistAndBlacklist) {
-  tracker_service s(config, *store);
+  service s(config, *store);
   auto list = info_hash_list::parse(std::string(40, 'a') + "\n# comment\n\n", "list.txt");
   ASSERT_TRUE(list) << list.message();
   s.set_filter(std::make_shared<const info_hash_list>(*list), list_mode::whitelist);
@@ -113,7 +128,7 @@ TEST(InfoHashList, ErrorsNameFileAndLine) {
 }
 
 TEST_F(fixture, StatsMetricsAndNotFound) {
-  tracker_service s(config, *store);
+  service s(config, *store);
   get(s, announce('a', "-AA0000-000000000001", 1001, 0));
   s.handle("/stats", from, 9, scratch, reply);
   EXPECT_EQ(reply.content_type, "application/json");
