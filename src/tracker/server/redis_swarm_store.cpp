@@ -184,6 +184,7 @@ class redis_link : public std::enable_shared_from_this<redis_link> {
   // Only while no thread runs the io_context.
   void shutdown() {
     stopped_ = true;
+    state_ = state::down;  // a quiet close: no "connection lost" warning
     tick_.cancel();
     if (ac_) {
       auto* ac = ac_;
