@@ -1,6 +1,7 @@
 // tracker: the BitTorrent tracker, HTTP and UDP.
 #include <CLI/CLI.hpp>
 
+#include "shoal/tracker/server/store_location.hpp"
 #include "shoal/tracker/server/tracker_server.hpp"
 #include "shoal/ui/log.hpp"
 
@@ -15,7 +16,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   app.add_option("--udp-secret", o.udp_secret,
                  "Key for UDP connection ids; trackers given the same one accept each other's "
-                 "(default: random at start)");
+                 "(default: shared through a redis store, else random at start)");
+  app.add_option("--store", o.store,
+                 "Where swarms live: memory (this process), or redis://HOST:PORT[/DB] shared by "
+                 "every tracker process using it")
+      ->check([](const std::string& s) {
+        auto where = shoal::tracker::parse_store_location(s);
+        return where ? std::string() : where.message();
+      })
+      ->capture_default_str();
   app.add_option("--interval", o.tracker.interval, "Seconds between announces")
       ->check(CLI::Range(1, 86400))->capture_default_str();
   app.add_option("--min-interval", o.tracker.min_interval, "Minimum seconds between announces")
