@@ -7,7 +7,7 @@ import time
 import unittest
 
 import redis_testlib
-from tracker_testlib import Tracker, compact_peers
+from tracker_testlib import Tracker, UdpClient, UdpTrackerError, compact_peers
 
 INTERVAL = 2           # seconds; with --expiry-factor 1.5 a peer lives 3 s
 EXPIRY_FACTOR = "1.5"
@@ -79,6 +79,22 @@ class SharedSwarm(unittest.TestCase):
         stats = [t.get("/stats") for t in self.trackers]
         self.assertTrue(all(s[0] == 200 for s in stats))
 
+    def test_udp_connection_id_from_one_is_accepted_by_the_others(self):
+        h = os.urandom(20)
+        a, b, c = self.trackers
+        with UdpClient(a.port) as ua, UdpClient(b.port) as ub, UdpClient(c.port) as uc:
+            conn = ua.connect()
+            # The key was agreed through Redis: b and c accept a's id (a load balancer may
+            # send the announce anywhere).
+            r = ub.announce(conn, h, pid(1), 7001, 100)
+            self.assertEqual(r["peers"], [])
+            r = uc.announce(conn, h, pid(2), 7002, 0)
+            self.assertEqual(r["peers"], [("127.0.0.1", 7001)])
+            self.assertEqual((r["seeders"], r["leechers"]), (1, 1))
+            r = a.announce(h, pid(3), 7003, 100, compact=1)
+            self.assertEqual(ports_of(r), [7001, 7002], "HTTP and UDP see one swarm")
+            self.assertEqual(ua.scrape(conn, [h]), [(1, 0, 2)])
+
     def test_a_killed_tracker_leaves_the_others_serving(self):
         h = os.urandom(20)
         a, b, c = self.trackers
@@ -98,6 +114,8 @@ class SharedSwarm(unittest.TestCase):
         h = os.urandom(20)
         a, b, _ = self.trackers
         a.announce(h, pid(1), 7001, 100)
+        udp = [UdpClient(t.port, timeout=5.0) for t in self.trackers]
+        conns = [u.connect() for u in udp]
         self.redis.stop()
         for t in self.trackers:
             for n in range(5):
@@ -111,6 +129,13 @@ class SharedSwarm(unittest.TestCase):
             self.assertEqual(status, 200)
             self.assertIn(b"failure reason", body)
             self.assertIsNone(t.proc.poll(), "the tracker stays up without redis")
+        for u, conn in zip(udp, conns):
+            start = time.monotonic()
+            with self.assertRaises(UdpTrackerError) as err:
+                u.announce(conn, h, pid(20), 7200, 100)
+            self.assertLess(time.monotonic() - start, 1.0)
+            self.assertIn("unavailable", str(err.exception))
+            u.close()
         self.redis.start()  # the same port, empty: nothing was persisted
 
         for t in self.trackers:
