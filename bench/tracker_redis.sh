@@ -88,7 +88,7 @@ echo
 echo "== Redis commands per announce (INFO commandstats, $redis_total announces; includes the sweeper)"
 join -a2 -e0 -o 0,1.2,2.2 "$work/before" "$work/after" | awk -v n="$redis_total" '
   { d = $3 - $2; if (d <= 0) next
-    top = ($1 == "evalsha" || $1 == "eval" || $1 == "sscan" || $1 == "script" || $1 == "select")
+    top = ($1 ~ /^(evalsha|eval|sscan|script|select|info)/)
     if (top) { rt += d } else { inner += d }
     printf "  %-12s %10d  %.3f per announce%s\n", $1, d, d / n, top ? "  (round trip)" : "  (inside a script)" }
   END { printf "round trips per announce: %.3f; commands run inside scripts per announce: %.2f\n", rt / n, inner / n }'

@@ -28,7 +28,7 @@ struct redis_store_options {
   std::size_t connections = 1;
   // A command (or a connect) without an answer this long fails, and the connection is
   // dropped and made again: keeps every announce answered well within a second.
-  unsigned timeout_ms = 400;
+  unsigned timeout_ms = 700;
   unsigned max_backoff_ms = 2000;  // reconnect delay doubles from 50 ms up to this
 };
 
