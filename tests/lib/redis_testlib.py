@@ -1,6 +1,7 @@
 """A throwaway redis-server for tests: a free loopback port, no persistence, always killed."""
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -39,6 +40,13 @@ class RedisServer:
             self.proc.kill()
         if self.proc:
             self.proc.wait(timeout=10)
+
+    def pause(self):
+        """SIGSTOP: Redis keeps its connections open but answers nothing (a hung server)."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.proc.send_signal(signal.SIGCONT)
 
     def command(self, *args):
         """One command over RESP; returns the decoded reply (bytes, int, list or None)."""
