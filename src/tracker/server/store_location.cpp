@@ -7,7 +7,7 @@ namespace shoal::tracker {
 namespace {
 
 error bad(std::string_view text, std::string_view why) {
-  return error{"--store " + std::string(text) + ": " + std::string(why) +
+  return error{std::string(text) + ": " + std::string(why) +
                " (expected memory or redis://HOST:PORT[/DB])"};
 }
 

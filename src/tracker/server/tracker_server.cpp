@@ -147,7 +147,7 @@ class tracker_server {
   static std::unique_ptr<async_swarm_store> make_store(const server_options& o,
                                                        asio::io_context& ioc) {
     auto where = parse_store_location(o.store);
-    if (!where) throw std::runtime_error(where.message());
+    if (!where) throw std::runtime_error("--store " + where.message());
     if (where->type == store_location::kind::memory) {
       auto seed = static_cast<std::uint64_t>(clock::now().time_since_epoch().count());
       return make_immediate_store(make_memory_swarm_store(o.shards, seed));

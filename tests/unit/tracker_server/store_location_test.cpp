@@ -50,6 +50,7 @@ TEST(StoreLocation, BadFormsNameWhatIsWrong) {
     auto r = parse_store_location(text);
     ASSERT_FALSE(r) << text;
     EXPECT_NE(r.message().find(why), std::string::npos) << text << ": " << r.message();
-    EXPECT_NE(r.message().find("--store"), std::string::npos) << r.message();
+    EXPECT_EQ(r.message().find(text), 0u) << "names the text: " << r.message();
+    EXPECT_NE(r.message().find("expected memory or redis://"), std::string::npos) << r.message();
   }
 }
