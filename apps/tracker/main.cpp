@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   app.add_option("--udp-secret", o.udp_secret,
                  "Key for UDP connection ids; trackers given the same one accept each other's "
-                 "(default: shared through a redis store, else random at start)");
+                 "(default: shared through a redis store, else random at start)")
+      ->envname("SHOAL_TRACKER_UDP_SECRET");
   app.add_option("--store", o.store,
                  "Where swarms live: memory (this process), or redis://HOST:PORT[/DB] shared by "
                  "every tracker process using it")

@@ -135,6 +135,18 @@ class UdpPortOption(unittest.TestCase):
                 self.assertEqual(c.scrape(c.connect(), [b"\x07" * 20]), [(0, 0, 12)])
 
 
+class SharedSecret(unittest.TestCase):
+    def test_processes_with_one_secret_accept_each_others_ids(self):
+        with Tracker("--udp-secret", "one swarm") as a, Tracker("--udp-secret", "one swarm") as b, \
+                Tracker("--udp-secret", "another") as c:
+            with UdpClient(a.port) as ca, UdpClient(b.port) as cb, UdpClient(c.port) as cc:
+                conn = ca.connect()
+                r = cb.announce(conn, os.urandom(20), pid(1), 7901, 1)
+                self.assertEqual(r["leechers"], 1, "b accepts a's id")
+                with self.assertRaisesRegex(UdpTrackerError, "unknown or expired connection id"):
+                    cc.announce(conn, os.urandom(20), pid(1), 7901, 1)
+
+
 class UdpIpv6(unittest.TestCase):
     def test_ipv6_requesters_get_18_byte_peers(self):
         h = os.urandom(20)

@@ -8,8 +8,8 @@ import signal
 import time
 import unittest
 
-from swarm_testlib import (SwarmTestCase, free_port, log_text, make_torrent, same_file, start_tracker, wait_exit,
-                           wait_for_log, write_random_file)
+from swarm_testlib import (SwarmTestCase, free_port, log_text, make_torrent, same_file, start_aria2c_leech,
+                           start_tracker, wait_exit, wait_for_log, write_random_file)
 
 MiB = 1024 * 1024
 SIZE = 3 * MiB + 4321
@@ -27,16 +27,8 @@ class SuperSeedInterop(SwarmTestCase):
         make_torrent(data, torrent, 64 * 1024, announce)
         seed, _ = self.start_seed("seed", torrent, data, "--super-seed")
         wait_for_log(seed, r"super-seeding", 15)
-        done = self.path("aria2-done")
-        hook = self.path("aria2-done.sh")
-        with open(hook, "w") as f:
-            f.write("#!/bin/sh\necho \"$@\" > %s\n" % done)
-        os.chmod(hook, 0o755)
-        aria = self.procs.start("aria2c", [
-            ARIA2, "--dir", self.path("aria"), "--listen-port=%d" % free_port(), "--seed-ratio=0.0",
-            "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false",
-            "--disable-ipv6=true", "--bt-tracker-interval=2", "--file-allocation=none", "--summary-interval=0",
-            "--console-log-level=notice", "--on-bt-download-complete=" + hook, torrent])
+        aria, done = start_aria2c_leech(self.procs, ARIA2, torrent, self.path("aria"), self.dir,
+                                        "--enable-dht=false")
         lt = self.procs.start("libtorrent", ["/usr/bin/python3", os.path.join(LIB, "libtorrent_swarm_peer.py"),
                                              torrent, self.path("lt"), str(free_port()), "90"])
         deadline = time.monotonic() + 60

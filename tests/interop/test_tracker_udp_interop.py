@@ -9,8 +9,8 @@ import signal
 import time
 import unittest
 
-from swarm_testlib import (SwarmTestCase, free_port, log_text, make_torrent, same_file, start_tracker, wait_exit,
-                           wait_for_log, write_random_file)
+from swarm_testlib import (SwarmTestCase, free_port, log_text, make_torrent, same_file, start_aria2c_leech,
+                           start_tracker, wait_exit, wait_for_log, write_random_file)
 from tracker_testlib import http_get
 
 MiB = 1024 * 1024
@@ -39,19 +39,11 @@ class UdpTrackerInterop(SwarmTestCase):
             self.assertLess(time.monotonic(), deadline, "our seed never announced over UDP:\n" + log_text(seed)[-3000:])
             time.sleep(0.1)
 
-        done = self.path("aria2-done")
-        hook = self.path("aria2-done.sh")
-        with open(hook, "w") as f:
-            f.write("#!/bin/sh\necho \"$@\" > %s\n" % done)
-        os.chmod(hook, 0o755)
         # aria2c talks to UDP trackers through its DHT socket ("udp is not supported yet"
         # without it): DHT on, with a fresh node file, so it knows no node to reach.
-        aria = self.procs.start("aria2c", [
-            ARIA2, "--dir", self.path("aria"), "--listen-port=%d" % free_port(), "--seed-ratio=0.0",
-            "--enable-dht=true", "--dht-listen-port=%d" % free_port(), "--dht-file-path=" + self.path("dht.dat"),
-            "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false",
-            "--disable-ipv6=true", "--bt-tracker-interval=2", "--file-allocation=none", "--summary-interval=0",
-            "--console-log-level=notice", "--on-bt-download-complete=" + hook, torrent])
+        aria, done = start_aria2c_leech(self.procs, ARIA2, torrent, self.path("aria"), self.dir,
+                                        "--enable-dht=true", "--dht-listen-port=%d" % free_port(),
+                                        "--dht-file-path=" + self.path("dht.dat"))
         lt = self.procs.start("libtorrent", ["/usr/bin/python3", os.path.join(LIB, "libtorrent_swarm_peer.py"),
                                              torrent, self.path("lt"), str(free_port()), "90"])
         deadline = time.monotonic() + 90

@@ -185,6 +185,22 @@ def start_tracker(procs, interval=5):
     return "http://127.0.0.1:%d/announce" % port
 
 
+def start_aria2c_leech(procs, aria2c, torrent, out_dir, workdir, *extra):
+    """An aria2c leech (no DHT nodes, LPD or PEX: peers come from the torrent's tracker only).
+    Returns (process, done): the path `done` exists once aria2c has the whole download."""
+    done = os.path.join(workdir, "aria2-done")
+    hook = os.path.join(workdir, "aria2-done.sh")
+    with open(hook, "w") as f:
+        f.write("#!/bin/sh\necho \"$@\" > %s\n" % done)
+    os.chmod(hook, 0o755)
+    p = procs.start("aria2c", [
+        aria2c, "--dir", out_dir, "--listen-port=%d" % free_port(), "--seed-ratio=0.0",
+        "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false",
+        "--disable-ipv6=true", "--bt-tracker-interval=2", "--file-allocation=none", "--summary-interval=0",
+        "--console-log-level=notice", "--on-bt-download-complete=" + hook, *extra, torrent])
+    return p, done
+
+
 class TempDir:
     def __enter__(self):
         self.path = tempfile.mkdtemp(prefix="shoal-swarm-")

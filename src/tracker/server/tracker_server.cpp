@@ -112,13 +112,6 @@ class tracker_server {
   int run() {
     if (!load_list()) return 1;
     if (!listen()) return 1;
-    if (options_.udp_port != 0) {
-      auto port = options_.udp_port < 0 ? acceptor_.local_endpoint().port()
-                                        : static_cast<std::uint16_t>(options_.udp_port);
-      udp_front_ = std::make_unique<udp_front_end>(logic_, udp_key());
-      udp_ = std::make_unique<udp_server>(ioc_, *udp_front_, start_);
-      if (!udp_->start(options_.host, port, options_.threads)) return 1;
-    }
     asio::co_spawn(control_, accept_loop(), asio::detached);
     asio::co_spawn(ioc_, deadline_sweeper(), asio::detached);
     wait_signals();
@@ -226,7 +219,20 @@ class tracker_server {
     if (!ec && addr.is_v6()) acceptor_.set_option(asio::ip::v6_only(false), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(ep, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      spdlog::error("cannot listen on {}:{}: {}", options_.host, options_.port, ec.message());
+      return false;
+    }
+    // UDP first, so that once HTTP accepts, UDP answers too (clients and tests may take
+    // one for the other); its default port is the one HTTP got.
+    if (options_.udp_port != 0) {
+      auto port = options_.udp_port < 0 ? acceptor_.local_endpoint().port()
+                                        : static_cast<std::uint16_t>(options_.udp_port);
+      udp_front_ = std::make_unique<udp_front_end>(logic_, udp_key());
+      udp_ = std::make_unique<udp_server>(ioc_, *udp_front_, start_);
+      if (!udp_->start(options_.host, port, options_.threads)) return false;
+    }
+    acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
       spdlog::error("cannot listen on {}:{}: {}", options_.host, options_.port, ec.message());
       return false;

@@ -167,14 +167,21 @@ struct udp_server::impl {
   asio::awaitable<void> receive_loop(udp::socket& s) {
     auto b = std::make_unique<batch_buffers>();
     int fd = s.native_handle();
+    char none = 0;
     for (;;) {
       // The reactor reports readiness on edges, so drain the socket before waiting again.
-      auto [ec] = co_await s.async_wait(udp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
-      if (ec) co_return;
+      // The wait is an empty peeking receive, not async_wait: a receive is tried at once
+      // when an edge came while no operation was queued (another thread's epoll_wait can
+      // take it between our last recvmmsg and this wait), where async_wait would sleep
+      // until the next datagram.
+      auto [ec, peeked] = co_await s.async_receive(
+          asio::buffer(&none, 0), udp::socket::message_peek, asio::as_tuple(asio::use_awaitable));
+      (void)peeked;
+      if (ec == asio::error::operation_aborted || !s.is_open()) co_return;
       for (int rounds = 1;; ++rounds) {
-        int n = receive_batch(fd, *b);
-        if (n == 0) break;
-        send_batch(fd, *b, co_await answer(*b, n));
+        int received = receive_batch(fd, *b);
+        if (received == 0) break;
+        send_batch(fd, *b, co_await answer(*b, received));
         if (rounds % rounds_before_yield == 0) {
           co_await asio::post(s.get_executor(), asio::use_awaitable);
           if (!s.is_open()) co_return;
