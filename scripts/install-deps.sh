@@ -6,10 +6,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libcli11-dev libspdlog-dev libssl-dev libgtest-dev
+  libcli11-dev libspdlog-dev libssl-dev libgtest-dev libhiredis-dev
   clang libclang-rt-14-dev
   python3 python3-libtorrent aria2 mktorrent opentracker transmission-cli wrk hyperfine openssl
-  iproute2 nftables procps
+  iproute2 nftables procps redis-server
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 // tracker: the BitTorrent tracker, HTTP and UDP.
 #include <CLI/CLI.hpp>
 
+#include "shoal/tracker/server/store_location.hpp"
 #include "shoal/tracker/server/tracker_server.hpp"
 #include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
@@ -18,8 +19,16 @@ int main(int argc, char** argv) {
                         "UDP off");
   app.add_option("--udp-secret", o.udp_secret,
                  "Key for UDP connection ids; trackers given the same one accept each other's "
-                 "(default: random at start)")
+                 "(default: shared through a redis store, else random at start)")
       ->envname("SHOAL_TRACKER_UDP_SECRET");
+  app.add_option("--store", o.store,
+                 "Where swarms live: memory (this process), or redis://HOST:PORT[/DB] shared by "
+                 "every tracker process using it")
+      ->check([](const std::string& s) {
+        auto where = shoal::tracker::parse_store_location(s);
+        return where ? std::string() : where.message();
+      })
+      ->capture_default_str();
   const shoal::integer_range seconds{1, 86400, "", "seconds"}, peers{0, 10000};
   shoal::ui::check_integer(app.add_option("--interval", o.tracker.interval, "Seconds between announces"), seconds)
       ->capture_default_str();

@@ -26,49 +26,82 @@ void append_uint(std::string& out, std::uint64_t v) {
 }  // namespace
 
 void http_front_end::handle(std::string_view target, const peer_origin& from,
-                            std::uint32_t now, request_scratch& scratch, http_reply& reply) {
+                            std::uint32_t now, request_scratch& scratch, http_reply& reply,
+                            done_fn done) {
   reply.body.clear();
   reply.status = 200;
   reply.content_type = "text/plain";
   auto q = target.find('?');
   std::string_view path = target.substr(0, q);
   std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-  if (path == "/announce") return announce(query, from, now, scratch, reply);
-  if (path == "/scrape") return scrape(query, scratch, reply);
-  if (path == "/stats") return stats_json(now, reply);
-  if (path == "/metrics") return stats_prometheus(now, reply);
+  if (path == "/announce") return announce(query, from, now, scratch, reply, std::move(done));
+  if (path == "/scrape") return scrape(query, scratch, reply, std::move(done));
+  if (path == "/stats") return stats(false, now, reply, std::move(done));
+  if (path == "/metrics") return stats(true, now, reply, std::move(done));
   reply.status = 404;
   reply.body = "not found\n";
+  done();
 }
 
 void http_front_end::announce(std::string_view query, const peer_origin& from,
-                              std::uint32_t now, request_scratch& scratch, http_reply& reply) {
+                              std::uint32_t now, request_scratch& scratch, http_reply& reply,
+                              done_fn done) {
   auto parsed = parse_announce_query(query);
   if (!parsed) {
     logic_.counters().add(tracker_count::announces);  // refused, but asked all the same
-    return failure(reply, parsed.message());
+    failure(reply, parsed.message());
+    return done();
   }
-  auto out = logic_.announce(*parsed, from, now, scratch.peers);
-  if (!out.refusal.empty()) return failure(reply, out.refusal);
-  write_announce_response(reply.body, out.head, scratch.peers, parsed->compact,
-                          !parsed->no_peer_id);
+  bool compact = parsed->compact;
+  bool with_id = !parsed->no_peer_id;
+  logic_.announce(*parsed, from, now, scratch.peers,
+                  [&scratch, &reply, compact, with_id, done = std::move(done)](
+                      const announce_outcome& out) {
+                    if (!out.refusal.empty()) {
+                      failure(reply, out.refusal);
+                    } else {
+                      write_announce_response(reply.body, out.head, scratch.peers, compact, with_id);
+                    }
+                    done();
+                  });
 }
 
 void http_front_end::scrape(std::string_view query, request_scratch& scratch,
-                            http_reply& reply) {
+                            http_reply& reply, done_fn done) {
   if (auto st = parse_scrape_query(query, scratch.hashes); !st) {
     logic_.counters().add(tracker_count::scrapes);
-    return failure(reply, st.message());
+    failure(reply, st.message());
+    return done();
   }
-  if (auto why = logic_.scrape(scratch.hashes, scratch.files); !why.empty()) {
-    return failure(reply, why);
-  }
-  write_scrape_response(reply.body, scratch.files);
+  logic_.scrape(scratch.hashes, scratch.files,
+                [&scratch, &reply, done = std::move(done)](std::string_view why) {
+                  if (!why.empty()) {
+                    failure(reply, why);
+                  } else {
+                    write_scrape_response(reply.body, scratch.files);
+                  }
+                  done();
+                });
 }
 
-void http_front_end::stats_json(std::uint32_t now, http_reply& reply) {
+void http_front_end::stats(bool prometheus, std::uint32_t now, http_reply& reply, done_fn done) {
+  logic_.totals([this, prometheus, now, &reply, done = std::move(done)](
+                    const store_status& st, const store_totals& t) {
+    if (!st) {
+      // Monitoring should see the store down, not zeros.
+      reply.status = 503;
+      reply.body = std::string(store_unavailable_reason) + "\n";
+    } else if (prometheus) {
+      stats_prometheus(now, t, reply);
+    } else {
+      stats_json(now, t, reply);
+    }
+    done();
+  });
+}
+
+void http_front_end::stats_json(std::uint32_t now, const store_totals& t, http_reply& reply) {
   auto count = [this](tracker_count c) { return logic_.counters().get(c); };
-  store_totals t = logic_.totals();
   reply.content_type = "application/json";
   std::string& o = reply.body;
   const std::pair<const char*, std::uint64_t> fields[] = {
@@ -91,9 +124,9 @@ void http_front_end::stats_json(std::uint32_t now, http_reply& reply) {
   o += "}\n";
 }
 
-void http_front_end::stats_prometheus(std::uint32_t now, http_reply& reply) {
+void http_front_end::stats_prometheus(std::uint32_t now, const store_totals& t,
+                                      http_reply& reply) {
   auto count = [this](tracker_count c) { return logic_.counters().get(c); };
-  store_totals t = logic_.totals();
   reply.content_type = "text/plain; version=0.0.4";
   struct metric {
     const char* name;

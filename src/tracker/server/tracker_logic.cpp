@@ -1,6 +1,7 @@
 #include "shoal/tracker/server/tracker_logic.hpp"
 
 #include <arpa/inet.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -29,10 +30,17 @@ bool parse_ip_param(std::string_view raw, peer_origin& from) {
   return true;
 }
 
+// What a client is told when the store failed; the log gets the store's own words.
+std::string_view store_refusal(const store_status& st) {
+  spdlog::debug("store: {}", st.message);
+  return store_unavailable_reason;
+}
+
 }  // namespace
 
-tracker_logic::tracker_logic(tracker_config config, swarm_store& store)
-    : config_(config), store_(store) {}
+tracker_logic::tracker_logic(tracker_config config, async_swarm_store& store,
+                             std::uint32_t clock_origin)
+    : config_(config), store_(store), clock_origin_(clock_origin) {}
 
 void tracker_logic::set_filter(std::shared_ptr<const info_hash_list> list, list_mode mode) {
   list_mode effective = list ? mode : list_mode::none;
@@ -50,12 +58,12 @@ std::string_view tracker_logic::refusal(const sha1_digest& h) const {
   return {};
 }
 
-announce_outcome tracker_logic::announce(const announce_query& q, const peer_origin& from,
-                                         std::uint32_t now, std::vector<swarm_peer>& peers) {
+void tracker_logic::announce(const announce_query& q, const peer_origin& from, std::uint32_t now,
+                             std::vector<swarm_peer>& peers, announce_done done) {
   counters_.add(tracker_count::announces);
   announce_outcome out;
   peers.clear();
-  if (out.refusal = refusal(q.info_hash); !out.refusal.empty()) return out;
+  if (out.refusal = refusal(q.info_hash); !out.refusal.empty()) return done(out);
 
   peer_announce pa;
   pa.info_hash = q.info_hash;
@@ -66,7 +74,7 @@ announce_outcome tracker_logic::announce(const announce_query& q, const peer_ori
     peer_origin claimed;
     if (!parse_ip_param(q.ip, claimed)) {
       out.refusal = "malformed parameter ip: not an IPv4 or IPv6 address";
-      return out;
+      return done(out);
     }
     pa.ip = claimed.ip;
     pa.v6 = claimed.v6;
@@ -75,30 +83,37 @@ announce_outcome tracker_logic::announce(const announce_query& q, const peer_ori
   // A completed event makes a seeder even from a client that still reports bytes left.
   pa.seeder = q.left == 0 || q.event == peer_event::completed;
   pa.event = q.event;
-  pa.now = now;
+  pa.now = store_time(now);
   int want = q.numwant < 0 ? config_.default_numwant : q.numwant;
   want = std::clamp(want, 0, config_.max_numwant);
 
   out.head.interval = config_.interval;
   out.head.min_interval = config_.min_interval;
-  out.head.counts = store_.announce(pa, static_cast<std::size_t>(want), peers);
-  return out;
+  store_.announce(pa, static_cast<std::size_t>(want), peers,
+                  [out, &peers, done = std::move(done)](const store_status& st,
+                                                        const swarm_counts& c) mutable {
+                    if (!st) {
+                      peers.clear();
+                      out.refusal = store_refusal(st);
+                    }
+                    out.head.counts = c;
+                    done(out);
+                  });
 }
 
-std::string_view tracker_logic::scrape(std::span<const sha1_digest> hashes,
-                                       std::vector<scrape_file>& files) {
+void tracker_logic::scrape(std::span<const sha1_digest> hashes, std::vector<scrape_file>& files,
+                           scrape_done done) {
   counters_.add(tracker_count::scrapes);
   files.clear();
-  if (hashes.empty()) {
-    if (!config_.full_scrape) return "full scrape disabled: give info_hash";
-    store_.scrape_all(files);
-    return {};
-  }
+  if (hashes.empty() && !config_.full_scrape) return done("full scrape disabled: give info_hash");
   for (const auto& h : hashes) {
-    if (auto why = refusal(h); !why.empty()) return why;
+    if (auto why = refusal(h); !why.empty()) return done(why);
   }
-  for (const auto& h : hashes) files.push_back({h, store_.scrape(h)});
-  return {};
+  auto finish = [done = std::move(done)](const store_status& st) {
+    done(st ? std::string_view{} : store_refusal(st));
+  };
+  if (hashes.empty()) return store_.scrape_all(files, std::move(finish));
+  store_.scrape(hashes, files, std::move(finish));
 }
 
 }  // namespace shoal::tracker

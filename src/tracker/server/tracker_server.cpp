@@ -20,14 +20,18 @@
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <sstream>
 #include <thread>
 #include <unordered_set>
 
 #include "shoal/tracker/server/http_front_end.hpp"
+#include "shoal/tracker/server/redis_swarm_store.hpp"
+#include "shoal/tracker/server/store_location.hpp"
 #include "shoal/tracker/server/request_head_parser.hpp"
 #include "shoal/tracker/server/udp_front_end.hpp"
+#include "until_done.hpp"
 #include "shoal/tracker/server/udp_server.hpp"
 
 namespace shoal::tracker {
@@ -64,6 +68,7 @@ const char* reason_phrase(int status) {
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
     case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
     default: return "Error";
   }
 }
@@ -96,17 +101,13 @@ class tracker_server {
  public:
   explicit tracker_server(const server_options& o)
       : options_(o),
-        store_(make_memory_swarm_store(o.shards, static_cast<std::uint64_t>(clock::now().time_since_epoch().count()))),
-        logic_(o.tracker, *store_),
+        store_(make_store(o, ioc_)),
+        logic_(o.tracker, *store_, unix_seconds()),
         http_(logic_),
-        udp_front_(logic_, o.udp_secret.empty()
-                               ? udp_tracker::connection_ids::random_key()
-                               : udp_tracker::connection_ids::key_from_secret(o.udp_secret)),
         control_(asio::make_strand(ioc_)),
         acceptor_(control_),
         signals_(control_, SIGINT, SIGTERM, SIGHUP),
-        start_(clock::now()),
-        udp_(ioc_, udp_front_, start_) {}
+        start_(clock::now()) {}
 
   int run() {
     if (!load_list()) return 1;
@@ -130,6 +131,77 @@ class tracker_server {
   }
 
  private:
+  static std::uint32_t unix_seconds() {
+    return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+  }
+
+  static std::unique_ptr<async_swarm_store> make_store(const server_options& o,
+                                                       asio::io_context& ioc) {
+    auto where = parse_store_location(o.store);
+    if (!where) throw std::runtime_error("--store " + where.message());
+    if (where->type == store_location::kind::memory) {
+      auto seed = static_cast<std::uint64_t>(clock::now().time_since_epoch().count());
+      return make_immediate_store(make_memory_swarm_store(o.shards, seed));
+    }
+    redis_store_options r;
+    r.host = where->host;
+    r.port = where->port;
+    r.db = where->db;
+    // One connection per serving thread, torrents spread over them by info-hash.
+    r.connections = static_cast<std::size_t>(std::max(o.threads, 1));
+    auto store = make_redis_swarm_store(ioc, r);
+    if (!store) throw std::runtime_error(store.message());
+    spdlog::info("swarms in {} (shared with every tracker using it)", (*store)->describe());
+    return std::move(*store);
+  }
+
+  // The UDP connection-id key: from --udp-secret; else, over a shared store, the one the
+  // first process stored (so every process accepts the others' ids); else random.
+  siphash_key udp_key() {
+    using udp_tracker::connection_ids;
+    if (!options_.udp_secret.empty()) return connection_ids::key_from_secret(options_.udp_secret);
+    if (store_->describe() == "memory") return connection_ids::random_key();
+    auto random = connection_ids::random_key();
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string proposal;
+    for (auto b : random) {
+      proposal += digits[b >> 4];
+      proposal += digits[b & 15];
+    }
+    // The store connects in the background: ask until it answers, for a few seconds,
+    // running the io_context here (nothing else is serving yet).
+    auto deadline = clock::now() + std::chrono::seconds(3);
+    std::string agreed, why;
+    while (agreed.empty() && clock::now() < deadline) {
+      bool answered = false;
+      store_->shared_key("udp-connection-secret", proposal,
+                         [&](const store_status& st, const std::string& key) {
+                           answered = true;
+                           if (st) agreed = key;
+                           else why = st.message;
+                         });
+      while (!answered && clock::now() < deadline) {
+        if (ioc_.stopped()) ioc_.restart();
+        ioc_.run_one_for(std::chrono::milliseconds(20));
+      }
+      if (agreed.empty()) {
+        if (ioc_.stopped()) ioc_.restart();
+        ioc_.run_for(std::chrono::milliseconds(50));
+      }
+    }
+    if (ioc_.stopped()) ioc_.restart();
+    if (agreed.empty()) {
+      spdlog::warn("UDP connection-id key not shared ({}): other processes will not accept this "
+                   "one's ids until it restarts with the store up; --udp-secret avoids this",
+                   why.empty() ? "no answer" : why);
+      return random;
+    }
+    spdlog::debug("UDP connection-id key shared through {}", store_->describe());
+    return connection_ids::key_from_secret(agreed);
+  }
+
   std::uint32_t now() const {
     return static_cast<std::uint32_t>(
         std::chrono::duration_cast<std::chrono::seconds>(clock::now() - start_).count());
@@ -156,7 +228,9 @@ class tracker_server {
     if (options_.udp_port != 0) {
       auto port = options_.udp_port < 0 ? acceptor_.local_endpoint().port()
                                         : static_cast<std::uint16_t>(options_.udp_port);
-      if (!udp_.start(options_.host, port, options_.threads)) return false;
+      udp_front_ = std::make_unique<udp_front_end>(logic_, udp_key());
+      udp_ = std::make_unique<udp_server>(ioc_, *udp_front_, start_);
+      if (!udp_->start(options_.host, port, options_.threads)) return false;
     }
     acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
@@ -208,7 +282,7 @@ class tracker_server {
   void shutdown() {
     beast::error_code ec;
     acceptor_.close(ec);
-    udp_.close();
+    if (udp_) udp_->close();
     signals_.cancel(ec);
     close_connections([](const connection&) { return true; });
     ioc_.stop();
@@ -293,7 +367,9 @@ class tracker_server {
         if (spdlog::should_log(spdlog::level::debug)) {
           spdlog::debug("{} GET {}", remote.address().to_string(), target);
         }
-        http_.handle(target, from, now(), scratch, reply);
+        co_await until_done([&](auto done) {
+          http_.handle(target, from, now(), scratch, reply, std::move(done));
+        });
       }
       write_head(head, reply.status, reply.content_type, reply.body.size(), keep_alive);
       std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(reply.body)};
@@ -335,15 +411,28 @@ class tracker_server {
   }
 
   // Expiry runs on its own thread so a sweep over a large store never delays requests.
+  // Every process sweeps a shared store; each batch is atomic, so peers go once.
   void expiry_loop() {
     auto expire_after = static_cast<std::uint32_t>(
         std::max(1.0, static_cast<double>(options_.tracker.interval) * options_.expiry_factor));
     auto period = std::chrono::seconds(std::clamp<std::uint32_t>(expire_after / 4, 1, 60));
     std::unique_lock lock(stop_mutex_);
     while (!stop_cv_.wait_for(lock, period, [this] { return stopping_; })) {
-      std::uint32_t t = now();
+      std::uint32_t t = logic_.store_time(now());
       if (t <= expire_after) continue;
-      std::size_t removed = store_->expire(t - expire_after);
+      auto result = std::make_shared<std::promise<std::size_t>>();
+      auto removed_future = result->get_future();
+      store_->expire(t - expire_after, [result](const store_status& st, std::size_t n) {
+        if (!st) spdlog::debug("expiry: {}", st.message);
+        result->set_value(n);
+      });
+      // A remote store answers on the io threads; give up waiting once they stop.
+      while (removed_future.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
+        if (stop_cv_.wait_for(lock, std::chrono::milliseconds(20), [this] { return stopping_; })) {
+          return;
+        }
+      }
+      std::size_t removed = removed_future.get();
       if (removed == 0) continue;
       spdlog::debug("expired {} peers", removed);
       // Freed peer tables are small blocks glibc keeps; hand the pages back so the
@@ -354,16 +443,16 @@ class tracker_server {
 
   server_options options_;
   asio::io_context ioc_;
-  std::unique_ptr<swarm_store> store_;
+  std::unique_ptr<async_swarm_store> store_;  // destroyed after the io threads stopped
   tracker_logic logic_;
   http_front_end http_;
-  udp_front_end udp_front_;
+  std::unique_ptr<udp_front_end> udp_front_;
   // Acceptor and signals share a strand, so shutdown never races an accept.
   asio::strand<asio::io_context::executor_type> control_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   clock::time_point start_;
-  udp_server udp_;
+  std::unique_ptr<udp_server> udp_;
   std::mutex connections_mutex_;
   std::unordered_set<std::shared_ptr<connection>> connections_;
   std::mutex stop_mutex_;

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -20,6 +21,7 @@
 
 #include "shoal/tracker/protocol/udp_tracker_packets.hpp"
 #include "shoal/tracker/server/udp_front_end.hpp"
+#include "until_done.hpp"
 
 namespace shoal::tracker {
 
@@ -46,7 +48,9 @@ struct batch_buffers {
   std::array<sockaddr_storage, batch> addrs;
   std::array<iovec, batch> in_iov, out_iov;
   std::array<mmsghdr, batch> in_msgs, out_msgs;
-  request_scratch scratch;
+  std::array<std::size_t, batch> lengths;
+  // One per datagram: a batch's requests wait on the store together (pipelined).
+  std::array<request_scratch, batch> scratch;
 };
 
 peer_origin origin_of(const sockaddr_storage& sa) {
@@ -118,32 +122,46 @@ struct udp_server::impl {
         std::chrono::duration_cast<std::chrono::seconds>(clock::now() - start).count());
   }
 
-  // Answers the received datagrams into the out half of `b`; the number of replies.
-  int answer(batch_buffers& b, int received) {
+  // Answers the received datagrams into the out half of `b`; the number of replies. The
+  // whole batch goes to the logic at once and is sent when its last answer is in.
+  asio::awaitable<int> answer(batch_buffers& b, int received) {
     std::uint32_t t = now();
     auto unix_now = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
                                                    std::chrono::system_clock::now().time_since_epoch())
                                                    .count());
+    co_await until_done([&](auto all_done) {
+      auto pending = std::make_shared<std::atomic<int>>(received + 1);
+      auto one_done = [pending, all_done] {
+        if (pending->fetch_sub(1, std::memory_order_acq_rel) == 1) all_done();
+      };
+      for (int i = 0; i < received; ++i) {
+        const auto& m = b.in_msgs[i];
+        udp_datagram d;
+        d.bytes = {reinterpret_cast<const char*>(b.in[i].data()),
+                   std::min<std::size_t>(m.msg_len, receive_size)};
+        d.truncated = (m.msg_hdr.msg_flags & MSG_TRUNC) != 0;
+        d.from = origin_of(b.addrs[i]);
+        front.handle(d, t, unix_now, b.scratch[i], b.out[i], [&b, i, one_done](std::size_t len) {
+          b.lengths[i] = len;
+          one_done();
+        });
+      }
+      one_done();
+    });
     int replies = 0;
     for (int i = 0; i < received; ++i) {
-      const auto& m = b.in_msgs[i];
-      udp_datagram d;
-      d.bytes = {reinterpret_cast<const char*>(b.in[i].data()),
-                 std::min<std::size_t>(m.msg_len, receive_size)};
-      d.truncated = (m.msg_hdr.msg_flags & MSG_TRUNC) != 0;
-      d.from = origin_of(b.addrs[i]);
-      std::size_t len = front.handle(d, t, unix_now, b.scratch, b.out[i]);
+      std::size_t len = b.lengths[i];
       if (len == 0) continue;
       b.out_iov[replies] = {b.out[i].data(), len};
       auto& h = b.out_msgs[replies].msg_hdr;
       h = {};
       h.msg_name = &b.addrs[i];
-      h.msg_namelen = m.msg_hdr.msg_namelen;
+      h.msg_namelen = b.in_msgs[i].msg_hdr.msg_namelen;
       h.msg_iov = &b.out_iov[replies];
       h.msg_iovlen = 1;
       ++replies;
     }
-    return replies;
+    co_return replies;
   }
 
   asio::awaitable<void> receive_loop(udp::socket& s) {
@@ -163,7 +181,7 @@ struct udp_server::impl {
       for (int rounds = 1;; ++rounds) {
         int received = receive_batch(fd, *b);
         if (received == 0) break;
-        send_batch(fd, *b, answer(*b, received));
+        send_batch(fd, *b, co_await answer(*b, received));
         if (rounds % rounds_before_yield == 0) {
           co_await asio::post(s.get_executor(), asio::use_awaitable);
           if (!s.is_open()) co_return;

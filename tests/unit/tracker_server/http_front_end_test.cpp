@@ -3,8 +3,11 @@
 #include "shoal/bencode/decode.hpp"
 #include "shoal/tracker/server/http_front_end.hpp"
 
+#include "immediate_calls.hpp"
+
 using namespace shoal::tracker;
 namespace bencode = shoal::bencode;
+using namespace shoal::tracker::testing;
 
 namespace {
 std::string hash_param(char c) {
@@ -20,10 +23,10 @@ std::string announce(char torrent, const std::string& id, int port, int left,
 
 // One logic with its HTTP front end, as the server wires them.
 struct service {
-  service(tracker_config c, swarm_store& store) : logic(c, store), http(logic) {}
+  service(tracker_config c, async_swarm_store& store) : logic(c, store), http(logic) {}
   void handle(std::string_view target, const peer_origin& from, std::uint32_t now,
               request_scratch& scratch, http_reply& reply) {
-    http.handle(target, from, now, scratch, reply);
+    handle_now(http, target, from, now, scratch, reply);
   }
   void set_filter(std::shared_ptr<const info_hash_list> list, list_mode mode) {
     logic.set_filter(std::move(list), mode);
@@ -34,7 +37,7 @@ struct service {
 };
 
 struct fixture : ::testing::Test {
-  std::unique_ptr<swarm_store> store = make_memory_swarm_store();
+  std::unique_ptr<async_swarm_store> store = make_immediate_store(make_memory_swarm_store());
   tracker_config config;
   request_scratch scratch;
   http_reply reply;
@@ -139,4 +142,13 @@ TEST_F(fixture, StatsMetricsAndNotFound) {
   EXPECT_NE(reply.body.find("\nshoal_tracker_announces_total 1\n"), std::string::npos) << reply.body;
   s.handle("/nope", from, 9, scratch, reply);
   EXPECT_EQ(reply.status, 404);
+}
+
+TEST_F(fixture, UnreachableStoreGivesAFailureReasonAndStats503) {
+  unreachable_store down;
+  service s(config, down);
+  EXPECT_EQ(failure(s, announce('a', "-AA0000-000000000001", 1001, 0)), store_unavailable_reason);
+  EXPECT_EQ(failure(s, "/scrape?info_hash=" + hash_param('a')), store_unavailable_reason);
+  s.handle("/stats", from, 9, scratch, reply);
+  EXPECT_EQ(reply.status, 503);
 }

@@ -7,35 +7,10 @@
 #include <set>
 
 #include "shoal/tracker/server/swarm_store.hpp"
+#include "store_test_data.hpp"
 
 using namespace shoal::tracker;
-
-namespace {
-shoal::sha1_digest torrent_hash(int n) {
-  shoal::sha1_digest d;
-  d.bytes.fill(static_cast<std::uint8_t>(n));
-  d.bytes[10] = static_cast<std::uint8_t>(n * 7);
-  return d;
-}
-peer_id_bytes peer(int n) {
-  peer_id_bytes id{};
-  std::string s = "-SH0100-" + std::to_string(1000000 + n);
-  std::copy(s.begin(), s.end(), id.begin());
-  return id;
-}
-peer_announce announce_of(int torrent, int p, bool seeder, std::uint32_t now = 0,
-                          peer_event ev = peer_event::none) {
-  peer_announce a;
-  a.info_hash = torrent_hash(torrent);
-  a.peer_id = peer(p);
-  a.ip = {127, 0, 0, static_cast<std::uint8_t>(p % 250 + 1)};
-  a.port = static_cast<std::uint16_t>(6000 + p);
-  a.seeder = seeder;
-  a.event = ev;
-  a.now = now;
-  return a;
-}
-}  // namespace
+using namespace shoal::tracker::testing;
 
 TEST(SwarmStore, NeverSelfAndCounts) {
   auto store = make_memory_swarm_store(4);

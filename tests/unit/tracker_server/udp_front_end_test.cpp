@@ -7,16 +7,18 @@
 #include "shoal/bencode/decode.hpp"
 #include "shoal/tracker/protocol/udp_tracker_packets.hpp"
 #include "shoal/tracker/server/http_front_end.hpp"
+#include "immediate_calls.hpp"
 
 using namespace shoal::tracker;
 namespace udp = shoal::udp_tracker;
+using namespace shoal::tracker::testing;
 
 namespace {
 
 constexpr std::uint64_t unix_t0 = 1'800'000'000;
 
 struct UdpFrontEnd : ::testing::Test {
-  std::unique_ptr<swarm_store> store = make_memory_swarm_store();
+  std::unique_ptr<async_swarm_store> store = make_immediate_store(make_memory_swarm_store());
   tracker_logic logic{tracker_config{}, *store};
   shoal::siphash_key key = udp::connection_ids::key_from_secret("test");
   udp_front_end front{logic, key};
@@ -27,7 +29,7 @@ struct UdpFrontEnd : ::testing::Test {
   std::string send(const std::string& packet, const peer_origin& who, std::uint64_t t = unix_t0,
                    bool truncated = false) {
     udp_datagram d{packet, truncated, who};
-    auto n = front.handle(d, 1, t, scratch, out);
+    auto n = handle_now(front, d, 1, t, scratch, out);
     return std::string(reinterpret_cast<const char*>(out.data()), n);
   }
   std::uint64_t connect(const peer_origin& who, std::uint64_t t = unix_t0) {
@@ -79,18 +81,18 @@ TEST_F(UdpFrontEnd, MadeUpOrExpiredIdsGetAnErrorNeverPeers) {
   EXPECT_FALSE(udp::parse_announce_packet(stolen, false));
   auto late = send(as_string(udp::announce_packet(id, 6, request('c', 7))), from, unix_t0 + 121);
   EXPECT_FALSE(udp::parse_announce_packet(late, false));
-  EXPECT_EQ(store->totals().peers, 1u) << "nothing recorded from a refused id";
+  EXPECT_EQ(totals_now(*store).peers, 1u) << "nothing recorded from a refused id";
   EXPECT_EQ(logic.counters().get(tracker_count::udp_errors), 5u);
 }
 
 TEST_F(UdpFrontEnd, IdFromAnotherProcessWithTheSameKeyIsAccepted) {
-  auto other_store = make_memory_swarm_store();
+  auto other_store = make_immediate_store(make_memory_swarm_store());
   tracker_logic other_logic{tracker_config{}, *other_store};
   udp_front_end other{other_logic, key};
   std::array<std::uint8_t, 64> buf;
   std::string connect_packet = as_string(udp::connect_request(1));
   udp_datagram d{connect_packet, false, from};
-  auto n = other.handle(d, 1, unix_t0, scratch, buf);
+  auto n = handle_now(other, d, 1, unix_t0, scratch, buf);
   auto id = udp::parse_connect_reply({reinterpret_cast<const char*>(buf.data()), n});
   ASSERT_TRUE(id);
   auto reply = send(as_string(udp::announce_packet(*id, 2, request('a', 0))), from, unix_t0 + 10);
@@ -142,7 +144,7 @@ TEST_F(UdpFrontEnd, HttpAndUdpSeeTheSameSwarm) {
   send(as_string(udp::announce_packet(id, 2, request('a', 0))), from);
   std::string hash(60, '%');
   for (int i = 0; i < 20; ++i) hash.replace(3 * i + 1, 2, "11");
-  http.handle("/announce?info_hash=" + hash + "&peer_id=bbbbbbbbbbbbbbbbbbbb&port=7000&left=3",
+  handle_now(http, "/announce?info_hash=" + hash + "&peer_id=bbbbbbbbbbbbbbbbbbbb&port=7000&left=3",
               from, 1, scratch, page);
   auto v = shoal::bencode::decode(page.body);
   ASSERT_TRUE(v) << page.body;
@@ -155,7 +157,7 @@ TEST_F(UdpFrontEnd, HttpAndUdpSeeTheSameSwarm) {
   EXPECT_EQ(r->incomplete, 1);
   ASSERT_EQ(r->peers.size(), 1u);
   EXPECT_EQ(r->peers[0].port, 7000);
-  http.handle("/stats", from, 1, scratch, page);
+  handle_now(http, "/stats", from, 1, scratch, page);
   EXPECT_NE(page.body.find("\"announces\":3"), std::string::npos) << page.body;
   EXPECT_NE(page.body.find("\"udp_announces\":2"), std::string::npos) << page.body;
 }
@@ -167,5 +169,21 @@ TEST_F(UdpFrontEnd, WhitelistRefusalIsAnErrorPacket) {
   auto id = connect(from);
   auto reply = send(as_string(udp::announce_packet(id, 2, request('a', 0))), from);
   EXPECT_EQ(reply.substr(8), "info_hash not in whitelist");
-  EXPECT_EQ(store->totals().peers, 0u);
+  EXPECT_EQ(totals_now(*store).peers, 0u);
+}
+
+TEST_F(UdpFrontEnd, UnreachableStoreIsAnErrorPacket) {
+  unreachable_store down;
+  tracker_logic down_logic{tracker_config{}, down};
+  udp_front_end down_front{down_logic, key};
+  std::string connect_packet = as_string(udp::connect_request(1));
+  udp_datagram c{connect_packet, false, from};
+  auto n = handle_now(down_front, c, 1, unix_t0, scratch, out);
+  auto id = udp::parse_connect_reply({reinterpret_cast<const char*>(out.data()), n});
+  ASSERT_TRUE(id) << "connect needs no store";
+  std::string packet = as_string(udp::announce_packet(*id, 2, request('a', 0)));
+  udp_datagram a{packet, false, from};
+  n = handle_now(down_front, a, 1, unix_t0, scratch, out);
+  std::string reply(reinterpret_cast<const char*>(out.data()), n);
+  EXPECT_EQ(reply.substr(8), store_unavailable_reason);
 }

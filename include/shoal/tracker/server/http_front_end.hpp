@@ -4,6 +4,7 @@
 // encodes the bencoded reply (and the /stats and /metrics pages); tracker_logic decides.
 // The HTTP server is a thin shell around this, and unit tests drive it directly.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -21,16 +22,21 @@ class http_front_end {
  public:
   explicit http_front_end(tracker_logic& logic) : logic_(logic) {}
 
+  using done_fn = std::function<void()>;
+
   // Thread-safe. `now` is seconds since the tracker started (peer last-seen and uptime).
+  // Calls `done` once `reply` is filled, maybe before returning, maybe later on a store's
+  // thread; `target`, `scratch` and `reply` must live until then.
   void handle(std::string_view target, const peer_origin& from, std::uint32_t now,
-              request_scratch& scratch, http_reply& reply);
+              request_scratch& scratch, http_reply& reply, done_fn done);
 
  private:
   void announce(std::string_view query, const peer_origin& from, std::uint32_t now,
-                request_scratch& scratch, http_reply& reply);
-  void scrape(std::string_view query, request_scratch& scratch, http_reply& reply);
-  void stats_json(std::uint32_t now, http_reply& reply);
-  void stats_prometheus(std::uint32_t now, http_reply& reply);
+                request_scratch& scratch, http_reply& reply, done_fn done);
+  void scrape(std::string_view query, request_scratch& scratch, http_reply& reply, done_fn done);
+  void stats(bool prometheus, std::uint32_t now, http_reply& reply, done_fn done);
+  void stats_json(std::uint32_t now, const store_totals& t, http_reply& reply);
+  void stats_prometheus(std::uint32_t now, const store_totals& t, http_reply& reply);
 
   tracker_logic& logic_;
 };

@@ -3,10 +3,12 @@
 // asker's address in; a refusal, or counts, peers and intervals out. The HTTP and UDP
 // front ends only decode requests and encode what this returns, so both treat a swarm
 // alike. Each call checks first (lists, numwant), then asks the store, then fills the
-// result: the store call is the one step that may come to wait on a remote store.
+// result: the store call is the one step that may wait on a remote store, so every call
+// completes through a callback, and a store that fails turns into a refusal.
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -14,7 +16,7 @@
 
 #include "shoal/tracker/protocol/announce_query.hpp"
 #include "shoal/tracker/server/info_hash_list.hpp"
-#include "shoal/tracker/server/swarm_store.hpp"
+#include "shoal/tracker/server/async_swarm_store.hpp"
 
 namespace shoal::tracker {
 
@@ -42,8 +44,13 @@ struct request_scratch {
   std::vector<scrape_file> files;
 };
 
+// The refusal a client gets while the store cannot be reached (Redis down): a plain
+// failure reason (HTTP) or error packet (UDP), at once, so clients retry later.
+inline constexpr std::string_view store_unavailable_reason =
+    "tracker storage temporarily unavailable; try again later";
+
 struct announce_outcome {
-  std::string_view refusal;  // non-empty: refused, and nothing was recorded
+  std::string_view refusal;  // non-empty: refused (or the store failed); nothing recorded
   announce_reply_head head;  // intervals and the torrent's counts after the announce
 };
 
@@ -73,22 +80,34 @@ class tracker_counters {
 
 class tracker_logic {
  public:
-  tracker_logic(tracker_config config, swarm_store& store);
+  using announce_done = std::function<void(const announce_outcome&)>;
+  using scrape_done = std::function<void(std::string_view refusal)>;
+  using totals_done = std::function<void(const store_status&, const store_totals&)>;
+
+  // `clock_origin` is the store's time at the tracker's second 0: a store shared by
+  // several processes needs one clock (the server uses Unix seconds at start).
+  tracker_logic(tracker_config config, async_swarm_store& store, std::uint32_t clock_origin = 0);
 
   // Thread-safe. Records the announce of `q` from `from` (or from its ip parameter when
-  // the config believes it) and fills `peers` with at most the clamped numwant others.
-  // `now` is seconds since the tracker started.
-  announce_outcome announce(const announce_query& q, const peer_origin& from, std::uint32_t now,
-                            std::vector<swarm_peer>& peers);
+  // the config believes it) and fills `peers` with at most the clamped numwant others,
+  // then calls `done`, maybe before returning, maybe later on another thread. `q`'s views
+  // are read before any wait; `peers` must live until `done`. `now` is seconds since the
+  // tracker started.
+  void announce(const announce_query& q, const peer_origin& from, std::uint32_t now,
+                std::vector<swarm_peer>& peers, announce_done done);
   // Counts of each of `hashes` into `files` (cleared first); none means a full scrape.
-  // Returns the refusal, empty when answered.
-  std::string_view scrape(std::span<const sha1_digest> hashes, std::vector<scrape_file>& files);
+  // `done` gets the refusal, empty when answered; `hashes` and `files` must live until then.
+  void scrape(std::span<const sha1_digest> hashes, std::vector<scrape_file>& files,
+              scrape_done done);
 
   // Replaces the whitelist/blacklist (SIGHUP reload); a null list with list_mode::none
   // turns filtering off.
   void set_filter(std::shared_ptr<const info_hash_list> list, list_mode mode);
 
-  store_totals totals() { return store_.totals(); }
+  void totals(totals_done done) { store_.totals(std::move(done)); }
+  // The store's time for the tracker's second `now`.
+  std::uint32_t store_time(std::uint32_t now) const { return clock_origin_ + now; }
+  async_swarm_store& store() { return store_; }
   tracker_counters& counters() { return counters_; }
   const tracker_counters& counters() const { return counters_; }
   std::uint64_t announces() const { return counters_.get(tracker_count::announces); }
@@ -100,7 +119,8 @@ class tracker_logic {
   std::string_view refusal(const sha1_digest& h) const;
 
   tracker_config config_;
-  swarm_store& store_;
+  async_swarm_store& store_;
+  std::uint32_t clock_origin_;
   std::atomic<std::shared_ptr<const info_hash_list>> list_;
   std::atomic<list_mode> mode_{list_mode::none};
   tracker_counters counters_;

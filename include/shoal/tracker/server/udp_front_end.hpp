@@ -4,6 +4,7 @@
 // connection ids and encodes replies; tracker_logic decides, as for HTTP.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 
@@ -24,21 +25,25 @@ class udp_front_end {
   udp_front_end(tracker_logic& logic, const siphash_key& connection_key)
       : logic_(logic), ids_(connection_key) {}
 
+  using done_fn = std::function<void(std::size_t reply_length)>;
+
   // Thread-safe. Writes the reply into `out` (at least udp_tracker::min_reply_buffer
   // bytes; its size bounds the peers of an announce) and returns its length, 0 for no
   // reply: datagrams too short to carry a transaction id and connects without the
   // protocol id are dropped. An announce or scrape whose connection id we did not issue in
   // the last two minutes gets an error packet, never peers. `now` is seconds since the
-  // tracker started, `unix_now` wall-clock seconds (connection ids).
-  std::size_t handle(const udp_datagram& in, std::uint32_t now, std::uint64_t unix_now,
-                     request_scratch& scratch, std::span<std::uint8_t> out);
+  // tracker started, `unix_now` wall-clock seconds (connection ids). The length goes to
+  // `done`, maybe before this returns, maybe later on a store's thread; `in.bytes`,
+  // `scratch` and `out` must live until then.
+  void handle(const udp_datagram& in, std::uint32_t now, std::uint64_t unix_now,
+              request_scratch& scratch, std::span<std::uint8_t> out, done_fn done);
 
  private:
-  std::size_t announce(std::string_view packet, std::uint32_t transaction_id,
-                       const peer_origin& from, std::uint32_t now, request_scratch& scratch,
-                       std::span<std::uint8_t> out);
-  std::size_t scrape(std::string_view packet, std::uint32_t transaction_id,
-                     request_scratch& scratch, std::span<std::uint8_t> out);
+  void announce(std::string_view packet, std::uint32_t transaction_id, const peer_origin& from,
+                std::uint32_t now, request_scratch& scratch, std::span<std::uint8_t> out,
+                done_fn done);
+  void scrape(std::string_view packet, std::uint32_t transaction_id, request_scratch& scratch,
+              std::span<std::uint8_t> out, done_fn done);
   std::size_t error(std::span<std::uint8_t> out, std::uint32_t transaction_id,
                     std::string_view message);
 
