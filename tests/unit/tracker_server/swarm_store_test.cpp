@@ -4,7 +4,6 @@
 
 #include <cstring>
 #include <iostream>
-#include <set>
 
 #include "shoal/tracker/server/swarm_store.hpp"
 #include "store_test_data.hpp"
@@ -43,22 +42,7 @@ TEST(SwarmStore, SeederGetsOnlyLeechers) {
   EXPECT_EQ(out.size(), 11u);  // a leecher gets everyone else
 }
 
-TEST(SwarmStore, NumwantBoundsARandomDistinctSample) {
-  auto store = make_memory_swarm_store(1, 42);
-  std::vector<swarm_peer> out;
-  for (int i = 0; i < 200; ++i) store->announce(announce_of(2, i, false), 0, out);
-  std::set<std::uint16_t> seen_first;
-  for (int round = 0; round < 20; ++round) {
-    store->announce(announce_of(2, 500, false), 30, out);
-    ASSERT_EQ(out.size(), 30u);
-    std::set<std::uint16_t> ports;
-    for (const auto& p : out) ports.insert(p.port);
-    EXPECT_EQ(ports.size(), 30u) << "duplicates in a sample";
-    EXPECT_EQ(ports.count(6500), 0u);
-    seen_first.insert(out[0].port);
-  }
-  EXPECT_GT(seen_first.size(), 5u) << "sample does not vary";
-}
+// Sampling (numwant bounds, distinct, varies, never self) is in store_conformance_test.cpp, run on every store.
 
 TEST(SwarmStore, EventsStoppedCompletedAndReannounce) {
   auto store = make_memory_swarm_store();
