@@ -38,22 +38,23 @@ boost::asio::awaitable<void> until_done(Start start) {
     std::lock_guard lock(state->mutex);
     if (state->done) co_return;
   }
-  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
-      [state](auto handler) {
-        auto executor = asio::get_associated_executor(handler);
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        std::function<void()> resume = [h, executor] {
-          asio::post(executor, [h]() mutable { std::move (*h)(); });
-        };
-        std::unique_lock lock(state->mutex);
-        if (!state->done) {
-          state->resume = std::move(resume);
-          return;
-        }
-        lock.unlock();
-        resume();
-      },
-      asio::use_awaitable);
+  // The frame's `state` outlives the wait, so the initiation holds a plain pointer: GCC 12 may destroy
+  // a temporary of a co_await expression twice, which a lambda capturing a shared_ptr does not survive.
+  auto initiation = [s = state.get()](auto handler) {
+    auto executor = asio::get_associated_executor(handler);
+    auto h = std::make_shared<decltype(handler)>(std::move(handler));
+    std::function<void()> resume = [h, executor] {
+      asio::post(executor, [h]() mutable { std::move (*h)(); });
+    };
+    std::unique_lock lock(s->mutex);
+    if (!s->done) {
+      s->resume = std::move(resume);
+      return;
+    }
+    lock.unlock();
+    resume();
+  };
+  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(initiation, asio::use_awaitable);
 }
 
 }  // namespace shoal::tracker
