@@ -1,13 +1,13 @@
 // leech FILE.torrent... -o DIR: downloads from many peers at once, verified piece by piece, resumable.
 #include <CLI/CLI.hpp>
 
-#include "shoal/session/run.hpp"
+#include "shoal/cmd/run.hpp"
 #include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Download torrents from their swarms into DIR (resuming what is already there)"};
-  shoal::session::leech_config cfg;
+  shoal::cmd::leech_config cfg;
   std::string level = "info";
   shoal::ui::prepare_command_line(
       app, "leech",
@@ -56,8 +56,14 @@ int main(int argc, char** argv) {
                "data verifies as the torrent's, and otherwise refused)");
   app.add_flag("--sparse", cfg.sparse,
                "do not preallocate the files (default: reserve their space first, so a full disk shows at once)");
+  app.add_flag("--json", cfg.json,
+               "one JSON object per event on stdout (listening, added, state, pieces, completed, error, removed, "
+               "stats, exit); see docs/cli.md");
+  app.add_flag("--control", cfg.control,
+               "read JSON commands from stdin, one per line (add, remove, pause, resume, verify, reannounce, "
+               "limits, status, stop); the process then runs until \"stop\", the end of stdin or a signal");
   shoal::ui::add_log_level_option(app, level);
   if (auto status = shoal::ui::parse_command_line(app, "leech", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;
-  return shoal::session::run_leech(cfg);
+  return shoal::cmd::run_leech(cfg);
 }

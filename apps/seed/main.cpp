@@ -2,13 +2,13 @@
 // With several torrents, --data DIR holds each one's content under its name.
 #include <CLI/CLI.hpp>
 
-#include "shoal/session/run.hpp"
+#include "shoal/cmd/run.hpp"
 #include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Serve complete torrent data to peers, announcing to the torrents' trackers"};
-  shoal::session::seed_config cfg;
+  shoal::cmd::seed_config cfg;
   std::string level = "info";
   shoal::ui::prepare_command_line(
       app, "seed",
@@ -40,8 +40,14 @@ int main(int argc, char** argv) {
                           {0.0, 1e6, "seed until stopped"});
   shoal::ui::check_integer(app.add_option("--hash-threads", cfg.hash_threads, "threads checking the data"), {1, 64})
       ->capture_default_str();
+  app.add_flag("--json", cfg.json,
+               "one JSON object per event on stdout (listening, added, state, pieces, completed, error, removed, "
+               "stats, exit); see docs/cli.md");
+  app.add_flag("--control", cfg.control,
+               "read JSON commands from stdin, one per line (add, remove, pause, resume, verify, reannounce, "
+               "limits, status, stop); the process then runs until \"stop\", the end of stdin or a signal");
   shoal::ui::add_log_level_option(app, level);
   if (auto status = shoal::ui::parse_command_line(app, "seed", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;
-  return shoal::session::run_seed(cfg);
+  return shoal::cmd::run_seed(cfg);
 }

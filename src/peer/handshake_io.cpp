@@ -54,7 +54,7 @@ asio::awaitable<status> send_handshake(asio::ip::tcp::socket& s, const handshake
   co_return ok();
 }
 
-asio::awaitable<result<connected_peer>> connect_and_handshake(asio::io_context& io, const peer_address& to,
+asio::awaitable<result<connected_peer>> connect_and_handshake(asio::any_io_executor io, const peer_address& to,
                                                               const handshake_params& ours,
                                                               std::chrono::seconds timeout) {
   asio::ip::tcp::socket s(io);

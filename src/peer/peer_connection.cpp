@@ -2,15 +2,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include "shoal/session/spawn.hpp"
+#include "shoal/net/spawn.hpp"
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
-#include "shoal/session/torrent.hpp"
 #include "shoal/wire/encode.hpp"
 #include "shoal/wire/frame_decoder.hpp"
 
@@ -27,11 +27,11 @@ constexpr std::size_t max_upload_queue = 4096;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 }  // namespace
 
-peer_connection::peer_connection(asio::ip::tcp::socket socket, std::shared_ptr<session::torrent> owner,
-                                 std::string name, std::size_t piece_count)
+peer_connection::peer_connection(asio::ip::tcp::socket socket, connection_events& owner, std::string name,
+                                 std::size_t piece_count)
     : peer_has(piece_count),
       socket_(std::move(socket)),
-      owner_(std::move(owner)),
+      owner_(&owner),
       name_(std::move(name)),
       wake_(socket_.get_executor()),
       pace_(socket_.get_executor()),
@@ -43,8 +43,8 @@ peer_connection::peer_connection(asio::ip::tcp::socket socket, std::shared_ptr<s
 
 void peer_connection::start() {
   auto self = shared_from_this();
-  asio::co_spawn(socket_.get_executor(), [self]() { return self->reader(); }, session::report_exception("peer reader"));
-  asio::co_spawn(socket_.get_executor(), [self]() { return self->writer(); }, session::report_exception("peer writer"));
+  asio::co_spawn(socket_.get_executor(), [self]() { return self->reader(); }, net::report_exception("peer reader"));
+  asio::co_spawn(socket_.get_executor(), [self]() { return self->writer(); }, net::report_exception("peer writer"));
 }
 
 void peer_connection::close(std::string_view why) {
@@ -56,7 +56,8 @@ void peer_connection::close(std::string_view why) {
   socket_.close(ec);
   wake_.cancel();
   pace_.cancel();
-  owner_->on_disconnect(*this, why);
+  auto* owner = std::exchange(owner_, nullptr);
+  owner->on_closed(*this, why);
 }
 
 void peer_connection::wake() { wake_.cancel(); }
@@ -110,6 +111,7 @@ asio::awaitable<void> peer_connection::reader() {
       close(ec == asio::error::eof ? "peer closed the connection" : ec.message());
       co_return;
     }
+    if (closed_) co_return;  // closed by the owner while the read completed
     tail_ += n;
     last_received = clock::now();
     // --max-download-rate: not reading delays the sender through TCP's window.
@@ -216,6 +218,7 @@ asio::awaitable<void> peer_connection::writer() {
       close("write: " + ec.message());
       co_return;
     }
+    if (closed_) co_return;
     last_sent = clock::now();
     uploaded += payload;
     if (payload != 0) owner_->on_uploaded(*this, std::span(sent_refs_.data(), sent_count_), payload);

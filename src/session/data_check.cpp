@@ -9,7 +9,6 @@
 #include "shoal/storage/file_set.hpp"
 #include "shoal/storage/ownership.hpp"
 #include "shoal/storage/ownership_record.hpp"
-#include "shoal/ui/progress.hpp"
 
 namespace shoal::session {
 
@@ -72,8 +71,9 @@ metainfo with_content_name(const metainfo& m, const std::string& content_name) {
   return copy;
 }
 
-result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o) {
-  log_shortened_names(m);
+result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o,
+                                    check_progress& progress) {
+  if (!o.recheck) log_shortened_names(m);
   if (o.seed_only) {
     for (const auto& f : m.files) {
       if (f.pad) continue;
@@ -87,29 +87,28 @@ result<checked_data> open_and_check(const metainfo& m, const std::filesystem::pa
     }
   }
   // Shown in bytes (pieces checked x piece length); check_existing serializes its progress calls.
-  ui::progress_meter progress(stderr, "checking " + m.name, m.total_length, o.progress_bar);
   auto bytes_of = [&](int pieces) { return std::min(m.total_length, std::int64_t{pieces} * m.piece_length); };
-  int checked = 0;
-  auto have = check_existing(m, root, o.threads, [&](int done, int) {
-    checked = done;
-    progress.update(bytes_of(done));
-  });
-  progress.finish(bytes_of(checked));
+  auto have = check_existing(m, root, o.threads, [&](int done, int) { progress.bytes_done = bytes_of(done); });
+  if (progress.cancelled) return error{m.name + ": check cancelled"};
   if (!have) return have.err();
-  if (!o.seed_only)
-    if (auto s = claim_files(m, root, *have, o.overwrite); !s) return s.err();
-  // Opened after the check: a leech's files are created here, so a fresh download hashes nothing.
-  storage_options so;
-  so.preallocate = o.preallocate;
-  auto st = storage::open(m, root, o.seed_only ? storage::open_mode::read_only : storage::open_mode::create, so);
-  if (!st) return st.err();
-  if (o.seed_only && !have->all()) {
+  checked_data out{std::nullopt, std::move(*have)};
+  if (!o.recheck) {
+    if (!o.seed_only)
+      if (auto s = claim_files(m, root, out.have, o.overwrite); !s) return s.err();
+    // Opened after the check: a leech's files are created here, so a fresh download hashes nothing.
+    storage_options so;
+    so.preallocate = o.preallocate;
+    auto st = storage::open(m, root, o.seed_only ? storage::open_mode::read_only : storage::open_mode::create, so);
+    if (!st) return st.err();
+    out.store.emplace(std::move(*st));
+  }
+  if (o.seed_only && !out.have.all()) {
     int bad = 0;
-    while (have->get(static_cast<std::size_t>(bad))) ++bad;
+    while (out.have.get(static_cast<std::size_t>(bad))) ++bad;
     return error{"piece " + std::to_string(bad) + " does not match its SHA-1 (in " + files_of_piece(m, bad) + ", under " +
                  root.string() + "): the data is not the torrent's"};
   }
-  return checked_data{std::move(*st), std::move(*have)};
+  return out;
 }
 
 }  // namespace shoal::session

@@ -1,17 +1,14 @@
 #include "shoal/session/session.hpp"
 
-#include <unistd.h>
-
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
+#include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include "shoal/session/spawn.hpp"
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "shoal/net/spawn.hpp"
 #include "shoal/peer/handshake_io.hpp"
 #include "shoal/wire/handshake.hpp"
 
@@ -22,24 +19,30 @@ namespace shoal::session {
 
 namespace {
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-}
+// An incoming peer for a torrent that is still being checked waits this long for the check, then is closed.
+constexpr auto wait_for_check = 60s;
+}  // namespace
 
-session::session(session_options opt)
-    : opt_(std::move(opt)),
+session::session(asio::any_io_executor executor, session_options opt)
+    : executor_(std::move(executor)),
+      opt_(std::move(opt)),
       hash_pool_(static_cast<std::size_t>(std::max(1, opt_.hash_threads))),
-      acceptor_(io_),
-      signals_(io_),
-      winch_(io_),
-      done_(io_),
-      status_timer_(io_),
+      check_pool_(std::max<std::size_t>(1, opt_.max_concurrent_checks)),
+      acceptor_(executor_),
+      events_timer_(executor_),
       peer_id_(wire::make_peer_id()) {
   download_total_.set_rate(opt_.max_download_rate_total, peer::default_burst(opt_.max_download_rate_total),
                            std::chrono::steady_clock::now());
   upload_total_.set_rate(opt_.max_upload_rate_total, peer::default_burst(opt_.max_upload_rate_total),
                          std::chrono::steady_clock::now());
+  peers_total_.limit = opt_.max_peers_total;
+  asio::co_spawn(executor_, events_loop(alive_), net::report_exception("session events"));
 }
 
 session::~session() {
+  *alive_ = false;
+  for (auto& [id, t] : torrents_) t->stop_now();  // checks cancelled: the pools' joins do not wait for them
+  check_pool_.join();
   hash_pool_.join();
 }
 
@@ -65,170 +68,287 @@ status session::listen() {
   if (ec) return error{"cannot listen on " + opt_.host + ":" + std::to_string(opt_.port) + ": " + ec.message()};
   port_ = acceptor_.local_endpoint().port();
   spdlog::info("listening on {}:{}", opt_.host, port_);
+  asio::co_spawn(executor_, accept_loop(alive_), net::report_exception("accept"));
   return ok();
 }
 
-status session::add(metainfo m, torrent_options opt) {
-  if (torrents_.contains(m.info_hash)) return error{m.name + ": the same torrent was given twice"};
+result<torrent_id> session::add(metainfo m, torrent_options opt, bool paused) {
+  if (stopped_) return error{m.name + ": the session is stopping"};
+  if (by_hash_.contains(m.info_hash)) return error{m.name + ": the same torrent was added already"};
   session_link link;
-  link.io = &io_;
+  link.executor = executor_;
   link.hash_pool = &hash_pool_;
   link.peer_id = peer_id_;
   link.listen_port = port_;
   if (opt_.max_download_rate_total != 0) link.download_total = &download_total_;
   if (opt_.max_upload_rate_total != 0) link.upload_total = &upload_total_;
-  peers_total_.limit = opt_.max_peers_total;
   link.peers_total = &peers_total_;
-  link.on_finished = [this] { check_finished(); };
-  auto hash = m.info_hash;
-  auto t = torrent::open(std::move(m), std::move(opt), std::move(link));
-  if (!t) return t.err();
-  torrents_.emplace(hash, std::move(*t));
+  // Torrents may outlive the session by a few handlers (a stopped announce, a hash result): `alive` guards.
+  link.emit = [this, alive = alive_](session_event e) {
+    if (*alive) emit(std::move(e));
+  };
+  link.request_check = [this, alive = alive_](torrent_id id) {
+    if (*alive) request_check(id);
+  };
+  const torrent_id id = next_id_++;
+  const auto hash = m.info_hash;
+  session_event e;
+  e.type = session_event::kind::added;
+  e.id = id;
+  e.info_hash = hash;
+  e.name = m.name;
+  e.to = paused ? torrent_state::paused : torrent_state::queued_for_check;
+  emit(std::move(e));  // before the torrent's own events
+  auto t = torrent::create(id, std::move(m), std::move(opt), std::move(link), paused);
+  by_hash_.emplace(hash, id);
+  torrents_.emplace(id, std::move(t));
+  start_checks();
+  return id;
+}
+
+error session::unknown(torrent_id id) { return error{"no torrent with id " + std::to_string(id)}; }
+
+std::shared_ptr<torrent> session::get(torrent_id id) const {
+  auto it = torrents_.find(id);
+  return it == torrents_.end() ? nullptr : it->second;
+}
+
+status session::remove(torrent_id id, bool delete_data) {
+  auto t = get(id);
+  if (!t) return unknown(id);
+  torrents_.erase(id);
+  by_hash_.erase(t->info_hash());
+  std::erase(check_queue_, id);
+  t->stop_now();
+  session_event e;
+  e.type = session_event::kind::removed;
+  e.id = id;
+  e.info_hash = t->info_hash();
+  e.name = t->info().name;
+  if (delete_data) {
+    if (auto st = t->delete_data(); !st) {
+      spdlog::error("{}: removing its data: {}", t->info().name, st.message());
+      e.message = st.message();
+    } else {
+      e.data_deleted = true;
+    }
+  }
+  spdlog::info("{}: removed{}", t->info().name, e.data_deleted ? " with its data" : "");
+  emit(std::move(e));
+  // The stopped announce goes on in the background, bounded; the torrent lives until it is done.
+  asio::co_spawn(executor_, t->announce_stopped(std::chrono::steady_clock::now() + 5s, true),
+                 [t](std::exception_ptr) {});
   return ok();
 }
 
-void session::check_finished() {
-  for (auto& [h, t] : torrents_)
-    if (!t->finished()) return;
-  spdlog::debug("session: every torrent finished");
-  finish_ = true;
-  done_.cancel();
+status session::pause(torrent_id id) {
+  auto t = get(id);
+  if (!t) return unknown(id);
+  t->pause();
+  return ok();
 }
 
-asio::awaitable<void> session::accept_loop() {
+status session::resume(torrent_id id) {
+  auto t = get(id);
+  if (!t) return unknown(id);
+  t->resume();
+  return ok();
+}
+
+status session::verify(torrent_id id) {
+  auto t = get(id);
+  if (!t) return unknown(id);
+  t->verify();
+  return ok();
+}
+
+status session::reannounce(torrent_id id) {
+  auto t = get(id);
+  if (!t) return unknown(id);
+  t->reannounce();
+  return ok();
+}
+
+status session::set_limits(torrent_id id, const torrent_limits& limits) {
+  auto t = get(id);
+  if (!t) return unknown(id);
+  t->set_limits(limits);
+  return ok();
+}
+
+std::optional<torrent_id> session::find(const sha1_digest& info_hash) const {
+  auto it = by_hash_.find(info_hash);
+  if (it == by_hash_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<torrent_status> session::status_of(torrent_id id) const {
+  auto t = get(id);
+  if (!t) return std::nullopt;
+  return t->status();
+}
+
+void session::statuses(std::vector<torrent_status>& out) const {
+  out.reserve(out.size() + torrents_.size());
+  for (const auto& [id, t] : torrents_) out.push_back(t->status());
+}
+
+session_status session::totals() const {
+  session_status s;
+  s.port = port_;
+  s.torrents = torrents_.size();
+  for (const auto& [id, t] : torrents_) {
+    auto st = t->status();
+    if (st.state == torrent_state::downloading || st.state == torrent_state::seeding) ++s.active;
+    s.peers += st.peers;
+    s.download_rate += st.download_rate;
+    s.upload_rate += st.upload_rate;
+    s.uploaded += st.uploaded;
+    s.downloaded += st.downloaded;
+  }
+  return s;
+}
+
+// The verify queue: a torrent entering queued_for_check waits its turn; `max_concurrent_checks` run at once.
+void session::request_check(torrent_id id) {
+  if (std::find(check_queue_.begin(), check_queue_.end(), id) == check_queue_.end()) check_queue_.push_back(id);
+  asio::post(executor_, [this, alive = alive_] {
+    if (*alive) start_checks();
+  });
+}
+
+void session::start_checks() {
+  while (!stopped_ && checks_running_ < std::max<std::size_t>(1, opt_.max_concurrent_checks) && !check_queue_.empty()) {
+    const auto id = check_queue_.front();
+    check_queue_.pop_front();
+    auto t = get(id);
+    if (!t || t->state() != torrent_state::queued_for_check) continue;
+    ++checks_running_;
+    t->run_check(check_pool_, [this, alive = alive_] {
+      if (!*alive) return;
+      --checks_running_;
+      asio::post(executor_, [this, alive] {
+        if (*alive) start_checks();
+      });
+    });
+  }
+}
+
+// Events wait in a queue and reach the handlers from the executor: a handler may remove the very torrent whose
+// call emitted the event.
+void session::emit(session_event e) {
+  pending_events_.push_back(std::move(e));
+  if (pending_events_.size() == 1 && !delivering_)
+    asio::post(executor_, [this, alive = alive_] {
+      if (*alive) deliver();
+    });
+}
+
+void session::deliver() {
+  delivering_ = true;
+  for (std::size_t i = 0; i < pending_events_.size(); ++i) {
+    const auto e = pending_events_[i];  // a copy: handlers may emit more (the vector may grow)
+    for (std::size_t h = 0; h < handlers_.size(); ++h) {
+      auto handler = handlers_[h].second;  // a copy: the handler may unsubscribe itself
+      handler(e);
+    }
+  }
+  pending_events_.clear();
+  delivering_ = false;
+}
+
+std::size_t session::subscribe(event_handler handler) {
+  handlers_.emplace_back(next_handler_, std::move(handler));
+  return next_handler_++;
+}
+
+void session::unsubscribe(std::size_t key) {
+  std::erase_if(handlers_, [&](const auto& h) { return h.first == key; });
+}
+
+// Once a second: batched piece events; every stats_interval: stats of the torrents that are doing something.
+asio::awaitable<void> session::events_loop(std::shared_ptr<bool> alive) {
+  auto last_stats = std::chrono::steady_clock::now();
+  while (!stopped_) {
+    events_timer_.expires_after(1s);
+    co_await events_timer_.async_wait(use_nothrow);
+    if (!*alive || stopped_) co_return;
+    const auto now = std::chrono::steady_clock::now();
+    const bool stats = !handlers_.empty() && now - last_stats >= opt_.stats_interval;
+    if (stats) last_stats = now;
+    if (handlers_.empty()) continue;
+    for (auto& [id, t] : torrents_) t->flush_events(stats);
+  }
+}
+
+asio::awaitable<void> session::accept_loop(std::shared_ptr<bool> alive) {
   while (acceptor_.is_open()) {
     auto [ec, s] = co_await acceptor_.async_accept(use_nothrow);
+    if (!*alive) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
       spdlog::debug("accept: {}", ec.message());
       continue;
     }
-    asio::co_spawn(io_, handle_incoming(std::move(s)), report_exception("incoming connection"));
+    asio::co_spawn(executor_, handle_incoming(std::move(s), alive), net::report_exception("incoming connection"));
   }
 }
 
-// Routes an incoming connection by the info-hash of its handshake; unknown torrents are closed at once.
-asio::awaitable<void> session::handle_incoming(asio::ip::tcp::socket s) {
+// Routes an incoming connection by the info-hash of its handshake; unknown torrents are closed at once. One that
+// is still being checked keeps the peer waiting (its handshake unanswered) until it is ready.
+asio::awaitable<void> session::handle_incoming(asio::ip::tcp::socket s, std::shared_ptr<bool> alive) {
   boost::system::error_code ec;
   auto remote = s.remote_endpoint(ec);
   const std::string name = ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
   auto hs = co_await peer::read_handshake(s, 10s);
+  if (!*alive) co_return;
   if (!hs) {
     spdlog::debug("incoming {}: {}", name, hs.message());
     co_return;
   }
-  auto it = torrents_.find(hs->info_hash);
-  if (it == torrents_.end() || it->second->stopping()) {
-    spdlog::debug("incoming {}: unknown info-hash {}", name, hs->info_hash.hex());
-    co_return;  // the socket closes here
-  }
   if (hs->peer_id == peer_id_) co_return;  // ourselves, through a tracker's peer list
-  auto t = it->second;
-  if (auto st = co_await peer::send_handshake(s, {t->info_hash(), peer_id_}); !st) co_return;
-  t->attach(std::move(s), name, hs->peer_id, false);
-}
-
-std::vector<ui::transfer_status> session::statuses() const {
-  std::vector<ui::transfer_status> all;
-  for (const auto& [h, t] : torrents_) all.push_back(t->snapshot());
-  return all;
-}
-
-asio::awaitable<void> session::status_loop() {
-  while (!finish_) {
-    display_->show(statuses());
-    status_timer_.expires_after(1s);
-    co_await status_timer_.async_wait(use_nothrow);
+  asio::steady_timer wait(executor_);
+  const auto give_up = std::chrono::steady_clock::now() + wait_for_check;
+  for (;;) {
+    auto id = find(hs->info_hash);
+    auto t = id ? get(*id) : nullptr;
+    if (!t || !t->accepts_peers() || stopped_) {
+      spdlog::debug("incoming {}: unknown info-hash {}", name, hs->info_hash.hex());
+      co_return;  // the socket closes here
+    }
+    if (t->ready_for_peers()) {
+      if (auto st = co_await peer::send_handshake(s, {t->info_hash(), peer_id_}); !st || !*alive) co_return;
+      t->attach(std::move(s), name, hs->peer_id, false);
+      co_return;
+    }
+    if (std::chrono::steady_clock::now() > give_up) co_return;
+    wait.expires_after(100ms);
+    co_await wait.async_wait(use_nothrow);
+    if (!*alive) co_return;
   }
 }
 
-// SIGWINCH: the width is re-read and the lines redrawn at once, not at the next tick.
-asio::awaitable<void> session::resize_loop() {
-  while (!finish_) {
-    auto [ec, sig] = co_await winch_.async_wait(use_nothrow);
-    if (ec || finish_) co_return;
-    display_->resized();
-    display_->show(statuses());
-  }
-}
-
-asio::awaitable<void> session::main_loop() {
-  for (auto& [h, t] : torrents_) t->start();  // a leech whose data was already complete
-  while (!finish_) {
-    done_.expires_at(asio::steady_timer::time_point::max());
-    co_await done_.async_wait(use_nothrow);
-  }
-  spdlog::debug("session: finishing");
+asio::awaitable<void> session::stop(std::chrono::milliseconds bound, bool hurry) {
+  if (stopped_) co_return;
+  stopped_ = true;
   boost::system::error_code ec;
   acceptor_.close(ec);
-  status_timer_.cancel();
-  winch_.cancel(ec);
+  events_timer_.cancel();
+  for (auto& [id, t] : torrents_) t->flush_events(false);
   // Every torrent stops at once, all within one bound: a user who pressed Ctrl-C waits under a second even when
   // a tracker never answers.
-  const auto deadline = std::chrono::steady_clock::now() + (interrupted_by_ != 0 ? 800ms : 5s);
+  const auto deadline = std::chrono::steady_clock::now() + bound;
   struct pending_stops {
     std::size_t left;
     asio::steady_timer all_done;
   };
-  auto pending = std::make_shared<pending_stops>(pending_stops{torrents_.size(), asio::steady_timer(io_)});
+  auto pending = std::make_shared<pending_stops>(pending_stops{torrents_.size(), asio::steady_timer(executor_)});
   pending->all_done.expires_at(deadline);
-  for (auto& [h, t] : torrents_)
-    asio::co_spawn(io_, t->shutdown(deadline, interrupted_by_ != 0), [pending](std::exception_ptr) {
+  for (auto& [id, t] : torrents_)
+    asio::co_spawn(executor_, t->shutdown(deadline, hurry), [pending](std::exception_ptr) {
       if (--pending->left == 0) pending->all_done.cancel();
     });
   if (pending->left > 0) co_await pending->all_done.async_wait(use_nothrow);
-  signals_.cancel(ec);
-  io_.stop();
-}
-
-void session::on_signal(int sig) {
-  if (interrupted_by_ != 0) {
-    // The user insists: nothing is lost (every verified piece is on disk), so no more waiting for trackers.
-    std::fprintf(stderr, "\nsignal %d again: exiting now; run the same command again to resume\n", sig);
-    std::fflush(stderr);
-    std::_Exit(128 + sig);
-  }
-  interrupted_by_ = sig;
-  spdlog::info("{}: stopping (telling the trackers, at most 1 s); press Ctrl-C again to quit at once",
-               sig == SIGINT ? "interrupted" : "terminated");
-  finish_ = true;
-  done_.cancel();
-  signals_.async_wait([this](const boost::system::error_code& ec, int again) {
-    if (!ec) on_signal(again);
-  });
-}
-
-int session::run() {
-  // Signals are taken over here, not at construction: until now (loading, checking the data) the default action
-  // ends the process at once, which loses nothing.
-  signals_.add(SIGINT);
-  signals_.add(SIGTERM);
-  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
-    if (!ec) on_signal(sig);
-  });
-  display_ = std::make_unique<ui::status_area>(stderr, ::isatty(STDERR_FILENO) == 1);
-  if (display_->terminal()) {
-    winch_.add(SIGWINCH);
-    asio::co_spawn(io_, resize_loop(), report_exception("resize"));
-  }
-  asio::co_spawn(io_, accept_loop(), report_exception("accept"));
-  asio::co_spawn(io_, main_loop(), report_exception("session"));
-  asio::co_spawn(io_, status_loop(), report_exception("status"));
-  io_.run();
-  display_->finish(statuses());
-  display_.reset();
-  // Failures were logged once, when they happened; here only the exit status and the resume hint.
-  int code = 0;
-  bool resumable = false;
-  for (auto& [h, t] : torrents_) {
-    if (t->state() == torrent::outcome::failed) code = 1;
-    else if (t->state() == torrent::outcome::running && !t->seeding_only()) resumable = true;
-  }
-  if (interrupted_by_ != 0 && resumable) {
-    spdlog::warn("interrupted before every piece was verified; run the same command again to resume");
-    return 128 + interrupted_by_;
-  }
-  return code;
 }
 
 }  // namespace shoal::session

@@ -6,16 +6,19 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include "shoal/session/spawn.hpp"
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/asio/read.hpp>
 #include <spdlog/spdlog.h>
 
+#include "shoal/net/spawn.hpp"
 #include "shoal/peer/handshake_io.hpp"
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/data_check.hpp"
+#include "shoal/storage/remove_data.hpp"
+#include "shoal/util/byte_size.hpp"
 #include "shoal/tracker/client/announcer.hpp"
 #include "shoal/wire/handshake.hpp"
 #include "shoal/wire/frame_decoder.hpp"
@@ -34,31 +37,25 @@ constexpr std::size_t max_inflight = 256;  // 4 MiB: well inside what libtorrent
 constexpr std::size_t super_seed_offers = 2;  // open offers per peer: one to fetch, one to start on
 }  // namespace
 
-result<std::shared_ptr<torrent>> torrent::open(metainfo m, torrent_options opt, session_link link) {
-  check_options co;
-  co.seed_only = opt.seed_only;
-  co.threads = opt.hash_threads;
-  co.progress_bar = opt.progress_bar;
-  co.overwrite = opt.overwrite;
-  co.preallocate = opt.preallocate;
-  auto checked = open_and_check(m, opt.root, co);
-  if (!checked) return checked.err();
-  auto t = std::shared_ptr<torrent>(new torrent(std::move(m), std::move(opt), std::move(link),
-                                                std::move(checked->store)));
-  for (int i = 0; i < t->meta_.piece_count(); ++i)
-    if (checked->have.get(static_cast<std::size_t>(i))) {
-      t->picker_.set_have(i);
-      t->have_.set(static_cast<std::size_t>(i));
-    }
-  t->resumed_pieces_ = t->picker_.have_count();
+struct torrent::check_job {
+  check_progress progress;
+  check_options options;
+  result<checked_data> outcome = error{"not run"};
+};
+
+std::shared_ptr<torrent> torrent::create(torrent_id id, metainfo m, torrent_options opt, session_link link,
+                                         bool paused) {
+  auto t = std::shared_ptr<torrent>(new torrent(id, std::move(m), std::move(opt), std::move(link), paused));
+  if (!paused) t->queue_check();
   return t;
 }
 
-torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
-    : meta_(std::move(m)),
+torrent::torrent(torrent_id id, metainfo m, torrent_options opt, session_link link, bool paused)
+    : id_(id),
+      meta_(std::move(m)),
       opt_(std::move(opt)),
       link_(std::move(link)),
-      storage_(std::make_shared<storage>(std::move(st))),
+      lifecycle_(torrent_state::queued_for_check),
       picker_(meta_.piece_count(), meta_.piece_length, meta_.total_length),
       have_(static_cast<std::size_t>(meta_.piece_count())),
       failures_(static_cast<std::size_t>(meta_.piece_count()), 0),
@@ -68,20 +65,115 @@ torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
                       std::chrono::steady_clock::now(), link_.download_total),
       upload_limit_(opt_.upload_rate_limit, peer::default_burst(opt_.upload_rate_limit),
                     std::chrono::steady_clock::now(), link_.upload_total),
-      tick_timer_(*link_.io),
-      announce_timer_(*link_.io) {
+      tick_timer_(link_.executor),
+      announce_timer_(link_.executor),
+      download_rate_(opt_.download_rate_limit),
+      upload_rate_(opt_.upload_rate_limit) {
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_.piece_count()),
                                    static_cast<std::uint32_t>(meta_.piece_length),
                                    static_cast<std::uint32_t>(meta_.piece_size(meta_.piece_count() - 1)),
                                    128 * 1024);  // tolerate clients asking for blocks larger than 16 KiB
   if (opt_.super_seed && opt_.seed_only)
     super_seeder_ = std::make_unique<peer::super_seeder>(meta_.piece_count(), super_seed_offers, std::random_device{}());
-  if (!meta_.trackers.empty()) announcer_ = std::make_unique<announcer>(link_.io->get_executor(), meta_.trackers);
+  if (!meta_.trackers.empty()) announcer_ = std::make_unique<announcer>(link_.executor, meta_.trackers);
+  if (paused) lifecycle_.pause();
 }
 
 torrent::~torrent() = default;
 
-void torrent::start() {
+bool torrent::finished() const {
+  if (lifecycle_.state() == torrent_state::error) return true;
+  if (left_) return true;
+  return complete_data() && lifecycle_.checked() && !opt_.keep_seeding && !opt_.seed_only;
+}
+
+// The state changed from `from` to the lifecycle's: tell the subscribers, then do what the new state means.
+void torrent::change_state(torrent_state from) {
+  const auto to = lifecycle_.state();
+  if (from == to) return;
+  spdlog::debug("{}: {} -> {}", meta_.name, to_string(from), to_string(to));
+  session_event e;
+  e.type = session_event::kind::state_changed;
+  e.id = id_;
+  e.info_hash = meta_.info_hash;
+  e.name = meta_.name;
+  e.from = from;
+  e.to = to;
+  if (to == torrent_state::error) e.message = lifecycle_.error();
+  if (link_.emit) link_.emit(std::move(e));
+  if (to == torrent_state::queued_for_check && link_.request_check) link_.request_check(id_);
+}
+
+void torrent::queue_check() {
+  const auto from = lifecycle_.state();
+  if (from != torrent_state::queued_for_check) return;
+  // Created queued: the first change_state has no "from"; the session learns it from the added event.
+  if (link_.request_check) link_.request_check(id_);
+}
+
+void torrent::run_check(asio::thread_pool& pool, std::function<void()> done) {
+  const auto from = lifecycle_.state();
+  if (stopping_ || !lifecycle_.start_check()) {
+    done();
+    return;
+  }
+  auto job = std::make_shared<check_job>();
+  job->options.seed_only = opt_.seed_only;
+  job->options.threads = opt_.hash_threads;
+  job->options.overwrite = opt_.overwrite;
+  job->options.preallocate = opt_.preallocate;
+  job->options.recheck = storage_ != nullptr;
+  check_ = job;
+  change_state(from);
+  auto self = shared_from_this();
+  // The worker reads meta_ and opt_.root, which nothing changes after construction.
+  asio::post(pool, [self, job, done = std::move(done)]() mutable {
+    job->outcome = open_and_check(self->meta_, self->opt_.root, job->options, job->progress);
+    asio::post(self->link_.executor, [self, job, done = std::move(done)]() mutable {
+      self->on_checked(std::move(job), std::move(done));
+    });
+  });
+}
+
+void torrent::on_checked(std::shared_ptr<check_job> job, std::function<void()> done) {
+  done();  // the verify queue may start the next check
+  if (check_ == job) check_.reset();
+  if (job->progress.cancelled || stopping_ || lifecycle_.state() != torrent_state::checking) return;
+  if (!job->outcome) {
+    fail(job->outcome.message(), false);
+    return;
+  }
+  install_check(job->outcome->store ? std::move(*job->outcome->store) : std::optional<storage>{}, job->outcome->have);
+  const auto from = lifecycle_.state();
+  lifecycle_.check_done(complete_data());
+  activate();
+  change_state(from);
+  if (complete_data() && !opt_.seed_only && downloaded_pieces_ == 0 && resumed_pieces_ == picker_.piece_count())
+    complete();  // a leech whose data was already complete
+}
+
+// The check's verdict replaces what the picker knew: a re-check may find pieces missing that were had.
+void torrent::install_check(std::optional<storage> st, const bitfield& have) {
+  if (st) storage_ = std::make_shared<storage>(std::move(*st));
+  picker_ = peer::piece_picker(meta_.piece_count(), meta_.piece_length, meta_.total_length);
+  have_ = bitfield(static_cast<std::size_t>(meta_.piece_count()));
+  for (int i = 0; i < meta_.piece_count(); ++i)
+    if (have.get(static_cast<std::size_t>(i))) {
+      picker_.set_have(i);
+      have_.set(static_cast<std::size_t>(i));
+    }
+  resumed_pieces_ = picker_.have_count();
+  downloaded_pieces_ = 0;
+}
+
+void torrent::cancel_check() {
+  if (check_) check_->progress.cancelled = true;
+  check_.reset();
+}
+
+// Downloading or seeding from here: connections, the ticker and the announces run until deactivate().
+void torrent::activate() {
+  ++generation_;
   started_at_ = last_progress_ = std::chrono::steady_clock::now();
   const int total = meta_.piece_count();
   if (opt_.seed_only) {
@@ -93,9 +185,88 @@ void torrent::start() {
   }
   add_candidates(opt_.peers);
   auto self = shared_from_this();
-  asio::co_spawn(*link_.io, [self] { return self->ticker(); }, report_exception("ticker"));
-  if (announcer_) asio::co_spawn(*link_.io, [self] { return self->announce_loop(); }, report_exception("announce"));
-  if (picker_.complete() && !opt_.seed_only) complete();
+  const auto gen = generation_;
+  asio::co_spawn(link_.executor, [self, gen] { return self->ticker(gen); }, net::report_exception("ticker"));
+  if (announcer_)
+    asio::co_spawn(link_.executor, [self, gen] { return self->announce_loop(gen); }, net::report_exception("announce"));
+}
+
+// Connections closed, loops ended (they see the generation change), requests returned to the picker.
+void torrent::deactivate(std::string_view why) {
+  ++generation_;
+  tick_timer_.cancel();
+  announce_timer_.cancel();
+  for (auto& c : std::vector(peers_)) c->close(why);
+  for (auto& [key, cand] : candidates_) cand.connected = false;
+  connecting_ = 0;  // dials in flight see the generation change and drop what they get
+  download_window_ = rate_window{};
+  upload_window_ = rate_window{};
+}
+
+void torrent::pause() {
+  const auto from = lifecycle_.state();
+  const bool was_active = active();
+  if (stopping_ || !lifecycle_.pause()) return;
+  cancel_check();
+  if (was_active) deactivate("paused");
+  spdlog::info("{}: paused", meta_.name);
+  change_state(from);
+  if (was_active && tracker_started_) {
+    auto self = shared_from_this();
+    asio::co_spawn(link_.executor, [self] { return self->announce_stopped(std::chrono::steady_clock::now() + 5s, true); },
+                   net::report_exception("announce stopped"));
+  }
+}
+
+void torrent::resume() {
+  const auto from = lifecycle_.state();
+  if (stopping_ || !lifecycle_.resume(complete_data())) return;
+  if (lifecycle_.active()) activate();
+  spdlog::info("{}: resumed ({})", meta_.name, to_string(lifecycle_.state()));
+  change_state(from);
+}
+
+void torrent::verify() {
+  const auto from = lifecycle_.state();
+  const bool was_active = active();
+  if (stopping_ || !lifecycle_.verify()) return;
+  if (was_active) deactivate("verifying the data again");
+  spdlog::info("{}: verifying the data again", meta_.name);
+  change_state(from);
+}
+
+void torrent::reannounce() {
+  if (!active() || !announcer_) return;
+  announce_timer_.cancel();  // the announce loop goes at once
+}
+
+void torrent::set_limits(const torrent_limits& l) {
+  const auto now = std::chrono::steady_clock::now();
+  if (l.download_rate) {
+    download_rate_ = *l.download_rate;
+    download_limit_.set_rate(download_rate_, peer::default_burst(download_rate_), now);
+  }
+  if (l.upload_rate) {
+    upload_rate_ = *l.upload_rate;
+    upload_limit_.set_rate(upload_rate_, peer::default_burst(upload_rate_), now);
+  }
+  if (l.max_peers) {
+    opt_.max_peers = std::max<std::size_t>(1, *l.max_peers);
+    // Over the new limit: the least useful connections (no data either way, then the slowest) go.
+    while (peers_.size() > opt_.max_peers) {
+      auto worst = std::min_element(peers_.begin(), peers_.end(), [](const auto& x, const auto& y) {
+        return x->download_rate + x->upload_rate < y->download_rate + y->upload_rate;
+      });
+      (*worst)->close("over the new peer limit");
+    }
+  }
+}
+
+bool torrent::accepts_peers() const {
+  if (stopping_ || seeding_done_) return false;
+  const auto s = lifecycle_.state();
+  return s == torrent_state::downloading || s == torrent_state::seeding || s == torrent_state::queued_for_check ||
+         s == torrent_state::checking;
 }
 
 // Two peers that dial each other at once end up with two connections. Both sides keep the one dialled by the
@@ -125,7 +296,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
                      bool outgoing) {
   // A leech keeps a few spare slots for incoming peers beyond the ones it dials; a seed only takes incoming ones.
   const std::size_t limit = opt_.seed_only ? opt_.max_peers : opt_.max_peers + 10;
-  if (stopping_ || seeding_done_) return;
+  if (!active() || seeding_done_) return;
   if (peers_.size() >= limit) {
     spdlog::debug("{}: refused {}: --max-peers connections open", meta_.name, name);
     return;
@@ -143,7 +314,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
     return;
   }
   if (link_.peers_total != nullptr) ++link_.peers_total->used;
-  auto c = std::make_shared<peer::peer_connection>(std::move(socket), shared_from_this(), std::move(name),
+  auto c = std::make_shared<peer::peer_connection>(std::move(socket), *this, std::move(name),
                                                    static_cast<std::size_t>(meta_.piece_count()));
   c->peer_id = peer_id;
   c->outgoing = outgoing;
@@ -159,69 +330,156 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
 asio::awaitable<void> torrent::shutdown(std::chrono::steady_clock::time_point deadline, bool hurry) {
   if (stopping_) co_return;
   auto self = shared_from_this();
+  stop_now();
+  co_await announce_stopped(deadline, hurry);
+}
+
+void torrent::stop_now() {
+  if (stopping_) return;
+  const bool was_active = active();
   stopping_ = true;
-  report_stats(true);
-  tick_timer_.cancel();
-  announce_timer_.cancel();
-  auto all = peers_;
-  for (auto& c : all) c->close("shutting down");
+  cancel_check();
+  if (was_active) report_stats(true);
+  deactivate("shutting down");
+}
+
+asio::awaitable<void> torrent::announce_stopped(std::chrono::steady_clock::time_point deadline, bool hurry) {
+  auto self = shared_from_this();
   if (!announcer_ || announcer_->refusals().size() >= announcer_->trackers().size()) co_return;
   // In a hurry, an announce in flight (a tracker that does not answer) is abandoned: stopped goes out instead.
   if (hurry && announce_deadline_ != nullptr) announce_deadline_->cancel();
-  asio::steady_timer wait(*link_.io);
+  asio::steady_timer wait(link_.executor);
   while (announcing_ && std::chrono::steady_clock::now() + 10ms < deadline) {
     wait.expires_after(10ms);
     co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-  if (!announcing_ && left > 10ms) co_await announce_once(static_cast<int>(announce_event::stopped), left);
+  if (!tracker_started_ || active()) co_return;  // resumed meanwhile: its own `started` follows
+  auto left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  };
+  // Completed just before the stop (a leech that ends at completion): the tracker counts the download first.
+  if (completed_event_pending_ && !hurry && !announcing_ && left() > 10ms) {
+    completed_event_pending_ = false;
+    co_await announce_once(static_cast<int>(announce_event::completed), left());
+  }
+  if (!announcing_ && left() > 10ms) {
+    tracker_started_ = false;
+    co_await announce_once(static_cast<int>(announce_event::stopped), left());
+  }
 }
 
-ui::transfer_status torrent::snapshot() const {
-  using phase = ui::transfer_status::phase;
-  ui::transfer_status s;
+status torrent::delete_data() {
+  storage_.reset();  // files closed first (hash jobs still running hold their own reference)
+  return remove_torrent_data(meta_, opt_.root);
+}
+
+torrent_status torrent::status() const {
+  torrent_status s;
+  s.id = id_;
+  s.info_hash = meta_.info_hash;
   s.name = meta_.name;
-  s.total = meta_.total_length;
-  s.done = meta_.total_length - picker_.bytes_left();
+  s.state = lifecycle_.state();
+  s.finished = finished();
+  s.error = lifecycle_.error();
+  s.total_bytes = meta_.total_length;
+  s.verified_bytes = meta_.total_length - picker_.bytes_left();
+  if (check_) s.checked_bytes = check_->progress.bytes_done.load(std::memory_order_relaxed);
+  s.piece_count = meta_.piece_count();
+  s.pieces_have = picker_.have_count();
   s.download_rate = download_window_.rate();
   s.upload_rate = upload_window_.rate();
-  s.uploaded = uploaded_;
+  const auto left = picker_.bytes_left();
+  if (left > 0 && s.download_rate >= 1 && s.state == torrent_state::downloading)
+    s.eta_seconds = static_cast<std::int64_t>(static_cast<double>(left) / s.download_rate + 0.5);
   s.peers = peers_.size();
-  if (outcome_ == outcome::failed) s.state = phase::failed;
-  else if (opt_.seed_only || (outcome_ == outcome::complete && opt_.keep_seeding && !left_)) s.state = phase::seeding;
-  else if (outcome_ == outcome::complete) s.state = phase::complete;
+  s.seeds = static_cast<std::size_t>(
+      std::count_if(peers_.begin(), peers_.end(), [](const auto& c) { return c->peer_has.all(); }));
+  s.uploaded = uploaded_;
+  s.downloaded = downloaded_;
+  s.ratio = downloaded_ > 0 ? static_cast<double>(uploaded_) / static_cast<double>(downloaded_) : 0.0;
+  s.hash_failures = hash_failures_;
+  s.bans = bans_count_;
   return s;
 }
 
+void torrent::flush_events(bool with_stats) {
+  if (!verified_since_event_.empty() && link_.emit) {
+    session_event e;
+    e.type = session_event::kind::pieces_verified;
+    e.id = id_;
+    e.info_hash = meta_.info_hash;
+    e.name = meta_.name;
+    e.pieces = std::move(verified_since_event_);
+    verified_since_event_.clear();
+    link_.emit(std::move(e));
+  }
+  const auto st = lifecycle_.state();
+  if (!with_stats || !link_.emit || (!active() && st != torrent_state::checking)) return;
+  session_event e;
+  e.type = session_event::kind::stats;
+  e.id = id_;
+  e.info_hash = meta_.info_hash;
+  e.name = meta_.name;
+  e.status = status();
+  link_.emit(std::move(e));
+}
+
 void torrent::complete() {
-  if (outcome_ != outcome::running) return;
-  outcome_ = outcome::complete;
+  const auto from = lifecycle_.state();
+  if (from == torrent_state::downloading) lifecycle_.completed();
+  else if (from != torrent_state::seeding || opt_.seed_only) return;
   if (!opt_.seed_only) forget_ownership(meta_, opt_.root);  // every file verifies now: no record needed
   report_complete();
+  flush_events(false);  // the last pieces before `completed`
+  if (link_.emit) {
+    session_event e;
+    e.type = session_event::kind::completed;
+    e.id = id_;
+    e.info_hash = meta_.info_hash;
+    e.name = meta_.name;
+    e.status = status();
+    link_.emit(std::move(e));
+  }
+  change_state(from);
   completed_event_pending_ = downloaded_pieces_ > 0;  // complete on start: `started` says it all
   announce_timer_.cancel();  // the announce loop sends `completed` now
   for (auto& c : std::vector(peers_)) {
     c->send_interested(false);
     close_if_both_complete(*c);
   }
-  if (!opt_.keep_seeding && link_.on_finished) link_.on_finished();
-  else if (opt_.seed_ratio > 0) check_seed_ratio();  // the ratio may be reached already
+  if (opt_.keep_seeding && opt_.seed_ratio > 0) check_seed_ratio();  // the ratio may be reached already
 }
 
-void torrent::fail(std::string why) {
-  if (outcome_ != outcome::running) return;
-  outcome_ = outcome::failed;
-  failure_ = meta_.name + ": " + why;
-  spdlog::error("{}", failure_);
-  if (link_.on_finished) link_.on_finished();
+void torrent::fail(std::string why, bool log) {
+  const auto from = lifecycle_.state();
+  const bool was_active = active();
+  if (!lifecycle_.fail(why)) return;
+  if (log) spdlog::error("{}: {}", meta_.name, why);
+  cancel_check();
+  if (was_active) deactivate("torrent failed");
+  if (link_.emit) {
+    session_event e;
+    e.type = session_event::kind::error;
+    e.id = id_;
+    e.info_hash = meta_.info_hash;
+    e.name = meta_.name;
+    e.message = why;
+    link_.emit(std::move(e));
+  }
+  change_state(from);
+  if (was_active && tracker_started_) {
+    auto self = shared_from_this();
+    asio::co_spawn(link_.executor, [self] { return self->announce_stopped(std::chrono::steady_clock::now() + 5s, false); },
+                   net::report_exception("announce stopped"));
+  }
 }
 
-asio::awaitable<void> torrent::ticker() {
+asio::awaitable<void> torrent::ticker(std::uint64_t generation) {
   auto self = shared_from_this();
-  while (!stopping_) {
+  while (generation == generation_) {
     tick_timer_.expires_after(1s);
-    co_await tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled: stopping_ says so
-    if (stopping_) break;
+    co_await tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled: the generation says so
+    if (generation != generation_) break;
     tick();
   }
 }
@@ -253,7 +511,7 @@ void torrent::tick() {
   super_seed_tick(now);
   download_window_.add(now, downloaded_);
   upload_window_.add(now, uploaded_);
-  if (outcome_ == outcome::running && !opt_.seed_only) {
+  if (running() && !opt_.seed_only) {
     if (nobody_can_help()) {
       fail("no tracker or peer can help: " + announcer_->refusal_text());
       return;
@@ -270,7 +528,7 @@ void torrent::tick() {
     }
   }
   if (may_dial()) connect_more();
-  if (opt_.seed_only || outcome_ == outcome::complete) report_stats(false);
+  if (opt_.seed_only || complete_data()) report_stats(false);
 }
 
 // A tracker refused the torrent, no other tracker answers, and there is no peer to ask: waiting for --timeout
@@ -324,7 +582,7 @@ bool torrent::connected_to_host(const peer_address& a) const {
 }
 
 bool torrent::may_dial() const {
-  return !stopping_ && !seeding_done_ && outcome_ != outcome::failed;
+  return active() && !seeding_done_;
 }
 
 void torrent::connect_more() {
@@ -338,15 +596,18 @@ void torrent::connect_more() {
     cand.connected = true;
     ++connecting_;
     auto self = shared_from_this();
-    asio::co_spawn(*link_.io, [self, a = cand.addr] { return self->connect(a); }, report_exception("connect"));
+    const auto gen = generation_;
+    asio::co_spawn(link_.executor, [self, a = cand.addr, gen] { return self->connect(a, gen); },
+                   net::report_exception("connect"));
   }
 }
 
-asio::awaitable<void> torrent::connect(peer_address addr) {
+asio::awaitable<void> torrent::connect(peer_address addr, std::uint64_t generation) {
   auto self = shared_from_this();
   const auto key = addr.to_string();
   peer::handshake_params hp{meta_.info_hash, link_.peer_id};
-  auto peer = co_await peer::connect_and_handshake(*link_.io, addr, hp, 10s);
+  auto peer = co_await peer::connect_and_handshake(link_.executor, addr, hp, 10s);
+  if (generation != generation_) co_return;  // paused or stopped meanwhile (connecting_ was reset then)
   --connecting_;
   auto it = candidates_.find(key);
   if (!peer) {
@@ -359,7 +620,7 @@ asio::awaitable<void> torrent::connect(peer_address addr) {
     }
     co_return;
   }
-  if (stopping_ || outcome_ == outcome::failed) co_return;
+  if (!active()) co_return;
   attach(std::move(peer->socket), key, peer->peer_id, true);
 }
 
@@ -371,7 +632,7 @@ void torrent::report_complete() {
   // Tests read this line: the verified total, what this run fetched, and what a previous run left.
   spdlog::info("{}: complete: {} bytes verified; downloaded {} pieces ({} bytes) in {:.2f} s ({}) from {} "
                "peers; {} pieces were already verified; {} hash failures, {} peers banned",
-               meta_.name, meta_.total_length, downloaded_pieces_, downloaded_, secs, ui::format_rate(rate), peers_seen_,
+               meta_.name, meta_.total_length, downloaded_pieces_, downloaded_, secs, format_bytes(rate) + "/s", peers_seen_,
                resumed_pieces_, hash_failures_, bans_count_);
 }
 

@@ -10,6 +10,7 @@
 
 namespace asio = boost::asio;
 using namespace boost::asio::experimental::awaitable_operators;
+using namespace std::chrono_literals;
 
 namespace shoal::session {
 
@@ -24,7 +25,7 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
   req.left = picker_.bytes_left();
   req.event = static_cast<announce_event>(event);
   req.numwant = static_cast<int>(std::min<std::size_t>(opt_.max_peers, 200));
-  asio::steady_timer timer(*link_.io);
+  asio::steady_timer timer(link_.executor);
   timer.expires_after(timeout);
   announcing_ = true;  // the announcer is not reentrant
   announce_deadline_ = &timer;  // shutdown() ends the wait early
@@ -32,7 +33,7 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
   announce_deadline_ = nullptr;
   announcing_ = false;
   if (r.index() == 1) {
-    if (stopping_ && event != static_cast<int>(announce_event::stopped))
+    if (!active() && event != static_cast<int>(announce_event::stopped))
       spdlog::debug("{}: announce in flight abandoned: stopping", meta_.name);
     else
       spdlog::warn("{}: announce timed out after {:.1f} s", meta_.name, static_cast<double>(timeout.count()) / 1000);
@@ -46,26 +47,33 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
       spdlog::warn("{}: announce failed: {}", meta_.name, reply.message());
     else
       spdlog::debug("{}: announce failed: {}", meta_.name, reply.message());
-    if (!stopping_ && outcome_ == outcome::running && !opt_.seed_only && nobody_can_help())
+    if (running() && !opt_.seed_only && nobody_can_help())
       fail("no tracker or peer can help: " + announcer_->refusal_text());
     co_return false;
   }
   if (!reply->warning.empty()) spdlog::warn("{}: tracker warning: {}", meta_.name, reply->warning);
   spdlog::debug("{}: tracker gave {} peers, interval {} s", meta_.name, reply->peers.size(), reply->interval);
-  if (!stopping_ && event != static_cast<int>(announce_event::stopped)) add_candidates(reply->peers);
+  if (active() && event != static_cast<int>(announce_event::stopped)) add_candidates(reply->peers);
   co_return true;
 }
 
-asio::awaitable<void> torrent::announce_loop() {
+asio::awaitable<void> torrent::announce_loop(std::uint64_t generation) {
   auto self = shared_from_this();
+  // The announcer takes one announce at a time: a `stopped` of the last pause may still be on its way.
+  asio::steady_timer wait(link_.executor);
+  while (announcing_ && generation == generation_) {
+    wait.expires_after(20ms);
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
   auto event = announce_event::started;
-  while (!stopping_) {
+  tracker_started_ = true;
+  while (generation == generation_) {
     if (completed_event_pending_) {
       completed_event_pending_ = false;
       event = announce_event::completed;
     }
     const bool ok = co_await announce_once(static_cast<int>(event), std::chrono::seconds(30));
-    if (stopping_) break;
+    if (generation != generation_) break;
     if (announcer_->refusals().size() >= announcer_->trackers().size()) break;  // nobody left to ask
     event = announce_event::none;
     if (completed_event_pending_) continue;

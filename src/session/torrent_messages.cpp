@@ -72,20 +72,20 @@ void torrent::on_have(peer_connection& c, std::uint32_t piece) {
     super_seeder_->on_have(c.id(), static_cast<int>(piece));
     super_seed_refill(c);
   }
-  if (!c.am_interested && !picker_.have(static_cast<int>(piece)) && outcome_ == outcome::running) {
+  if (!c.am_interested && !picker_.have(static_cast<int>(piece)) && running()) {
     c.send_interested(true);
   }
   if (c.am_interested) fill_requests(c);
 }
 
 void torrent::update_interest(peer_connection& c) {
-  const bool want = outcome_ == outcome::running && !opt_.seed_only && picker_.wants_any_of(c.peer_has);
+  const bool want = running() && !opt_.seed_only && picker_.wants_any_of(c.peer_has);
   c.send_interested(want);
   if (want) fill_requests(c);
 }
 
 void torrent::fill_requests(peer_connection& c) {
-  if (c.closed() || c.peer_choking || !c.am_interested || c.snubbed || outcome_ != outcome::running) return;
+  if (c.closed() || c.peer_choking || !c.am_interested || c.snubbed || !running()) return;
   // Refill in batches (not one request per arrival): fewer picker scans, fuller writes.
   if (c.inflight.size() > c.max_inflight * 3 / 4) return;
   scratch_.clear();
@@ -140,7 +140,7 @@ void torrent::on_piece(peer_connection& c, const wire::message& m) {
   }
   record_block(c, b);
   if (others > 0) cancel_elsewhere(c, b);
-  if (r == peer::piece_picker::block_result::piece_complete) verify(static_cast<int>(b.piece));
+  if (r == peer::piece_picker::block_result::piece_complete) verify_piece(static_cast<int>(b.piece));
   fill_requests(c);
 }
 
@@ -159,7 +159,7 @@ status torrent::read_block(const block_ref& b, std::span<std::byte> out) {
   return storage_->read(static_cast<int>(b.piece), b.begin, out);
 }
 
-void torrent::on_disconnect(peer_connection& c, std::string_view why) {
+void torrent::on_closed(peer_connection& c, std::string_view why) {
   // Users (and the swarm tests) read where the data came from and went to.
   if (c.downloaded + c.uploaded > 0)
     spdlog::info("{}: peer {} ({}) gone: got {} bytes from it, sent {} bytes to it ({})", meta_.name, c.name(),
@@ -178,7 +178,7 @@ void torrent::on_disconnect(peer_connection& c, std::string_view why) {
   const bool was_unchoked = !c.am_choking;
   if (std::erase_if(peers_, [&](const auto& p) { return p.get() == &c; }) != 0 && link_.peers_total != nullptr)
     --link_.peers_total->used;
-  if (stopping_) return;
+  if (!active()) return;
   if (was_unchoked) unchoke_more();
   // Its blocks are free again: hand them to the others.
   for (auto& other : std::vector(peers_)) fill_requests(*other);

@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "shoal/peer/peer_connection.hpp"
-#include "shoal/session/spawn.hpp"
+#include "shoal/net/spawn.hpp"
 #include "shoal/session/torrent.hpp"
 
 namespace asio = boost::asio;
@@ -52,8 +52,8 @@ void torrent::on_uploaded(peer::peer_connection& c, std::span<const peer::block_
 }
 
 void torrent::check_seed_ratio() {
-  if (opt_.seed_ratio <= 0 || seeding_done_ || stopping_) return;
-  if (!opt_.seed_only && outcome_ != outcome::complete) return;
+  if (opt_.seed_ratio <= 0 || seeding_done_ || !active()) return;
+  if (!opt_.seed_only && !complete_data()) return;
   if (static_cast<double>(uploaded_) >= opt_.seed_ratio * static_cast<double>(meta_.total_length)) finish_seeding();
 }
 
@@ -63,16 +63,16 @@ void torrent::finish_seeding() {
                opt_.seed_ratio, uploaded_, static_cast<double>(uploaded_) / static_cast<double>(meta_.total_length));
   for (auto& c : std::vector(peers_)) c->send_choke(true);  // no more uploads; queued requests are dropped
   auto self = shared_from_this();
-  asio::co_spawn(*link_.io, [self] { return self->leave_after_drain(); }, report_exception("leave"));
+  asio::co_spawn(link_.executor, [self] { return self->leave_after_drain(); }, net::report_exception("leave"));
 }
 
 asio::awaitable<void> torrent::leave_after_drain() {
   auto self = shared_from_this();
-  asio::steady_timer wait(*link_.io);
+  asio::steady_timer wait(link_.executor);
   wait.expires_after(drain_before_leaving);
   co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
   left_ = true;
-  if (link_.on_finished) link_.on_finished();
+  pause();  // finished: stopped announced, nothing more to do
 }
 
 }  // namespace shoal::session

@@ -11,13 +11,16 @@ namespace asio = boost::asio;
 
 namespace shoal::session {
 
-void torrent::verify(int piece) {
+void torrent::verify_piece(int piece) {
   auto self = shared_from_this();
-  asio::post(*link_.hash_pool, [self, piece] {
+  const auto gen = generation_;
+  // The job holds the storage itself: delete_data() may drop the torrent's reference meanwhile.
+  asio::post(*link_.hash_pool, [self, st = storage_, piece, gen] {
     // Per hashing thread, reused: bounded memory whatever the piece length.
     thread_local std::vector<std::byte> scratch(256 * 1024);
-    auto good = self->storage_->verify_piece(piece, scratch);
-    asio::post(*self->link_.io, [self, piece, good = std::move(good)]() mutable {
+    auto good = st->verify_piece(piece, scratch);
+    asio::post(self->link_.executor, [self, piece, gen, good = std::move(good)]() mutable {
+      if (gen != self->generation_) return;  // paused, re-checked or stopped meanwhile: the check decides now
       if (good) self->on_verified(piece, *good, {});
       else self->on_verified(piece, false, good.message());
     });
@@ -25,7 +28,7 @@ void torrent::verify(int piece) {
 }
 
 void torrent::on_verified(int piece, bool good, std::string error) {
-  if (outcome_ != outcome::running) return;
+  if (!running()) return;
   if (!error.empty()) {
     fail("cannot read back piece " + std::to_string(piece) + ": " + error);
     return;
@@ -41,7 +44,7 @@ void torrent::on_verified(int piece, bool good, std::string error) {
            " times: no peer sends correct data");
       return;
     }
-    if (outcome_ != outcome::running) return;
+    if (!running()) return;
     retry_from_one_peer(piece);
     for (auto& c : std::vector(peers_)) fill_requests(*c);
     return;
@@ -49,6 +52,7 @@ void torrent::on_verified(int piece, bool good, std::string error) {
   judge_passed(piece);
   picker_.on_piece_passed(piece);
   have_.set(static_cast<std::size_t>(piece));
+  verified_since_event_.push_back(static_cast<std::uint32_t>(piece));
   ++downloaded_pieces_;
   last_progress_ = std::chrono::steady_clock::now();
   // To every peer, those that have the piece too (as libtorrent's send_redundant_have): a super-seed learns

@@ -38,6 +38,12 @@ std::vector<std::vector<std::string>> layouts(const transfer_status& s) {
                "uploaded " + format_bytes(static_cast<double>(s.uploaded))},
               {"seeding", "UL " + format_rate(s.upload_rate), peers(s)},
               {"seeding", format_rate(s.upload_rate), peers(s)}};
+    case transfer_status::phase::queued:
+      return {{"queued for check", format_bytes(static_cast<double>(s.total))}, {"queued"}};
+    case transfer_status::phase::checking:
+      return {{"checking " + percent(s), of_total(s)}, {"checking " + percent(s)}};
+    case transfer_status::phase::paused:
+      return {{"paused", of_total(s) + " (" + percent(s) + ")"}, {"paused", percent(s)}, {"paused"}};
     case transfer_status::phase::complete:
       return {{"complete", format_bytes(static_cast<double>(s.total))}, {"complete"}};
     case transfer_status::phase::failed:

@@ -1,6 +1,8 @@
 #include "shoal/util/byte_size.hpp"
 
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <charconv>
 
 namespace shoal {
@@ -45,6 +47,18 @@ std::string format_byte_size(std::uint64_t bytes) {
     ++unit;
   }
   return std::to_string(bytes) + (unit < 0 ? std::string() : std::string(1, suffixes[unit]));
+}
+
+std::string format_bytes(double bytes) {
+  static const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  int u = 0;
+  while (std::fabs(bytes) >= 1024 && u < 5) bytes /= 1024, ++u;
+  char buf[32];
+  if (u == 0)
+    std::snprintf(buf, sizeof buf, "%.0f B", bytes);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f %s", bytes, units[u]);
+  return buf;
 }
 
 }  // namespace shoal

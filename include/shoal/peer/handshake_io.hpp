@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include "shoal/hash/sha1.hpp"
@@ -31,7 +31,7 @@ struct connected_peer {
 
 // Connects, sends our handshake, reads theirs; refuses another info-hash and ourselves.
 boost::asio::awaitable<result<connected_peer>> connect_and_handshake(
-    boost::asio::io_context& io, const peer_address& to, const handshake_params& ours, std::chrono::seconds timeout);
+    boost::asio::any_io_executor io, const peer_address& to, const handshake_params& ours, std::chrono::seconds timeout);
 
 // Reads the handshake of an incoming connection (the caller routes it by info-hash, then answers).
 boost::asio::awaitable<result<incoming_handshake>> read_handshake(boost::asio::ip::tcp::socket& s,

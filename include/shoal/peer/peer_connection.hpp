@@ -1,7 +1,8 @@
 #pragma once
 // One peer wire connection (BEP 3) after the handshake: a reader coroutine that decodes frames in place from a
 // large receive buffer, and a writer coroutine that batches small messages and piece replies into one gathered
-// write. What the messages mean for the torrent (picker, storage, choking) is decided by session::torrent.
+// write. What the messages mean for the torrent (picker, storage, choking) is decided by its owner, reached
+// through connection_events.
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -16,12 +17,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "shoal/peer/connection_events.hpp"
 #include "shoal/peer/piece_picker.hpp"
 #include "shoal/util/bitfield.hpp"
-
-namespace shoal::session {
-class torrent;
-}
 
 namespace shoal::peer {
 
@@ -29,12 +27,13 @@ using clock = std::chrono::steady_clock;
 
 class peer_connection : public std::enable_shared_from_this<peer_connection> {
  public:
-  peer_connection(boost::asio::ip::tcp::socket socket, std::shared_ptr<session::torrent> owner, std::string name,
+  // `owner` must stay valid until close() (which tells it last); it is never called after that.
+  peer_connection(boost::asio::ip::tcp::socket socket, connection_events& owner, std::string name,
                   std::size_t piece_count);
 
   // Spawns the reader and the writer on the socket's executor.
   void start();
-  // Idempotent: closes the socket, wakes the writer, tells the torrent once.
+  // Idempotent: closes the socket, wakes the writer, tells the owner once and forgets it.
   void close(std::string_view why);
   bool closed() const { return closed_; }
   const std::string& name() const { return name_; }
@@ -83,7 +82,7 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   clock::duration upload_wait();
 
   boost::asio::ip::tcp::socket socket_;
-  std::shared_ptr<session::torrent> owner_;
+  connection_events* owner_;  // null once closed
   std::string name_;
   boost::asio::steady_timer wake_;
   boost::asio::steady_timer pace_;  // the reader's wait under --max-download-rate

@@ -1,6 +1,9 @@
 #pragma once
 // Opening a torrent's files and checking what is already there (seed: must be complete; leech: resume).
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/storage/storage.hpp"
@@ -10,23 +13,31 @@
 namespace shoal::session {
 
 struct checked_data {
-  storage store;
+  std::optional<storage> store;  // none for a re-check (the files are open already)
   bitfield have;
 };
 
 struct check_options {
   bool seed_only = false;     // files opened read-only; a missing file or a piece failing its hash is an error
   int threads = 2;            // hashing the existing data
-  bool progress_bar = false;
   bool overwrite = false;     // leech --overwrite: files Shoal did not create may be written into and cut
   bool preallocate = false;   // leech without --sparse: fallocate every file before downloading
+  bool recheck = false;       // verify again: only hash (ownership settled and files opened by the first check)
+};
+
+// Shared between the check's threads and the session's: progress to show, and a way to abandon it.
+struct check_progress {
+  std::atomic<std::int64_t> bytes_done{0};
+  std::atomic<bool> cancelled{false};
 };
 
 // Leech: a file in root that Shoal did not create (no ownership record lists it) is kept only if it is
 // empty or some of its pieces verify; otherwise, or if it is longer than the torrent's, the result is one
 // line naming it and --overwrite (storage/ownership.hpp). Then the record is written and the files
 // created. Seed: errors name the missing file or the first piece failing its hash.
-result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o);
+// Blocking (a worker thread runs it). Cancelled: an error saying so, nothing created.
+result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o,
+                                    check_progress& progress);
 
 // The leech's files are all verified: the ownership record is not needed any more.
 void forget_ownership(const metainfo& m, const std::filesystem::path& root);

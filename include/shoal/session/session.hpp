@@ -1,21 +1,28 @@
 #pragma once
-// A running process: one io_context, one listening port, many torrents routed by the handshake's info-hash,
-// a small pool for SHA-1 checks, the progress display, and SIGINT/SIGTERM handling: the first signal stops
-// (stopped announces bounded to 0.8 s), a second one exits at once.
+// The engine as a service: torrents added, controlled and observed at runtime by whoever drives it (the seed and
+// leech commands, the daemon's RPC, tests). It runs on an executor it is given (it owns no io_context and no
+// signals), listens on one port for every torrent (routed by the handshake's info-hash), checks data through a
+// verify queue (a few torrents at a time, the rest wait in "queued for check"), and reports through status
+// snapshots and an event stream.
+#include <chrono>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/session/torrent.hpp"
-#include "shoal/ui/status_area.hpp"
+#include "shoal/session/torrent_status.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal::session {
@@ -25,53 +32,87 @@ struct session_options {
   std::uint16_t port = 6881;
   bool any_port_if_busy = false;  // leech: another port is fine; seed: the given one or nothing
   int hash_threads = 2;
+  std::size_t max_concurrent_checks = 1;      // the verify queue: torrents checked at once (Transmission: 1)
   std::uint64_t max_download_rate_total = 0;  // bytes/s over every torrent, 0 = unlimited
   std::uint64_t max_upload_rate_total = 0;    // the same for uploads
   std::size_t max_peers_total = 0;            // connections over every torrent, 0 = unlimited
+  std::chrono::milliseconds stats_interval{2000};  // stats events of active torrents
 };
 
 class session {
  public:
-  explicit session(session_options opt);
-  ~session();
+  using event_handler = std::function<void(const session_event&)>;
 
-  // Binds the listening port (before torrents, so they announce the real one).
+  session(boost::asio::any_io_executor executor, session_options opt);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  // Binds the listening port and starts accepting (before torrents, so they announce the real one).
   status listen();
   std::uint16_t port() const { return port_; }
-  // Opens and checks a torrent (blocking, with progress), ready to start with run().
-  status add(metainfo m, torrent_options opt);
+
+  // Returns at once: the torrent waits for the verify queue (or stays paused). Refused: the same torrent twice.
+  result<torrent_id> add(metainfo m, torrent_options opt, bool paused = false);
+  // Every command names a torrent by id; an unknown id is an error saying so.
+  status remove(torrent_id id, bool delete_data);
+  status pause(torrent_id id);
+  status resume(torrent_id id);
+  status verify(torrent_id id);
+  status reannounce(torrent_id id);
+  status set_limits(torrent_id id, const torrent_limits& limits);
+
+  std::optional<torrent_id> find(const sha1_digest& info_hash) const;
+  std::optional<torrent_status> status_of(torrent_id id) const;
+  // Every torrent's snapshot, in id order, appended to `out` (reuse it: cheap for thousands of torrents).
+  void statuses(std::vector<torrent_status>& out) const;
+  session_status totals() const;
   std::size_t torrent_count() const { return torrents_.size(); }
-  // Runs until every torrent finished (leech) or a signal arrives; returns the exit status: 0, 1 when a torrent
-  // failed, 128 + the signal's number when one interrupted a download (130 for SIGINT, 143 for SIGTERM).
-  int run();
+
+  // Events reach the handler on the executor, in order, never from inside a torrent's own call (a handler may
+  // call any command). Returns a key for unsubscribe().
+  std::size_t subscribe(event_handler handler);
+  void unsubscribe(std::size_t key);
+
+  // Stops accepting, shuts every torrent down (stopped announces) within `bound`; `hurry`: announces in flight
+  // are abandoned (the user is waiting). After this only the destructor is left.
+  boost::asio::awaitable<void> stop(std::chrono::milliseconds bound, bool hurry);
 
  private:
-  boost::asio::awaitable<void> accept_loop();
-  boost::asio::awaitable<void> handle_incoming(boost::asio::ip::tcp::socket s);
-  boost::asio::awaitable<void> main_loop();
-  void check_finished();
-  void on_signal(int sig);
-  boost::asio::awaitable<void> status_loop();
-  boost::asio::awaitable<void> resize_loop();
-  std::vector<ui::transfer_status> statuses() const;
+  // Each takes `alive`: false once the session is destroyed, checked after every wait before touching it (a
+  // wait cancelled by the destructor still resumes the coroutine later on the executor).
+  boost::asio::awaitable<void> accept_loop(std::shared_ptr<bool> alive);
+  boost::asio::awaitable<void> handle_incoming(boost::asio::ip::tcp::socket s, std::shared_ptr<bool> alive);
+  boost::asio::awaitable<void> events_loop(std::shared_ptr<bool> alive);
+  void emit(session_event e);
+  void deliver();
+  void request_check(torrent_id id);
+  void start_checks();
+  std::shared_ptr<torrent> get(torrent_id id) const;
+  static error unknown(torrent_id id);
 
+  boost::asio::any_io_executor executor_;
   session_options opt_;
   peer::rate_limiter download_total_;  // parent of every torrent's download bucket
   peer::rate_limiter upload_total_;    // and of every upload bucket
   peer_budget peers_total_;
-  boost::asio::io_context io_;
-  boost::asio::thread_pool hash_pool_;
+  boost::asio::thread_pool hash_pool_;   // SHA-1 of downloaded pieces
+  boost::asio::thread_pool check_pool_;  // the verify queue's checks (each hashes with its own threads)
   boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::signal_set signals_;
-  boost::asio::signal_set winch_;
-  boost::asio::steady_timer done_;
-  boost::asio::steady_timer status_timer_;
-  std::unique_ptr<ui::status_area> display_;
+  boost::asio::steady_timer events_timer_;
   std::array<std::uint8_t, 20> peer_id_{};
   std::uint16_t port_ = 0;
-  std::map<sha1_digest, std::shared_ptr<torrent>> torrents_;
-  int interrupted_by_ = 0;  // the first signal's number
-  bool finish_ = false;
+  torrent_id next_id_ = 1;
+  std::map<torrent_id, std::shared_ptr<torrent>> torrents_;
+  std::map<sha1_digest, torrent_id> by_hash_;
+  std::deque<torrent_id> check_queue_;
+  std::size_t checks_running_ = 0;
+  std::vector<std::pair<std::size_t, event_handler>> handlers_;
+  std::size_t next_handler_ = 1;
+  std::vector<session_event> pending_events_;
+  bool delivering_ = false;
+  bool stopped_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace shoal::session

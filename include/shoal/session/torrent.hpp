@@ -1,6 +1,8 @@
 #pragma once
-// One torrent in a running session: owns its storage, piece picker, peer connections and tracker announces.
-// Everything runs on the session's single io_context thread; only SHA-1 checks run on the hashing pool.
+// One torrent in a session: owns its storage, piece picker, peer connections and tracker announces, and moves
+// through its lifecycle (torrent_state.hpp) as the session's verify queue and the caller's commands drive it.
+// Everything runs on the session's executor; only SHA-1 checks and the data check run on worker threads.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -13,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -22,13 +24,15 @@
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/peer/ban_list.hpp"
 #include "shoal/peer/choker.hpp"
+#include "shoal/peer/connection_events.hpp"
 #include "shoal/peer/piece_picker.hpp"
 #include "shoal/peer/rate_limiter.hpp"
 #include "shoal/peer/super_seeder.hpp"
+#include "shoal/session/torrent_state.hpp"
+#include "shoal/session/torrent_status.hpp"
 #include "shoal/storage/storage.hpp"
-#include "shoal/ui/rate_window.hpp"
-#include "shoal/ui/status_line.hpp"
 #include "shoal/tracker/protocol/peer_address.hpp"
+#include "shoal/util/rate_window.hpp"
 #include "shoal/util/result.hpp"
 #include "shoal/wire/frame_decoder.hpp"
 #include "shoal/wire/message.hpp"
@@ -56,7 +60,6 @@ struct torrent_options {
   std::chrono::seconds timeout{300};    // leech: no verified piece for this long -> give up
   int max_piece_failures = 5;
   int hash_threads = 2;
-  bool progress_bar = false;            // the data check: a redrawn bar (terminal); otherwise plain lines
   bool overwrite = false;    // leech --overwrite: files in root Shoal did not create may be replaced
   bool preallocate = false;  // leech: fallocate the files before downloading (--sparse: not)
   std::vector<peer_address> peers;  // --peer: connected to directly
@@ -69,68 +72,101 @@ struct peer_budget {
   bool full(std::size_t pending = 0) const { return limit != 0 && used + pending >= limit; }
 };
 
+// The limits a caller may change at runtime (session::set_limits); 0 = unlimited.
+struct torrent_limits {
+  std::optional<std::uint64_t> download_rate;  // bytes/s
+  std::optional<std::uint64_t> upload_rate;
+  std::optional<std::size_t> max_peers;
+};
+
 // What the torrent needs from its session.
 struct session_link {
-  boost::asio::io_context* io = nullptr;
+  boost::asio::any_io_executor executor;
   boost::asio::thread_pool* hash_pool = nullptr;
   std::array<std::uint8_t, 20> peer_id{};
   std::uint16_t listen_port = 0;
   peer::rate_limiter* download_total = nullptr;  // process-wide download bucket, null: unlimited
   peer::rate_limiter* upload_total = nullptr;    // process-wide upload bucket, null: unlimited
   peer_budget* peers_total = nullptr;            // process-wide connection count, null: unlimited
-  std::function<void()> on_finished;  // the torrent completed (and does not seed on) or failed
+  std::function<void(session_event)> emit;       // to the session's subscribers
+  std::function<void(torrent_id)> request_check;  // the torrent entered queued_for_check: the verify queue takes it
 };
 
-class torrent : public std::enable_shared_from_this<torrent> {
+class torrent : public std::enable_shared_from_this<torrent>, public peer::connection_events {
  public:
-  enum class outcome { running, complete, failed };
-
-  // Opens the storage and checks what is on disk (with progress). A seed refuses incomplete data with the
-  // missing file or the first bad piece named.
-  static result<std::shared_ptr<torrent>> open(metainfo m, torrent_options opt, session_link link);
+  // A torrent waiting for the verify queue (or paused, when `paused`); nothing is opened or checked yet.
+  static std::shared_ptr<torrent> create(torrent_id id, metainfo m, torrent_options opt, session_link link,
+                                         bool paused);
   ~torrent();
 
+  torrent_id id() const { return id_; }
   const metainfo& info() const { return meta_; }
   const sha1_digest& info_hash() const { return meta_.info_hash; }
-  outcome state() const { return outcome_; }
-  // Nothing left to do: failed, complete without seeding on, or done seeding (--seed-ratio reached).
-  bool finished() const {
-    return outcome_ == outcome::failed || left_ ||
-           (outcome_ == outcome::complete && !opt_.keep_seeding && !opt_.seed_only);
-  }
-  const std::string& failure() const { return failure_; }
+  const torrent_options& options() const { return opt_; }
+  torrent_state state() const { return lifecycle_.state(); }
+  // Nothing left to do: an error, complete without seeding on, or done seeding (--seed-ratio reached).
+  bool finished() const;
+  const std::string& failure() const { return lifecycle_.error(); }
+  torrent_status status() const;
 
-  void start();
-  // Closes every connection and announces stopped, giving up at `deadline`. An announce in flight (`completed`,
-  // just sent) is awaited first, or abandoned when `hurry` (interrupted: the user waits).
+  // The verify queue's side: runs the check on `pool` (open the files, hash what is there) and calls `done` on
+  // the executor when it is over (whatever the outcome, also when cancelled by pause, verify or remove).
+  void run_check(boost::asio::thread_pool& pool, std::function<void()> done);
+  // Runtime control (the session's commands). Each is a no-op where the state makes it one.
+  void pause();
+  void resume();
+  void verify();
+  void reannounce();
+  void set_limits(const torrent_limits& l);
+  // The final stop: closes every connection and announces stopped, giving up at `deadline`. An announce in
+  // flight (`completed`, just sent) is awaited first, or abandoned when `hurry` (interrupted: the user waits).
   boost::asio::awaitable<void> shutdown(std::chrono::steady_clock::time_point deadline, bool hurry);
-  // What the progress display shows: bytes, rates over the last seconds, peers.
-  ui::transfer_status snapshot() const;
+  // Its two halves: everything stops at once (nothing more is read, written or sent) ...
+  void stop_now();
+  // ... and `stopped` to the trackers that had `started` (and did not refuse), within `deadline`.
+  boost::asio::awaitable<void> announce_stopped(std::chrono::steady_clock::time_point deadline, bool hurry);
+  // After shutdown: deletes the files this torrent names under its root (not the folder's other files).
+  shoal::status delete_data();
+  // Incoming connections: true while the torrent will take them, false when it never will again. Those that
+  // arrive while it checks wait (ready_for_peers()) instead of being closed.
+  bool accepts_peers() const;
+  bool ready_for_peers() const { return active(); }
   // A connection whose handshake named this torrent (incoming) or that we opened (outgoing).
   // `outgoing`: we dialled it. A second connection to the same peer id is resolved here.
   void attach(boost::asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
               bool outgoing);
+  // Once a second: rates for the status, batched piece events, stats events.
+  void flush_events(bool with_stats);
 
-  // Called by connections.
-  const wire::wire_limits& limits() const { return limits_; }
-  void on_message(peer::peer_connection& c, const wire::message& m);
-  void on_disconnect(peer::peer_connection& c, std::string_view why);
-  status read_block(const peer::block_ref& b, std::span<std::byte> out);
-  // Blocks (payload bytes in all) a connection has just handed to the kernel.
-  void on_uploaded(peer::peer_connection& c, std::span<const peer::block_ref> blocks, std::uint64_t bytes);
-  bool stopping() const { return stopping_; }
-  bool seeding_only() const { return opt_.seed_only; }
+  // connection_events: what connections call.
+  const wire::wire_limits& limits() const override { return limits_; }
+  void on_message(peer::peer_connection& c, const wire::message& m) override;
+  void on_closed(peer::peer_connection& c, std::string_view why) override;
+  shoal::status read_block(const peer::block_ref& b, std::span<std::byte> out) override;
+  void on_uploaded(peer::peer_connection& c, std::span<const peer::block_ref> blocks, std::uint64_t bytes) override;
   // The torrent's download bucket (the connections' readers pace on it); null when unlimited.
-  peer::rate_limiter* download_limiter() {
-    return opt_.download_rate_limit != 0 || link_.download_total != nullptr ? &download_limit_ : nullptr;
+  peer::rate_limiter* download_limiter() override {
+    return download_rate_ != 0 || link_.download_total != nullptr ? &download_limit_ : nullptr;
   }
   // The torrent's upload bucket (the connections' writers take tokens per block); null when unlimited.
-  peer::rate_limiter* upload_limiter() {
-    return opt_.upload_rate_limit != 0 || link_.upload_total != nullptr ? &upload_limit_ : nullptr;
+  peer::rate_limiter* upload_limiter() override {
+    return upload_rate_ != 0 || link_.upload_total != nullptr ? &upload_limit_ : nullptr;
   }
 
  private:
-  torrent(metainfo m, torrent_options opt, session_link link, storage st);
+  struct check_job;
+  torrent(torrent_id id, metainfo m, torrent_options opt, session_link link, bool paused);
+  // Lifecycle.
+  bool active() const { return lifecycle_.active() && !stopping_; }
+  bool running() const { return active() && lifecycle_.state() == torrent_state::downloading; }
+  bool complete_data() const { return picker_.complete(); }
+  void change_state(torrent_state from);  // emits state_changed (and what follows from the new state)
+  void on_checked(std::shared_ptr<check_job> job, std::function<void()> done);
+  void install_check(std::optional<storage> st, const bitfield& have);
+  void activate();
+  void deactivate(std::string_view why);
+  void cancel_check();
+  void queue_check();
   // Messages.
   void on_bitfield(peer::peer_connection& c, std::string_view bytes);
   void on_have(peer::peer_connection& c, std::uint32_t piece);
@@ -152,7 +188,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void unchoke_more();
   void run_choker(std::chrono::steady_clock::time_point now);
   // Verification.
-  void verify(int piece);
+  void verify_piece(int piece);
   void on_verified(int piece, bool good, std::string error);
   void complete();
   // Bad peers: who sent which block, verdicts on hash checks, re-requesting a failed piece from one peer.
@@ -164,14 +200,15 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::vector<std::uint64_t> block_digests(int piece);
   bool banned(std::string_view name) const;
   bool all_banned() const;
-  void fail(std::string why);
+  // Into state error. `log`: false when the caller reports the reason itself (a check's verdict).
+  void fail(std::string why, bool log = true);
   // Periodic work: rates, timeouts, keep-alives, new connections, progress.
-  boost::asio::awaitable<void> ticker();
+  boost::asio::awaitable<void> ticker(std::uint64_t generation);
   void tick();
   void connect_more();
   bool may_dial() const;
   bool connected_to_host(const peer_address& a) const;
-  boost::asio::awaitable<void> connect(peer_address addr);
+  boost::asio::awaitable<void> connect(peer_address addr, std::uint64_t generation);
   void add_candidates(const std::vector<peer_address>& peers);
   bool keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_id, bool outgoing);
   void report_complete();
@@ -179,7 +216,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void report_refusals();
   void report_stats(bool at_exit);
   // Trackers.
-  boost::asio::awaitable<void> announce_loop();
+  boost::asio::awaitable<void> announce_loop(std::uint64_t generation);
   boost::asio::awaitable<bool> announce_once(int event, std::chrono::milliseconds timeout);
 
   struct candidate {
@@ -190,10 +227,14 @@ class torrent : public std::enable_shared_from_this<torrent> {
     std::chrono::steady_clock::time_point next_try{};
   };
 
+  torrent_id id_;
   metainfo meta_;
   torrent_options opt_;
   session_link link_;
-  std::shared_ptr<storage> storage_;
+  torrent_lifecycle lifecycle_;
+  std::uint64_t generation_ = 0;  // +1 on every activate and deactivate: loops and hash results of an older one end
+  std::shared_ptr<check_job> check_;  // the check in progress, if any
+  std::shared_ptr<storage> storage_;  // opened by the first check
   peer::piece_picker picker_;
   bitfield have_;
   wire::wire_limits limits_;
@@ -212,9 +253,9 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::unique_ptr<announcer> announcer_;
   boost::asio::steady_timer tick_timer_, announce_timer_;
 
-  outcome outcome_ = outcome::running;
-  std::string failure_;
-  bool stopping_ = false;
+  std::uint64_t download_rate_ = 0, upload_rate_ = 0;  // the torrent's own limits (set_limits may change them)
+  bool stopping_ = false;  // shut down for good (session stop or remove)
+  bool tracker_started_ = false;  // `started` went out and no `stopped` since
   bool announcing_ = false;
   bool completed_event_pending_ = false;
   bool seeding_done_ = false;  // --seed-ratio reached: serving nobody, leaving
@@ -227,7 +268,8 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::uint64_t stats_mark_ = 0;  // uploaded_ at the last stats line
   std::uint64_t uploaded_ = 0, downloaded_ = 0;
   std::chrono::steady_clock::time_point started_at_, last_progress_;
-  ui::rate_window download_window_, upload_window_;
+  rate_window download_window_, upload_window_;
+  std::vector<std::uint32_t> verified_since_event_;  // pieces for the next batched pieces_verified event
   boost::asio::steady_timer* announce_deadline_ = nullptr;  // the announce in flight's, to abandon it at shutdown
   std::size_t refusals_reported_ = 0;
 };

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "shoal/util/byte_size.hpp"
+
 namespace shoal::ui {
 
 struct progress_sample {
@@ -16,8 +18,6 @@ struct progress_sample {
   std::string_view suffix;
 };
 
-// "1.5 GiB", "512 KiB", "17 B".
-std::string format_bytes(double bytes);
 // "0:07", "12:34", "1:02:03"; "?" for an unknown or absurd ETA.
 std::string format_duration(double seconds);
 // The bar drawn on a terminal (width = characters of the [###   ] part).

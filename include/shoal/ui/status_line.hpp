@@ -9,10 +9,10 @@
 namespace shoal::ui {
 
 struct transfer_status {
-  enum class phase { downloading, seeding, complete, failed };
+  enum class phase { queued, checking, downloading, seeding, paused, complete, failed };
   std::string name;
   phase state = phase::downloading;
-  std::int64_t done = 0;   // verified bytes
+  std::int64_t done = 0;   // verified bytes (checking: bytes checked so far)
   std::int64_t total = 0;  // bytes of the torrent
   double download_rate = 0;  // bytes/s over the last few seconds (rate_window)
   double upload_rate = 0;

@@ -16,4 +16,7 @@ result<std::uint64_t> parse_byte_size(std::string_view text);
 // The shortest exact spelling: 1048576 -> "1M", 1536 -> "1536", 0 -> "0".
 std::string format_byte_size(std::uint64_t bytes);
 
+// For people: "1.5 MiB", "512 B" (IEC units, one decimal).
+std::string format_bytes(double bytes);
+
 }  // namespace shoal

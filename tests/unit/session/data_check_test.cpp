@@ -18,6 +18,12 @@ using shoal::session::open_and_check;
 
 namespace {
 
+shoal::result<shoal::session::checked_data> check(const metainfo& m, const fs::path& root, const check_options& o) {
+  shoal::session::check_progress progress;
+  return open_and_check(m, root, o, progress);
+}
+
+
 constexpr std::int64_t piece_length = 16 * 1024;
 
 check_options seed_opts(int threads = 2) {
@@ -71,14 +77,14 @@ class DataCheck : public ::testing::Test {
 };
 
 TEST_F(DataCheck, SeedAcceptsCompleteData) {
-  auto r = open_and_check(meta_, dir_ / "data", seed_opts());
+  auto r = check(meta_, dir_ / "data", seed_opts());
   ASSERT_TRUE(r) << r.message();
   EXPECT_TRUE(r->have.all());
 }
 
 TEST_F(DataCheck, SeedNamesTheMissingFile) {
   fs::remove(dir_ / "data" / "f.bin");
-  auto r = open_and_check(meta_, dir_ / "data", seed_opts());
+  auto r = check(meta_, dir_ / "data", seed_opts());
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("missing file"), std::string::npos) << r.message();
   EXPECT_NE(r.message().find("f.bin"), std::string::npos) << r.message();
@@ -89,7 +95,7 @@ TEST_F(DataCheck, SeedNamesTheFirstBadPiece) {
   bad[2 * piece_length + 5] ^= 1;
   bad[4 * piece_length] ^= 1;
   write("data/f.bin", bad);
-  auto r = open_and_check(meta_, dir_ / "data", seed_opts());
+  auto r = check(meta_, dir_ / "data", seed_opts());
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("piece 2 does not match"), std::string::npos) << r.message();
 }
@@ -98,7 +104,7 @@ TEST_F(DataCheck, LeechResumesKeepingEveryVerifiedPiece) {
   auto partial = content_;
   partial[2 * piece_length + 5] ^= 1;  // an unverified piece: fetched again
   write("data/f.bin", partial);
-  auto r = open_and_check(meta_, dir_ / "data", leech_opts());
+  auto r = check(meta_, dir_ / "data", leech_opts());
   ASSERT_TRUE(r) << r.message();
   EXPECT_EQ(r->have.count(), 5u);
   EXPECT_FALSE(r->have.get(2));
@@ -107,7 +113,7 @@ TEST_F(DataCheck, LeechResumesKeepingEveryVerifiedPiece) {
 
 TEST_F(DataCheck, LeechStartsFromNothingAndCreatesTheFile) {
   fs::remove(dir_ / "data" / "f.bin");
-  auto r = open_and_check(meta_, dir_ / "out", leech_opts());
+  auto r = check(meta_, dir_ / "out", leech_opts());
   ASSERT_TRUE(r) << r.message();
   EXPECT_TRUE(r->have.none());
   EXPECT_EQ(fs::file_size(dir_ / "out" / "f.bin"), content_.size());
@@ -116,7 +122,7 @@ TEST_F(DataCheck, LeechStartsFromNothingAndCreatesTheFile) {
 TEST_F(DataCheck, ContentMayBeNamedDifferently) {
   fs::rename(dir_ / "data" / "f.bin", dir_ / "data" / "renamed.bin");
   auto renamed = shoal::session::with_content_name(meta_, "renamed.bin");
-  auto r = open_and_check(renamed, dir_ / "data", seed_opts(1));
+  auto r = check(renamed, dir_ / "data", seed_opts(1));
   ASSERT_TRUE(r) << r.message();
   EXPECT_TRUE(r->have.all());
 }
@@ -124,7 +130,7 @@ TEST_F(DataCheck, ContentMayBeNamedDifferently) {
 TEST_F(DataCheck, LeechRefusesAFileThatIsNotTheTorrentsData) {
   const std::string notes(content_.size(), 'n');  // right length, no piece verifies
   write("data/f.bin", notes);
-  auto r = open_and_check(meta_, dir_ / "data", leech_opts());
+  auto r = check(meta_, dir_ / "data", leech_opts());
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("f.bin"), std::string::npos) << r.message();
   EXPECT_NE(r.message().find("--overwrite"), std::string::npos) << r.message();
@@ -135,7 +141,7 @@ TEST_F(DataCheck, LeechRefusesAFileThatIsNotTheTorrentsData) {
 
 TEST_F(DataCheck, LeechRefusesALongerFileEvenIfItsPiecesVerify) {
   write("data/f.bin", content_ + "tail");
-  auto r = open_and_check(meta_, dir_ / "data", leech_opts());
+  auto r = check(meta_, dir_ / "data", leech_opts());
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("would be cut"), std::string::npos) << r.message();
   EXPECT_EQ(read("data/f.bin"), content_ + "tail");
@@ -143,7 +149,7 @@ TEST_F(DataCheck, LeechRefusesALongerFileEvenIfItsPiecesVerify) {
 
 TEST_F(DataCheck, LeechAdoptsAndExtendsAShorterFileWhosePiecesVerify) {
   write("data/f.bin", content_.substr(0, 2 * piece_length + 10));  // another client's partial download
-  auto r = open_and_check(meta_, dir_ / "data", leech_opts());
+  auto r = check(meta_, dir_ / "data", leech_opts());
   ASSERT_TRUE(r) << r.message();
   EXPECT_EQ(r->have.count(), 2u);
   EXPECT_EQ(fs::file_size(dir_ / "data" / "f.bin"), content_.size());
@@ -153,22 +159,49 @@ TEST_F(DataCheck, LeechAdoptsAndExtendsAShorterFileWhosePiecesVerify) {
 
 TEST_F(DataCheck, LeechResumesItsOwnFileWithNoVerifiedPiece) {
   fs::remove(dir_ / "data" / "f.bin");
-  ASSERT_TRUE(open_and_check(meta_, dir_ / "out", leech_opts()));  // created (preallocated), then "killed"
+  ASSERT_TRUE(check(meta_, dir_ / "out", leech_opts()));  // created (preallocated), then "killed"
   write("out/f.bin", std::string(content_.size(), 'x'));            // half-written blocks, nothing verifies
-  auto r = open_and_check(meta_, dir_ / "out", leech_opts());
+  auto r = check(meta_, dir_ / "out", leech_opts());
   ASSERT_TRUE(r) << r.message();
   EXPECT_TRUE(r->have.none());
   shoal::session::forget_ownership(meta_, dir_ / "out");  // complete: a later run judges the file by its data
-  auto again = open_and_check(meta_, dir_ / "out", leech_opts());
+  auto again = check(meta_, dir_ / "out", leech_opts());
   EXPECT_FALSE(again);
 }
 
 TEST_F(DataCheck, LeechOverwriteReplacesAStrangersFile) {
   write("data/f.bin", content_ + std::string(100, 'n'));
-  auto r = open_and_check(meta_, dir_ / "data", leech_opts(true));
+  auto r = check(meta_, dir_ / "data", leech_opts(true));
   ASSERT_TRUE(r) << r.message();
   EXPECT_EQ(fs::file_size(dir_ / "data" / "f.bin"), content_.size());
   EXPECT_TRUE(r->have.all());  // cut to length, the data it held is the torrent's
+}
+
+TEST_F(DataCheck, ProgressReachesTheTotal) {
+  shoal::session::check_progress progress;
+  auto r = open_and_check(meta_, dir_ / "data", seed_opts(), progress);
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(progress.bytes_done.load(), meta_.total_length);
+}
+
+TEST_F(DataCheck, RecheckOnlyHashes) {
+  auto first = check(meta_, dir_ / "data", seed_opts());
+  ASSERT_TRUE(first) << first.message();
+  EXPECT_TRUE(first->store.has_value());
+  auto o = seed_opts();
+  o.recheck = true;
+  auto again = check(meta_, dir_ / "data", o);
+  ASSERT_TRUE(again) << again.message();
+  EXPECT_FALSE(again->store.has_value());
+  EXPECT_TRUE(again->have.all());
+}
+
+TEST_F(DataCheck, CancelledCheckSaysSo) {
+  shoal::session::check_progress progress;
+  progress.cancelled = true;
+  auto r = open_and_check(meta_, dir_ / "data", seed_opts(), progress);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.message().find("cancelled"), std::string::npos) << r.message();
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace shoal::session {
+namespace shoal::cmd {
 
 // What seed and leech share: the listening address, per-torrent limits and the process-wide ones.
 struct peer_process_config {
@@ -17,6 +17,8 @@ struct peer_process_config {
   std::uint64_t max_upload_rate = 0;        // bytes/s per torrent, 0 = unlimited
   std::uint64_t max_upload_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited
   int hash_threads = 2;
+  bool json = false;     // --json: one JSON object per event on stdout
+  bool control = false;  // --control: JSON commands on stdin; the process ends on "stop", end of input or a signal
 };
 
 struct seed_config : peer_process_config {
@@ -42,4 +44,4 @@ struct leech_config : peer_process_config {
 int run_seed(const seed_config& cfg);
 int run_leech(const leech_config& cfg);
 
-}  // namespace shoal::session
+}  // namespace shoal::cmd

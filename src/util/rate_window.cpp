@@ -1,6 +1,6 @@
-#include "shoal/ui/rate_window.hpp"
+#include "shoal/util/rate_window.hpp"
 
-namespace shoal::ui {
+namespace shoal {
 
 void rate_window::add(clock::time_point now, std::uint64_t counter) {
   if (!samples_.empty() && (counter < samples_.back().counter || now < samples_.back().at)) samples_.clear();
@@ -18,4 +18,4 @@ double rate_window::rate() const {
   return static_cast<double>(last.counter - first.counter) / seconds;
 }
 
-}  // namespace shoal::ui
+}  // namespace shoal

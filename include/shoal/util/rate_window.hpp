@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <deque>
 
-namespace shoal::ui {
+namespace shoal {
 
 class rate_window {
  public:
@@ -27,4 +27,4 @@ class rate_window {
   std::deque<sample> samples_;
 };
 
-}  // namespace shoal::ui
+}  // namespace shoal

@@ -1,8 +1,8 @@
-#include "shoal/ui/rate_window.hpp"
+#include "shoal/util/rate_window.hpp"
 
 #include <gtest/gtest.h>
 
-namespace shoal::ui {
+namespace shoal {
 namespace {
 
 using namespace std::chrono_literals;
@@ -46,4 +46,4 @@ TEST(RateWindow, ACounterGoingBackRestarts) {
 }
 
 }  // namespace
-}  // namespace shoal::ui
+}  // namespace shoal

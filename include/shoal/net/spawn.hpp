@@ -6,7 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <spdlog/spdlog.h>
 
-namespace shoal::session {
+namespace shoal::net {
 
 inline auto report_exception(std::string what) {
   return [what = std::move(what)](std::exception_ptr e) {
@@ -19,4 +19,4 @@ inline auto report_exception(std::string what) {
   };
 }
 
-}  // namespace shoal::session
+}  // namespace shoal::net
