@@ -24,8 +24,10 @@ TEST(StatusLine, WideLineHasEveryField) {
 
 TEST(StatusLine, NeverWiderThanAsked) {
   for (std::size_t width = 1; width <= 130; ++width) {
-    for (auto state : {transfer_status::phase::downloading, transfer_status::phase::seeding,
-                       transfer_status::phase::complete, transfer_status::phase::failed}) {
+    for (auto state : {transfer_status::phase::queued, transfer_status::phase::checking,
+                       transfer_status::phase::downloading, transfer_status::phase::seeding,
+                       transfer_status::phase::paused, transfer_status::phase::complete,
+                       transfer_status::phase::failed}) {
       auto s = downloading();
       s.state = state;
       EXPECT_LE(display_width(format_status_line(s, width)), width) << width;
