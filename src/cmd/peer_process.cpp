@@ -138,7 +138,8 @@ void peer_process::on_event(const session::session_event& e) {
     else failed_ = true;
   }
   if (e.type == kind::removed) files_.erase(e.id);
-  maybe_done();
+  // Only these can end the process; stats and pieces come often and for many torrents at once.
+  if (e.type == kind::state_changed || e.type == kind::completed || e.type == kind::removed) maybe_done();
 }
 
 // Without --control the process lives for its torrents: once none has anything left to do, it ends.
