@@ -148,8 +148,8 @@ void torrent::on_checked(std::shared_ptr<check_job> job, std::function<void()> d
   lifecycle_.check_done(complete_data());
   activate();
   change_state(from);
-  if (complete_data() && !opt_.seed_only && downloaded_pieces_ == 0 && resumed_pieces_ == picker_.piece_count())
-    complete();  // a leech whose data was already complete
+  // A leech whose data was complete already (a verify again of a complete torrent is not a new completion).
+  if (complete_data() && !opt_.seed_only && !job->options.recheck) complete();
 }
 
 // The check's verdict replaces what the picker knew: a re-check may find pieces missing that were had.
