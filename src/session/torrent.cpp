@@ -100,6 +100,7 @@ void torrent::change_state(torrent_state from) {
   e.from = from;
   e.to = to;
   if (to == torrent_state::error) e.message = lifecycle_.error();
+  e.status = status();
   if (link_.emit) link_.emit(std::move(e));
   if (to == torrent_state::queued_for_check && link_.request_check) link_.request_check(id_);
 }

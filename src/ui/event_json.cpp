@@ -59,6 +59,9 @@ std::string format_event_json(const session_event& e) {
       o["from"] = text(session::to_string(e.from));
       o["to"] = text(session::to_string(e.to));
       if (!e.message.empty()) o["error"] = text(e.message);
+      o["pieces_have"] = e.status.pieces_have;
+      o["piece_count"] = e.status.piece_count;
+      o["verified_bytes"] = e.status.verified_bytes;
       break;
     case session_event::kind::pieces_verified: {
       put_torrent(o, e.id, e.info_hash, e.name);

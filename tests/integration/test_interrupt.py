@@ -7,7 +7,7 @@ import time
 import unittest
 
 from swarm_testlib import (SwarmTestCase, bencode, bin_path, free_port, log_text, make_torrent, same_tree, wait_exit,
-                           wait_for_log, write_random_file)
+                           wait_resumed, write_random_file)
 
 MiB = 1024 * 1024
 
@@ -71,7 +71,7 @@ class Interrupt(SwarmTestCase):
 
     def leech_cmd(self, *extra):
         return [bin_path("leech"), self.path("t.torrent"), "-o", self.path("out"), "--host", "127.0.0.1",
-                "--port", str(free_port()), "--timeout", "60", *extra]
+                "--port", str(free_port()), "--timeout", "60", "--json", *extra]
 
     def test_ctrl_c_stops_within_a_second_and_the_same_command_resumes(self):
         self.torrent_with_hung_trackers(6 * MiB, 91)
@@ -79,7 +79,7 @@ class Interrupt(SwarmTestCase):
                                   "--max-upload-rate", "1000000")
         cmd = self.leech_cmd("--peer", "127.0.0.1:%d" % port)
         leech = self.procs.start("leech1", cmd)
-        wait_for_log(leech, r"resume: 0 of \d+ pieces", 30)
+        self.assertEqual(wait_resumed(leech, 30)[0], 0)
         time.sleep(2.5)  # a good part arrives, the started announce hangs on both trackers
         self.assertIsNone(leech.poll(), log_text(leech))
         sent = time.monotonic()
@@ -91,15 +91,14 @@ class Interrupt(SwarmTestCase):
         self.assertLess(took, 1.5, "exit took %.2f s after SIGINT:\n%s" % (took, log))
         self.assertIn("run the same command again to resume", log)
         again = self.procs.start("leech2", cmd)
-        m = wait_for_log(again, r"resume: (\d+) of (\d+) pieces already verified", 30)
-        self.assertGreater(int(m.group(1)), 0, log_text(again))
+        self.assertGreater(wait_resumed(again, 30)[0], 0, log_text(again))
         self.assertEqual(wait_exit(again, 120), 0, log_text(again))
         self.assertTrue(same_tree(self.path("d", "f.bin"), self.path("out", "f.bin")))
 
     def test_second_ctrl_c_exits_at_once(self):
         self.torrent_with_hung_trackers(1 * MiB, 92)
         leech = self.procs.start("leech", self.leech_cmd())
-        wait_for_log(leech, r"resume: 0 of \d+ pieces", 30)
+        self.assertEqual(wait_resumed(leech, 30)[0], 0)
         time.sleep(0.5)
         leech.send_signal(signal.SIGINT)
         time.sleep(0.1)
@@ -114,7 +113,7 @@ class Interrupt(SwarmTestCase):
     def test_sigterm_on_an_unfinished_leech_exits_143(self):
         self.torrent_with_hung_trackers(1 * MiB, 93)
         leech = self.procs.start("leech", self.leech_cmd())
-        wait_for_log(leech, r"resume: 0 of \d+ pieces", 30)
+        self.assertEqual(wait_resumed(leech, 30)[0], 0)
         sent = time.monotonic()
         leech.send_signal(signal.SIGTERM)
         self.assertEqual(wait_exit(leech, 30), 143, log_text(leech))

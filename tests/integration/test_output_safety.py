@@ -5,7 +5,7 @@ import os
 import unittest
 
 from swarm_testlib import (SwarmTestCase, bin_path, free_port, log_text, make_torrent, same_file, same_tree,
-                           wait_exit, wait_for_log, write_random_file)
+                           wait_exit, find_event, wait_resumed, write_random_file)
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -27,7 +27,7 @@ class OutputSafety(SwarmTestCase):
                 _, self.seed_port = self.start_seed("seed", self.torrent, self.data)
             peers = ["--peer", "127.0.0.1:%d" % self.seed_port]
         return self.procs.start(name, [bin_path("leech"), self.torrent, "-o", self.path("o"), "--host", "127.0.0.1",
-                                       "--port", str(free_port()), "--timeout", timeout, *peers, *extra])
+                                       "--port", str(free_port()), "--timeout", timeout, "--json", *peers, *extra])
 
     def put(self, rel, data):
         path = self.path("o", rel)
@@ -38,8 +38,11 @@ class OutputSafety(SwarmTestCase):
 
     def assert_refused(self, proc, shown_path, why):
         self.assertNotEqual(wait_exit(proc, 60), 0, log_text(proc))
-        lines = [l for l in log_text(proc).splitlines() if "--overwrite" in l]
+        lines = [l for l in log_text(proc).splitlines() if "--overwrite" in l and not l.startswith("{")]
         self.assertEqual(len(lines), 1, log_text(proc))
+        failed = find_event(proc, "state", to="error")
+        self.assertIsNotNone(failed, log_text(proc))
+        self.assertIn(why, failed["error"])
         self.assertIn(shown_path + " exists and is not this torrent's", lines[0])
         self.assertIn(why, lines[0])
         self.assertFalse(os.path.exists(self.path("o", ".shoal-%s.owned" % self.info_hash)),
@@ -84,7 +87,7 @@ class OutputSafety(SwarmTestCase):
             self.put("big.bin", f.read(1 * MiB + 5000))  # 16 whole pieces and a bit
         leech = self.leech("leech")
         self.assertEqual(wait_exit(leech, 120), 0, log_text(leech))
-        self.assertIn("resume: 16 of 64 pieces already verified", log_text(leech))
+        self.assertEqual(find_event(leech, "state", **{"from": "checking"})["pieces_have"], 16, log_text(leech))
         self.assertIn("its verified pieces are kept", log_text(leech))
         self.assertTrue(same_tree(self.data, self.path("o", "big.bin")))
         self.no_record_left()
@@ -92,7 +95,7 @@ class OutputSafety(SwarmTestCase):
     def test_own_file_with_no_verified_piece_resumes_without_overwrite(self):
         # Nobody to download from: the leech creates (preallocates) its file, then is killed before any piece.
         first = self.leech("first", peer=False, timeout="60")
-        wait_for_log(first, r"resume: 0 of 64 pieces", 60)
+        self.assertEqual(wait_resumed(first, 60), (0, 64))
         first.kill()
         first.wait(10)
         self.assertEqual(os.path.getsize(self.path("o", "big.bin")), 4 * MiB)
@@ -103,7 +106,7 @@ class OutputSafety(SwarmTestCase):
         # Complete data needs no record: a later run finds every piece and leaves the file alone.
         third = self.leech("third", peer=False)
         self.assertEqual(wait_exit(third, 60), 0, log_text(third))
-        self.assertIn("resume: 64 of 64 pieces already verified", log_text(third))
+        self.assertEqual(find_event(third, "state", **{"from": "checking"})["pieces_have"], 64, log_text(third))
 
     def test_another_torrents_file_of_the_same_name_is_refused(self):
         # Shoal's own file, but of another torrent (another info-hash): a stranger to this one.
@@ -111,8 +114,8 @@ class OutputSafety(SwarmTestCase):
         write_random_file(self.path("e", "big.bin"), 4 * MiB, seed=22)
         make_torrent(self.path("e", "big.bin"), other, 64 * KiB)
         first = self.procs.start("first", [bin_path("leech"), other, "-o", self.path("o"), "--port", str(free_port()),
-                                           "--timeout", "60"])
-        wait_for_log(first, r"resume: 0 of 64 pieces", 60)
+                                           "--timeout", "60", "--json"])
+        self.assertEqual(wait_resumed(first, 60), (0, 64))
         first.kill()
         first.wait(10)
         leech = self.leech("leech")
@@ -129,7 +132,7 @@ class OutputSafety(SwarmTestCase):
             self.put(os.path.join("set", "b.bin"), f.read(150 * KiB))
         self.put(os.path.join("set", "a.bin"), b"my own a.bin, not the torrent's")
         cmd = [bin_path("leech"), torrent, "-o", self.path("o"), "--port", str(free_port()), "--timeout", "60",
-               "--peer", "127.0.0.1:%d" % port]
+               "--peer", "127.0.0.1:%d" % port, "--json"]
         refused = self.procs.start("refused", cmd)
         self.info_hash = set_hash
         self.assert_refused(refused, self.path("o", "set", "a.bin"), "none of its 5 pieces match")

@@ -7,7 +7,7 @@ import time
 import unittest
 
 from swarm_testlib import (SwarmTestCase, bin_path, free_port, log_text, make_torrent, same_tree, wait_exit,
-                           wait_for_log, write_random_file)
+                           find_event, wait_resumed, write_random_file)
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -44,7 +44,8 @@ class Preallocate(SwarmTestCase):
             self.skipTest(unavailable)
         out = self.path("small")
         os.makedirs(out, exist_ok=True)
-        leech = [bin_path("leech"), self.torrent, "-o", out, "--host", "127.0.0.1", "--port", str(free_port()), *extra]
+        leech = [bin_path("leech"), self.torrent, "-o", out, "--host", "127.0.0.1", "--port", str(free_port()),
+                 "--json", *extra]
         script = 'mount -t tmpfs -o size=%s tmpfs "$0" && exec "$@"' % disk_size
         return self.procs.start(name, ["unshare", "-m", "sh", "-c", script, out, *leech])
 
@@ -56,7 +57,8 @@ class Preallocate(SwarmTestCase):
         self.assertNotEqual(wait_exit(leech, 60), 0, log_text(leech))
         text = log_text(leech)
         self.assertRegex(text, r"no space for \S*big\.bin: preallocating its 4194304 bytes needs 4194304 more, \d+ are free")
-        self.assertNotIn("resume:", text)  # the download never started
+        self.assertIsNone(find_event(leech, "state", to="downloading"), text)  # the download never started
+        self.assertIn("no space for", find_event(leech, "state", to="error")["error"])
         self.assertLess(time.time() - started, 20)
 
     def test_sparse_keeps_todays_behaviour(self):
@@ -65,19 +67,20 @@ class Preallocate(SwarmTestCase):
         self.assertNotEqual(wait_exit(leech, 60), 0, log_text(leech))
         text = log_text(leech)
         self.assertNotIn("no space", text)
-        self.assertIn("resume: 0 of 64 pieces", text)  # started: the full disk would show only while writing
+        # started: the full disk would show only while writing
+        self.assertEqual(find_event(leech, "state", to="downloading")["pieces_have"], 0, text)
 
     def test_download_fits_on_a_disk_just_large_enough(self):
         _, port = self.start_seed("seed", self.torrent, self.data)
         leech = self.leech_on_small_disk("leech", "5m", "--peer", "127.0.0.1:%d" % port, "--timeout", "60")
         self.assertEqual(wait_exit(leech, 120), 0, log_text(leech))
-        self.assertIn("complete: 4194304 bytes verified", log_text(leech))
+        self.assertEqual(find_event(leech, "completed")["verified_bytes"], 4194304, log_text(leech))
 
     def test_preallocated_file_resumes_and_its_zeros_are_not_data(self):
         out = self.path("out")
         first = self.procs.start("first", [bin_path("leech"), self.torrent, "-o", out, "--port", str(free_port()),
-                                           "--timeout", "60"])
-        wait_for_log(first, r"resume: 0 of 64 pieces", 60)
+                                           "--timeout", "60", "--json"])
+        self.assertEqual(wait_resumed(first, 60), (0, 64))
         first.kill()
         first.wait(10)
         st = os.stat(os.path.join(out, "big.bin"))
@@ -85,9 +88,9 @@ class Preallocate(SwarmTestCase):
         self.assertGreaterEqual(st.st_blocks * 512, 4 * MiB, "the file's blocks were not reserved")
         _, port = self.start_seed("seed", self.torrent, self.data)
         second = self.procs.start("second", [bin_path("leech"), self.torrent, "-o", out, "--port", str(free_port()),
-                                             "--timeout", "60", "--peer", "127.0.0.1:%d" % port])
+                                             "--timeout", "60", "--peer", "127.0.0.1:%d" % port, "--json"])
         self.assertEqual(wait_exit(second, 120), 0, log_text(second))
-        self.assertIn("resume: 0 of 64 pieces already verified", log_text(second))
+        self.assertEqual(find_event(second, "state", to="downloading")["pieces_have"], 0, log_text(second))
         self.assertTrue(same_tree(self.data, os.path.join(out, "big.bin")))
 
 

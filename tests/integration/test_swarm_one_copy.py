@@ -9,7 +9,7 @@ import signal
 import unittest
 
 from swarm_testlib import (SwarmTestCase, bin_path, free_port, last_stats, log_text, make_torrent, same_file,
-                           start_tracker, wait_exit, wait_for_log, write_random_file)
+                           start_tracker, wait_exit, wait_for_event, wait_resumed, write_random_file)
 
 MiB = 1024 * 1024
 
@@ -28,9 +28,9 @@ class OneCopy(SwarmTestCase):
         make_torrent(self.path("d", "f.bin"), self.path("t.torrent"), 64 * 1024, announce)
         leeches = [self.procs.start("leech%d" % i, [
             bin_path("leech"), self.path("t.torrent"), "-o", self.path("out%d" % i), "--host", "127.0.0.1",
-            "--port", str(free_port()), "--timeout", "60", "--seed"]) for i in range(4)]
+            "--port", str(free_port()), "--timeout", "60", "--seed", "--json"]) for i in range(4)]
         for p in leeches:
-            wait_for_log(p, r"resume: 0 of \d+ pieces", 30)
+            self.assertEqual(wait_resumed(p, 30)[0], 0)
         # 2 MB/s: the one copy takes ~3 s, time for all four leeches to meet the seed and each other.
         seed, _ = self.start_seed("seed", self.path("t.torrent"), self.path("d", "f.bin"), "--super-seed",
                                   "--seed-ratio", "1", "--max-upload-rate", "2000000")
@@ -42,7 +42,7 @@ class OneCopy(SwarmTestCase):
         self.assertGreaterEqual(seed_up, size)
         self.assertLessEqual(seed_up, size + size // 50, "the seed sent pieces twice before the first copy was out")
         for p in leeches:
-            wait_for_log(p, r"complete: %d bytes verified" % size, 60)
+            self.assertEqual(wait_for_event(p, "completed", 60)["verified_bytes"], size)
             # The last piece nobody else had left the seed just then: nobody can have had everything before.
             self.assertGreaterEqual(logged_at(log_text(p), "complete: "), left_at - datetime.timedelta(milliseconds=50),
                                     p.name)

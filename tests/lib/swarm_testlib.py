@@ -1,5 +1,6 @@
 """Helpers for swarm tests on loopback: torrents, data files, free ports, processes that are always killed."""
 import hashlib
+import json
 import os
 import random
 import re
@@ -167,6 +168,54 @@ def wait_for_log(p, pattern, timeout):
             raise AssertionError("%s exited (%s) before logging %r:\n%s" % (p.name, p.returncode, pattern, log_text(p)[-3000:]))
         time.sleep(0.05)
     raise AssertionError("%s did not log %r within %s s:\n%s" % (p.name, pattern, timeout, log_text(p)[-3000:]))
+
+
+def json_events(p):
+    """The --json events a process printed so far (its stdout shares the log file with its stderr)."""
+    out = []
+    for line in log_text(p).splitlines():
+        if line.startswith('{"event":'):
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                pass  # a line still being written
+    return out
+
+
+def find_event(p, kind, **fields):
+    for e in json_events(p):
+        if e.get("event") == kind and all(e.get(k) == v for k, v in fields.items()):
+            return e
+    return None
+
+
+def wait_for_event(p, kind, timeout, **fields):
+    """Waits for a --json event of this kind whose fields have these values (`from_` stands for "from");
+    returns it (fails if the process exits first or time runs out)."""
+    if "from_" in fields:
+        fields["from"] = fields.pop("from_")
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        e = find_event(p, kind, **fields)
+        if e is not None:
+            return e
+        if p.poll() is not None:
+            e = find_event(p, kind, **fields)
+            if e is not None:
+                return e
+            raise AssertionError("%s exited (%s) before the event %s %r:\n%s" %
+                                 (p.name, p.returncode, kind, fields, log_text(p)[-3000:]))
+        time.sleep(0.05)
+    raise AssertionError("%s: no event %s %r within %s s:\n%s" % (p.name, kind, fields, timeout, log_text(p)[-3000:]))
+
+
+def wait_resumed(p, timeout):
+    """A leech run with --json: waits until its check ended and the download started; returns the pieces it
+    already had (what the log calls "resume: N of M pieces already verified")."""
+    e = wait_for_event(p, "state", timeout, from_="checking")
+    if e["to"] == "error":
+        raise AssertionError("%s: the check failed: %s\n%s" % (p.name, e.get("error"), log_text(p)[-3000:]))
+    return e["pieces_have"], e["piece_count"]
 
 
 def wait_exit(p, timeout):

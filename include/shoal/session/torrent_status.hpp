@@ -56,7 +56,7 @@ struct session_status {
 struct session_event {
   enum class kind : std::uint8_t {
     added,            // id, name, info_hash
-    state_changed,    // from, to (and message: the error, when `to` is error)
+    state_changed,    // from, to, status (and message: the error, when `to` is error)
     pieces_verified,  // pieces: indices since the last such event (batched, at most once a second)
     completed,        // every piece verified (status)
     error,            // message
