@@ -6,18 +6,18 @@
 #include "shoal/metainfo/torrent_builder.hpp"
 #include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
-#include "shoal/ui/mktorrent_command.hpp"
+#include "shoal/cmd/mktorrent_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Makes a .torrent (BitTorrent v1) of a file or folder"};
-  shoal::ui::mktorrent_options o;
+  shoal::cmd::mktorrent_options o;
   std::string created_by;
   std::string level = "warn";
   shoal::ui::prepare_command_line(app, "mktorrent-lite");
   app.add_option("PATH", o.input, "file or folder to share")->required();
   shoal::ui::check_urls(app.add_option("-a,--announce", o.announce,
                                        "tracker URL (http, https or udp); repeat for more tiers, commas join URLs "
-                                       "into one tier (default " + std::string(shoal::ui::default_announce) +
+                                       "into one tier (default " + std::string(shoal::cmd::default_announce) +
                                            ", which only this machine can reach)"),
                         {"http", "https", "udp"}, true);
   app.add_option("-o,--output", o.output, "torrent file to write (default ./NAME.torrent)");
@@ -46,5 +46,5 @@ int main(int argc, char** argv) {
   if (auto status = shoal::ui::parse_command_line(app, "mktorrent-lite", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;
   if (cb->count() > 0) o.created_by = created_by;
-  return shoal::ui::run_mktorrent(o, std::cout, std::cerr, stderr);
+  return shoal::cmd::run_mktorrent(o, std::cout, std::cerr, stderr);
 }

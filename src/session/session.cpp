@@ -31,9 +31,9 @@ session::session(asio::any_io_executor executor, session_options opt)
       acceptor_(executor_),
       events_timer_(executor_),
       peer_id_(wire::make_peer_id()) {
-  download_total_.set_rate(opt_.max_download_rate_total, peer::default_burst(opt_.max_download_rate_total),
+  download_total_.set_rate(opt_.max_download_rate_total, swarm::default_burst(opt_.max_download_rate_total),
                            std::chrono::steady_clock::now());
-  upload_total_.set_rate(opt_.max_upload_rate_total, peer::default_burst(opt_.max_upload_rate_total),
+  upload_total_.set_rate(opt_.max_upload_rate_total, swarm::default_burst(opt_.max_upload_rate_total),
                          std::chrono::steady_clock::now());
   peers_total_.limit = opt_.max_peers_total;
   asio::co_spawn(executor_, events_loop(alive_), net::report_exception("session events"));

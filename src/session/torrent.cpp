@@ -60,10 +60,10 @@ torrent::torrent(torrent_id id, metainfo m, torrent_options opt, session_link li
       have_(static_cast<std::size_t>(meta_.piece_count())),
       failures_(static_cast<std::size_t>(meta_.piece_count()), 0),
       retried_(static_cast<std::size_t>(meta_.piece_count()), 0),
-      choker_({opt_.seed_only ? peer::choke_mode::seed : peer::choke_mode::leech, opt_.upload_slots}),
-      download_limit_(opt_.download_rate_limit, peer::default_burst(opt_.download_rate_limit),
+      choker_({opt_.seed_only ? swarm::choke_mode::seed : swarm::choke_mode::leech, opt_.upload_slots}),
+      download_limit_(opt_.download_rate_limit, swarm::default_burst(opt_.download_rate_limit),
                       std::chrono::steady_clock::now(), link_.download_total),
-      upload_limit_(opt_.upload_rate_limit, peer::default_burst(opt_.upload_rate_limit),
+      upload_limit_(opt_.upload_rate_limit, swarm::default_burst(opt_.upload_rate_limit),
                     std::chrono::steady_clock::now(), link_.upload_total),
       tick_timer_(link_.executor),
       announce_timer_(link_.executor),
@@ -74,7 +74,7 @@ torrent::torrent(torrent_id id, metainfo m, torrent_options opt, session_link li
                                    static_cast<std::uint32_t>(meta_.piece_size(meta_.piece_count() - 1)),
                                    128 * 1024);  // tolerate clients asking for blocks larger than 16 KiB
   if (opt_.super_seed && opt_.seed_only)
-    super_seeder_ = std::make_unique<peer::super_seeder>(meta_.piece_count(), super_seed_offers, std::random_device{}());
+    super_seeder_ = std::make_unique<swarm::super_seeder>(meta_.piece_count(), super_seed_offers, std::random_device{}());
   if (!meta_.trackers.empty()) announcer_ = std::make_unique<announcer>(link_.executor, meta_.trackers);
   if (paused) lifecycle_.pause();
 }
@@ -156,7 +156,7 @@ void torrent::on_checked(std::shared_ptr<check_job> job, std::function<void()> d
 // The check's verdict replaces what the picker knew: a re-check may find pieces missing that were had.
 void torrent::install_check(std::optional<storage> st, const bitfield& have) {
   if (st) storage_ = std::make_shared<storage>(std::move(*st));
-  picker_ = peer::piece_picker(meta_.piece_count(), meta_.piece_length, meta_.total_length);
+  picker_ = swarm::piece_picker(meta_.piece_count(), meta_.piece_length, meta_.total_length);
   have_ = bitfield(static_cast<std::size_t>(meta_.piece_count()));
   for (int i = 0; i < meta_.piece_count(); ++i)
     if (have.get(static_cast<std::size_t>(i))) {
@@ -245,11 +245,11 @@ void torrent::set_limits(const torrent_limits& l) {
   const auto now = std::chrono::steady_clock::now();
   if (l.download_rate) {
     download_rate_ = *l.download_rate;
-    download_limit_.set_rate(download_rate_, peer::default_burst(download_rate_), now);
+    download_limit_.set_rate(download_rate_, swarm::default_burst(download_rate_), now);
   }
   if (l.upload_rate) {
     upload_rate_ = *l.upload_rate;
-    upload_limit_.set_rate(upload_rate_, peer::default_burst(upload_rate_), now);
+    upload_limit_.set_rate(upload_rate_, swarm::default_burst(upload_rate_), now);
   }
   if (l.max_peers) {
     opt_.max_peers = std::max<std::size_t>(1, *l.max_peers);
@@ -498,7 +498,7 @@ void torrent::tick() {
     c->upload_rate = c->uploaded - c->upload_mark;
     c->upload_mark = c->uploaded;
     // Enough requests in flight to cover a quarter second at the rate it sends at.
-    c->max_inflight = std::clamp<std::size_t>(c->download_rate / 4 / peer::block_size, min_inflight, max_inflight);
+    c->max_inflight = std::clamp<std::size_t>(c->download_rate / 4 / block_size, min_inflight, max_inflight);
     if (!c->inflight.empty() && now - c->last_block > request_timeout) {
       spdlog::debug("{}: peer {} sent nothing for 30 s: its requests go to others", meta_.name, c->name());
       return_requests(*c);

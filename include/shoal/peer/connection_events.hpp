@@ -6,8 +6,8 @@
 #include <span>
 #include <string_view>
 
-#include "shoal/peer/piece_picker.hpp"
-#include "shoal/peer/rate_limiter.hpp"
+#include "shoal/swarm/piece_picker.hpp"
+#include "shoal/swarm/rate_limiter.hpp"
 #include "shoal/util/result.hpp"
 #include "shoal/wire/frame_decoder.hpp"
 #include "shoal/wire/message.hpp"

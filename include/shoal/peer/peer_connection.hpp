@@ -18,7 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "shoal/peer/connection_events.hpp"
-#include "shoal/peer/piece_picker.hpp"
+#include "shoal/swarm/piece_picker.hpp"
 #include "shoal/util/bitfield.hpp"
 
 namespace shoal::peer {

@@ -93,8 +93,8 @@ class session {
 
   boost::asio::any_io_executor executor_;
   session_options opt_;
-  peer::rate_limiter download_total_;  // parent of every torrent's download bucket
-  peer::rate_limiter upload_total_;    // and of every upload bucket
+  swarm::rate_limiter download_total_;  // parent of every torrent's download bucket
+  swarm::rate_limiter upload_total_;    // and of every upload bucket
   peer_budget peers_total_;
   boost::asio::thread_pool hash_pool_;   // SHA-1 of downloaded pieces
   boost::asio::thread_pool check_pool_;  // the verify queue's checks (each hashes with its own threads)

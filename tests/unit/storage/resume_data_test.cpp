@@ -6,7 +6,7 @@
 
 #include "shoal/bencode/decode.hpp"
 #include "shoal/bencode/encode.hpp"
-#include "test_torrent.hpp"
+#include "fixtures.hpp"
 
 namespace shoal {
 namespace {
