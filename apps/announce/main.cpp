@@ -3,13 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "shoal/ui/announce_command.hpp"
+#include "shoal/cmd/announce_command.hpp"
 #include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Announces to a torrent's trackers once and prints the peers they return"};
-  shoal::ui::announce_options o;
+  shoal::cmd::announce_options o;
   std::string level = "warn";
   shoal::ui::prepare_command_line(app, "announce");
   app.add_option("TORRENT", o.torrent, "a .torrent file (info-hash and trackers)");
@@ -30,5 +30,5 @@ int main(int argc, char** argv) {
   shoal::ui::add_log_level_option(app, level);
   if (auto status = shoal::ui::parse_command_line(app, "announce", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;
-  return shoal::ui::run_announce(o, std::cout, std::cerr);
+  return shoal::cmd::run_announce(o, std::cout, std::cerr);
 }

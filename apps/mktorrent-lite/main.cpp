@@ -6,11 +6,11 @@
 #include "shoal/metainfo/torrent_builder.hpp"
 #include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
-#include "shoal/ui/mktorrent_command.hpp"
+#include "shoal/cmd/mktorrent_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Makes a .torrent (BitTorrent v1) of a file or folder"};
-  shoal::ui::mktorrent_options o;
+  shoal::cmd::mktorrent_options o;
   std::string created_by;
   std::string level = "warn";
   shoal::ui::prepare_command_line(app, "mktorrent-lite");
@@ -46,5 +46,5 @@ int main(int argc, char** argv) {
   if (auto status = shoal::ui::parse_command_line(app, "mktorrent-lite", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;
   if (cb->count() > 0) o.created_by = created_by;
-  return shoal::ui::run_mktorrent(o, std::cout, std::cerr, stderr);
+  return shoal::cmd::run_mktorrent(o, std::cout, std::cerr, stderr);
 }

@@ -33,9 +33,9 @@ session::session(session_options opt)
       done_(io_),
       status_timer_(io_),
       peer_id_(wire::make_peer_id()) {
-  download_total_.set_rate(opt_.max_download_rate_total, peer::default_burst(opt_.max_download_rate_total),
+  download_total_.set_rate(opt_.max_download_rate_total, swarm::default_burst(opt_.max_download_rate_total),
                            std::chrono::steady_clock::now());
-  upload_total_.set_rate(opt_.max_upload_rate_total, peer::default_burst(opt_.max_upload_rate_total),
+  upload_total_.set_rate(opt_.max_upload_rate_total, swarm::default_burst(opt_.max_upload_rate_total),
                          std::chrono::steady_clock::now());
 }
 

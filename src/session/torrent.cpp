@@ -63,10 +63,10 @@ torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
       have_(static_cast<std::size_t>(meta_.piece_count())),
       failures_(static_cast<std::size_t>(meta_.piece_count()), 0),
       retried_(static_cast<std::size_t>(meta_.piece_count()), 0),
-      choker_({opt_.seed_only ? peer::choke_mode::seed : peer::choke_mode::leech, opt_.upload_slots}),
-      download_limit_(opt_.download_rate_limit, peer::default_burst(opt_.download_rate_limit),
+      choker_({opt_.seed_only ? swarm::choke_mode::seed : swarm::choke_mode::leech, opt_.upload_slots}),
+      download_limit_(opt_.download_rate_limit, swarm::default_burst(opt_.download_rate_limit),
                       std::chrono::steady_clock::now(), link_.download_total),
-      upload_limit_(opt_.upload_rate_limit, peer::default_burst(opt_.upload_rate_limit),
+      upload_limit_(opt_.upload_rate_limit, swarm::default_burst(opt_.upload_rate_limit),
                     std::chrono::steady_clock::now(), link_.upload_total),
       tick_timer_(*link_.io),
       announce_timer_(*link_.io) {
@@ -75,7 +75,7 @@ torrent::torrent(metainfo m, torrent_options opt, session_link link, storage st)
                                    static_cast<std::uint32_t>(meta_.piece_size(meta_.piece_count() - 1)),
                                    128 * 1024);  // tolerate clients asking for blocks larger than 16 KiB
   if (opt_.super_seed && opt_.seed_only)
-    super_seeder_ = std::make_unique<peer::super_seeder>(meta_.piece_count(), super_seed_offers, std::random_device{}());
+    super_seeder_ = std::make_unique<swarm::super_seeder>(meta_.piece_count(), super_seed_offers, std::random_device{}());
   if (!meta_.trackers.empty()) announcer_ = std::make_unique<announcer>(link_.io->get_executor(), meta_.trackers);
 }
 
@@ -239,7 +239,7 @@ void torrent::tick() {
     c->upload_rate = c->uploaded - c->upload_mark;
     c->upload_mark = c->uploaded;
     // Enough requests in flight to cover a quarter second at the rate it sends at.
-    c->max_inflight = std::clamp<std::size_t>(c->download_rate / 4 / peer::block_size, min_inflight, max_inflight);
+    c->max_inflight = std::clamp<std::size_t>(c->download_rate / 4 / block_size, min_inflight, max_inflight);
     if (!c->inflight.empty() && now - c->last_block > request_timeout) {
       spdlog::debug("{}: peer {} sent nothing for 30 s: its requests go to others", meta_.name, c->name());
       return_requests(*c);

@@ -13,11 +13,11 @@ void torrent::unchoke_more() { run_choker(peer::clock::now()); }
 
 void torrent::run_choker(peer::clock::time_point now) {
   if (picker_.have_count() == 0 || seeding_done_) return;  // nothing to serve (yet, or any more)
-  choker_.set_mode(opt_.seed_only || picker_.complete() ? peer::choke_mode::seed : peer::choke_mode::leech);
+  choker_.set_mode(opt_.seed_only || picker_.complete() ? swarm::choke_mode::seed : swarm::choke_mode::leech);
   choke_candidates_.clear();
   for (const auto& c : peers_) {
     if (c->closed()) continue;
-    peer::choke_candidate k;
+    swarm::choke_candidate k;
     k.id = c->id();
     k.interested = c->peer_interested;
     k.is_seed = c->peer_has.all();

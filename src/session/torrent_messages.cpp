@@ -8,7 +8,7 @@
 
 namespace shoal::session {
 
-using peer::block_ref;
+using shoal::block_ref;
 using peer::peer_connection;
 
 void torrent::on_message(peer_connection& c, const wire::message& m) {
@@ -128,7 +128,7 @@ void torrent::on_piece(peer_connection& c, const wire::message& m) {
   downloaded_ += b.length;
   int others = 0;
   auto r = picker_.on_block(b, others);
-  if (r == peer::piece_picker::block_result::unexpected) {
+  if (r == swarm::piece_picker::block_result::unexpected) {
     fill_requests(c);
     return;
   }
@@ -140,7 +140,7 @@ void torrent::on_piece(peer_connection& c, const wire::message& m) {
   }
   record_block(c, b);
   if (others > 0) cancel_elsewhere(c, b);
-  if (r == peer::piece_picker::block_result::piece_complete) verify(static_cast<int>(b.piece));
+  if (r == swarm::piece_picker::block_result::piece_complete) verify(static_cast<int>(b.piece));
   fill_requests(c);
 }
 

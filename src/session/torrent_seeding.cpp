@@ -39,7 +39,7 @@ void torrent::super_seed_tick(std::chrono::steady_clock::time_point now) {
   for (auto& c : std::vector(peers_)) super_seed_refill(*c);
 }
 
-void torrent::on_uploaded(peer::peer_connection& c, std::span<const peer::block_ref> blocks, std::uint64_t bytes) {
+void torrent::on_uploaded(peer::peer_connection& c, std::span<const block_ref> blocks, std::uint64_t bytes) {
   uploaded_ += bytes;
   if (super_seeding()) {
     bool closed = false;

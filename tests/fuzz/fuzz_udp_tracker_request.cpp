@@ -37,9 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       peers[i].v6 = (i + size) % 3 == 0;
       peers[i].ip = ip;
     }
-    shoal::tracker::announce_reply_head rh;
+    shoal::tracker::announce_response_head rh;
     rh.counts.complete = q->left;
-    if (udp::write_announce_reply(out, head->transaction_id, rh, peers, size % 2 == 0) > out.size())
+    if (udp::write_announce_response(out, head->transaction_id, rh, peers, size % 2 == 0) > out.size())
       std::abort();
   } else if (q.message().empty()) {
     std::abort();  // every refusal says why

@@ -16,7 +16,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "shoal/peer/piece_picker.hpp"
+#include "shoal/swarm/piece_picker.hpp"
 #include "shoal/util/bitfield.hpp"
 
 namespace shoal::session {

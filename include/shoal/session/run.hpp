@@ -29,7 +29,7 @@ struct seed_config : peer_process_config {
 struct leech_config : peer_process_config {
   std::string output;
   std::vector<std::string> peers;  // HOST:PORT
-  std::size_t upload_slots = 4;  // peer::default_upload_slots(leech); seeds default to 8
+  std::size_t upload_slots = 4;  // swarm::default_upload_slots(leech); seeds default to 8
   std::uint64_t max_download_rate = 0;  // bytes/s per torrent, 0 = unlimited
   std::uint64_t max_download_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited
   bool seed = false;

@@ -56,8 +56,8 @@ class session {
   std::vector<ui::transfer_status> statuses() const;
 
   session_options opt_;
-  peer::rate_limiter download_total_;  // parent of every torrent's download bucket
-  peer::rate_limiter upload_total_;    // and of every upload bucket
+  swarm::rate_limiter download_total_;  // parent of every torrent's download bucket
+  swarm::rate_limiter upload_total_;    // and of every upload bucket
   peer_budget peers_total_;
   boost::asio::io_context io_;
   boost::asio::thread_pool hash_pool_;

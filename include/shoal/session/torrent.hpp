@@ -20,11 +20,11 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "shoal/metainfo/metainfo.hpp"
-#include "shoal/peer/ban_list.hpp"
-#include "shoal/peer/choker.hpp"
-#include "shoal/peer/piece_picker.hpp"
-#include "shoal/peer/rate_limiter.hpp"
-#include "shoal/peer/super_seeder.hpp"
+#include "shoal/swarm/ban_list.hpp"
+#include "shoal/swarm/choker.hpp"
+#include "shoal/swarm/piece_picker.hpp"
+#include "shoal/swarm/rate_limiter.hpp"
+#include "shoal/swarm/super_seeder.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/ui/rate_window.hpp"
 #include "shoal/ui/status_line.hpp"
@@ -75,8 +75,8 @@ struct session_link {
   boost::asio::thread_pool* hash_pool = nullptr;
   std::array<std::uint8_t, 20> peer_id{};
   std::uint16_t listen_port = 0;
-  peer::rate_limiter* download_total = nullptr;  // process-wide download bucket, null: unlimited
-  peer::rate_limiter* upload_total = nullptr;    // process-wide upload bucket, null: unlimited
+  swarm::rate_limiter* download_total = nullptr;  // process-wide download bucket, null: unlimited
+  swarm::rate_limiter* upload_total = nullptr;    // process-wide upload bucket, null: unlimited
   peer_budget* peers_total = nullptr;            // process-wide connection count, null: unlimited
   std::function<void()> on_finished;  // the torrent completed (and does not seed on) or failed
 };
@@ -115,17 +115,17 @@ class torrent : public std::enable_shared_from_this<torrent> {
   const wire::wire_limits& limits() const { return limits_; }
   void on_message(peer::peer_connection& c, const wire::message& m);
   void on_disconnect(peer::peer_connection& c, std::string_view why);
-  status read_block(const peer::block_ref& b, std::span<std::byte> out);
+  status read_block(const block_ref& b, std::span<std::byte> out);
   // Blocks (payload bytes in all) a connection has just handed to the kernel.
-  void on_uploaded(peer::peer_connection& c, std::span<const peer::block_ref> blocks, std::uint64_t bytes);
+  void on_uploaded(peer::peer_connection& c, std::span<const block_ref> blocks, std::uint64_t bytes);
   bool stopping() const { return stopping_; }
   bool seeding_only() const { return opt_.seed_only; }
   // The torrent's download bucket (the connections' readers pace on it); null when unlimited.
-  peer::rate_limiter* download_limiter() {
+  swarm::rate_limiter* download_limiter() {
     return opt_.download_rate_limit != 0 || link_.download_total != nullptr ? &download_limit_ : nullptr;
   }
   // The torrent's upload bucket (the connections' writers take tokens per block); null when unlimited.
-  peer::rate_limiter* upload_limiter() {
+  swarm::rate_limiter* upload_limiter() {
     return opt_.upload_rate_limit != 0 || link_.upload_total != nullptr ? &upload_limit_ : nullptr;
   }
 
@@ -140,7 +140,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   bool close_if_both_complete(peer::peer_connection& c);
   void fill_requests(peer::peer_connection& c);
   void return_requests(peer::peer_connection& c);
-  void cancel_elsewhere(const peer::peer_connection& except, const peer::block_ref& b);
+  void cancel_elsewhere(const peer::peer_connection& except, const block_ref& b);
   // Seeding policy: super-seeding offers, and leaving once --seed-ratio is reached.
   bool super_seeding() const { return super_seeder_ != nullptr; }
   void super_seed_refill(peer::peer_connection& c);
@@ -156,7 +156,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   void on_verified(int piece, bool good, std::string error);
   void complete();
   // Bad peers: who sent which block, verdicts on hash checks, re-requesting a failed piece from one peer.
-  void record_block(const peer::peer_connection& c, const peer::block_ref& b);
+  void record_block(const peer::peer_connection& c, const block_ref& b);
   void judge_failed(int piece);
   void judge_passed(int piece);
   void apply_bans(const std::vector<std::string>& banned);
@@ -194,7 +194,7 @@ class torrent : public std::enable_shared_from_this<torrent> {
   torrent_options opt_;
   session_link link_;
   std::shared_ptr<storage> storage_;
-  peer::piece_picker picker_;
+  swarm::piece_picker picker_;
   bitfield have_;
   wire::wire_limits limits_;
   std::vector<std::shared_ptr<peer::peer_connection>> peers_;
@@ -202,13 +202,13 @@ class torrent : public std::enable_shared_from_this<torrent> {
   std::size_t connecting_ = 0;
   std::vector<int> failures_;  // hash failures per piece
   std::vector<std::uint8_t> retried_;  // per piece: failed before, so its passing digests settle the verdict
-  peer::ban_list bans_;
-  peer::choker choker_;
-  std::unique_ptr<peer::super_seeder> super_seeder_;  // --super-seed only
-  peer::rate_limiter download_limit_;
-  peer::rate_limiter upload_limit_;
-  std::vector<peer::choke_candidate> choke_candidates_;  // reused every round
-  std::vector<peer::block_ref> scratch_;
+  swarm::ban_list bans_;
+  swarm::choker choker_;
+  std::unique_ptr<swarm::super_seeder> super_seeder_;  // --super-seed only
+  swarm::rate_limiter download_limit_;
+  swarm::rate_limiter upload_limit_;
+  std::vector<swarm::choke_candidate> choke_candidates_;  // reused every round
+  std::vector<block_ref> scratch_;
   std::unique_ptr<announcer> announcer_;
   boost::asio::steady_timer tick_timer_, announce_timer_;
 

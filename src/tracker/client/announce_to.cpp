@@ -19,15 +19,15 @@ bool starts_with_nocase(std::string_view s, std::string_view prefix) {
          });
 }
 
-asio::awaitable<result<announce_reply>> announce_http(asio::any_io_executor ex, std::string url,
+asio::awaitable<result<announce_response>> announce_http(asio::any_io_executor ex, std::string url,
                                                       announce_request req,
                                                       std::chrono::milliseconds timeout) {
   http_get_options options;
   options.timeout = timeout;
-  options.max_body = max_announce_reply_size;
+  options.max_body = max_announce_response_size;
   auto res = co_await http_get(ex, build_announce_target(url, req), options);
   if (!res) co_return res.err();
-  auto reply = parse_announce_reply(res->body);
+  auto reply = parse_announce_response(res->body);
   if (res->status == 200) co_return reply;
   if (!reply && reply.message().rfind("tracker failure: ", 0) == 0) co_return reply;
   co_return error{"HTTP " + std::to_string(res->status) + " " + res->reason};
@@ -35,7 +35,7 @@ asio::awaitable<result<announce_reply>> announce_http(asio::any_io_executor ex, 
 
 }  // namespace
 
-asio::awaitable<result<announce_reply>> announce_to(asio::any_io_executor ex, std::string url,
+asio::awaitable<result<announce_response>> announce_to(asio::any_io_executor ex, std::string url,
                                                     announce_request req,
                                                     std::chrono::milliseconds timeout) {
   if (starts_with_nocase(url, "http://")) co_return co_await announce_http(ex, url, req, timeout);

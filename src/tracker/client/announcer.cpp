@@ -23,7 +23,7 @@ announcer::announcer(boost::asio::any_io_executor ex,
                      std::vector<std::vector<std::string>> tiers, std::chrono::seconds timeout)
     : ex_(std::move(ex)), tiers_(std::move(tiers), random_seed()), timeout_(timeout) {}
 
-boost::asio::awaitable<result<announce_reply>> announcer::announce(announce_request req) {
+boost::asio::awaitable<result<announce_response>> announcer::announce(announce_request req) {
   if (tiers_.empty()) {
     ++failures_;
     co_return error{"no tracker answered: the torrent lists no trackers"};

@@ -63,7 +63,7 @@ asio::awaitable<result<std::string>> exchange(udp::socket& socket, asio::const_b
 
 }  // namespace
 
-asio::awaitable<result<announce_reply>> udp_announce(asio::any_io_executor ex, std::string url,
+asio::awaitable<result<announce_response>> udp_announce(asio::any_io_executor ex, std::string url,
                                                      announce_request req,
                                                      std::chrono::milliseconds timeout) {
   using namespace asio::experimental::awaitable_operators;
@@ -97,7 +97,7 @@ asio::awaitable<result<announce_reply>> udp_announce(asio::any_io_executor ex, s
   const auto packet = ut::announce_packet(*connection_id, announce_tid, req);
   auto answered = co_await exchange(socket, asio::buffer(packet), announce_tid, unit, deadline);
   if (!answered) co_return error{"UDP announce: " + answered.message()};
-  co_return ut::parse_announce_packet(*answered, endpoint.address().is_v6());
+  co_return ut::parse_announce_response(*answered, endpoint.address().is_v6());
 }
 
 }  // namespace shoal

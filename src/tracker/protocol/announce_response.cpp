@@ -58,7 +58,7 @@ void append_dict_peers(std::string& out, std::span<const swarm_peer> peers, bool
 
 }  // namespace
 
-void write_announce_response(std::string& out, const announce_reply_head& head,
+void write_announce_response(std::string& out, const announce_response_head& head,
                              std::span<const swarm_peer> peers, bool compact,
                              bool include_peer_id) {
   out.push_back('d');

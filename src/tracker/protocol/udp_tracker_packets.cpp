@@ -89,12 +89,12 @@ result<std::uint64_t> parse_connect_reply(std::string_view packet) {
   return get<std::uint64_t>(packet, 8);
 }
 
-result<announce_reply> parse_announce_packet(std::string_view packet, bool ipv6_peers) {
+result<announce_response> parse_announce_response(std::string_view packet, bool ipv6_peers) {
   if (packet.size() < 8) return error{"UDP announce reply of " + std::to_string(packet.size()) + " bytes is too short"};
   if (auto e = check_action(packet, announce, "announce")) return *e;
   if (packet.size() < 20)
     return error{"UDP announce reply of " + std::to_string(packet.size()) + " bytes is too short"};
-  announce_reply reply;
+  announce_response reply;
   reply.interval = get<std::uint32_t>(packet, 8);
   reply.incomplete = get<std::uint32_t>(packet, 12);
   reply.complete = get<std::uint32_t>(packet, 16);
@@ -128,7 +128,7 @@ namespace shoal::udp_tracker {
 
 namespace {
 
-constexpr std::size_t announce_reply_head_size = 20;
+constexpr std::size_t announce_response_head_size = 20;
 
 std::uint32_t clamp_u32(std::int64_t v) {
   if (v < 0) return 0;
@@ -142,12 +142,12 @@ std::uint8_t* write_reply_head(std::span<std::uint8_t> out, action a, std::uint3
   return p;
 }
 
-std::optional<tracker::peer_event> event_of(std::uint32_t code) {
+std::optional<announce_event> event_of(std::uint32_t code) {
   switch (code) {
-    case 0: return tracker::peer_event::none;
-    case 1: return tracker::peer_event::completed;
-    case 2: return tracker::peer_event::started;
-    case 3: return tracker::peer_event::stopped;
+    case 0: return announce_event::none;
+    case 1: return announce_event::completed;
+    case 2: return announce_event::started;
+    case 3: return announce_event::stopped;
     default: return std::nullopt;
   }
 }
@@ -164,11 +164,11 @@ std::optional<request_head> decode_request_head(std::string_view packet) {
   return h;
 }
 
-result<tracker::announce_query> decode_announce_request(std::string_view packet) {
+result<announce_request> decode_announce_request(std::string_view packet) {
   if (packet.size() < announce_request_size) {
     return error{"announce of " + std::to_string(packet.size()) + " bytes: needs 98"};
   }
-  tracker::announce_query q;
+  announce_request q;
   std::memcpy(q.info_hash.bytes.data(), packet.data() + 16, 20);
   std::memcpy(q.peer_id.data(), packet.data() + 36, 20);
   q.downloaded = get<std::int64_t>(packet, 56);
@@ -216,19 +216,19 @@ std::size_t write_connect_reply(std::span<std::uint8_t> out, std::uint32_t trans
   return static_cast<std::size_t>(p - out.data());
 }
 
-std::size_t announce_reply_capacity(std::size_t buffer_size, bool v6_requester) {
-  if (buffer_size < announce_reply_head_size) return 0;
-  return (buffer_size - announce_reply_head_size) / (v6_requester ? 18 : 6);
+std::size_t announce_response_capacity(std::size_t buffer_size, bool v6_requester) {
+  if (buffer_size < announce_response_head_size) return 0;
+  return (buffer_size - announce_response_head_size) / (v6_requester ? 18 : 6);
 }
 
-std::size_t write_announce_reply(std::span<std::uint8_t> out, std::uint32_t transaction_id,
-                                 const tracker::announce_reply_head& head,
+std::size_t write_announce_response(std::span<std::uint8_t> out, std::uint32_t transaction_id,
+                                 const tracker::announce_response_head& head,
                                  std::span<const tracker::swarm_peer> peers, bool v6_requester) {
   auto* p = write_reply_head(out, announce, transaction_id);
   put(p, clamp_u32(head.interval));
   put(p, clamp_u32(head.counts.incomplete));
   put(p, clamp_u32(head.counts.complete));
-  std::size_t room = announce_reply_capacity(out.size(), v6_requester);
+  std::size_t room = announce_response_capacity(out.size(), v6_requester);
   static constexpr std::uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   for (const auto& peer : peers) {
     if (room == 0) break;

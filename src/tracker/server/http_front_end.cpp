@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "shoal/tracker/protocol/announce_query.hpp"
+#include "shoal/tracker/protocol/announce_request.hpp"
 #include "shoal/tracker/protocol/query_params.hpp"
 #include "shoal/tracker/protocol/scrape_query.hpp"
 
@@ -46,7 +46,7 @@ void http_front_end::handle(std::string_view target, const peer_origin& from,
 void http_front_end::announce(std::string_view query, const peer_origin& from,
                               std::uint32_t now, request_scratch& scratch, http_reply& reply,
                               done_fn done) {
-  auto parsed = parse_announce_query(query);
+  auto parsed = parse_announce_request(query);
   if (!parsed) {
     logic_.counters().add(tracker_count::announces);  // refused, but asked all the same
     failure(reply, parsed.message());

@@ -179,7 +179,7 @@ class memory_swarm_store final : public swarm_store {
     out.clear();
     shard& s = shard_of(a.info_hash);
     std::lock_guard lock(s.mutex);
-    if (a.event == peer_event::stopped) return stop(s, a);
+    if (a.event == announce_event::stopped) return stop(s, a);
     torrent& t = s.torrents.find_or_insert(a.info_hash);
     std::uint32_t seeders_before = t.peers.seeders();
     peer_table::upsert_result r;
@@ -192,7 +192,7 @@ class memory_swarm_store final : public swarm_store {
     if (r.inserted) ++s.peers;
     s.seeders += t.peers.seeders();
     s.seeders -= seeders_before;
-    if (a.event == peer_event::completed) ++t.downloaded;
+    if (a.event == announce_event::completed) ++t.downloaded;
     t.peers.sample(s.random.next(), want, r.self, a.seeder, out);
     return t.counts();
   }

@@ -445,9 +445,9 @@ class redis_swarm_store final : public async_swarm_store {
                 announce_done done) override {
     out.clear();
     auto& link = link_of(a.info_hash);
-    const char ev = a.event == peer_event::stopped     ? 'x'
-                    : a.event == peer_event::completed ? 'c'
-                    : a.event == peer_event::started   ? 's'
+    const char ev = a.event == announce_event::stopped     ? 'x'
+                    : a.event == announce_event::completed ? 'c'
+                    : a.event == announce_event::started   ? 's'
                                                        : 'n';
     std::vector<std::string> args{link->cfg().prefix,
                                   a.info_hash.str(),

@@ -58,7 +58,7 @@ std::string_view tracker_logic::refusal(const sha1_digest& h) const {
   return {};
 }
 
-void tracker_logic::announce(const announce_query& q, const peer_origin& from, std::uint32_t now,
+void tracker_logic::announce(const announce_request& q, const peer_origin& from, std::uint32_t now,
                              std::vector<swarm_peer>& peers, announce_done done) {
   counters_.add(tracker_count::announces);
   announce_outcome out;
@@ -81,7 +81,7 @@ void tracker_logic::announce(const announce_query& q, const peer_origin& from, s
   }
   pa.port = q.port;
   // A completed event makes a seeder even from a client that still reports bytes left.
-  pa.seeder = q.left == 0 || q.event == peer_event::completed;
+  pa.seeder = q.left == 0 || q.event == announce_event::completed;
   pa.event = q.event;
   pa.now = store_time(now);
   int want = q.numwant < 0 ? config_.default_numwant : q.numwant;

@@ -39,7 +39,7 @@ void udp_front_end::announce(std::string_view packet, std::uint32_t transaction_
   if (!q) return done(error(out, transaction_id, q.message()));
   logic_.counters().add(tracker_count::udp_announces);
   // Ask the store for no more peers than the reply datagram can carry.
-  int fit = static_cast<int>(udp::announce_reply_capacity(out.size(), from.v6));
+  int fit = static_cast<int>(udp::announce_response_capacity(out.size(), from.v6));
   int want = q->numwant < 0 ? logic_.config().default_numwant : q->numwant;
   q->numwant = std::min(want, fit);
   bool v6 = from.v6;
@@ -49,7 +49,7 @@ void udp_front_end::announce(std::string_view packet, std::uint32_t transaction_
                     if (!result.refusal.empty()) {
                       return done(error(out, transaction_id, result.refusal));
                     }
-                    done(udp::write_announce_reply(out, transaction_id, result.head,
+                    done(udp::write_announce_response(out, transaction_id, result.head,
                                                    scratch.peers, v6));
                   });
 }

@@ -10,7 +10,7 @@
 
 #include "shoal/hash/sha1.hpp"
 
-#include "../temp_dir.hpp"
+#include "fixtures.hpp"
 
 namespace shoal::detail {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "shoal/hash/sha1.hpp"
 
-#include "../temp_dir.hpp"
+#include "fixtures.hpp"
 
 namespace shoal {
 namespace {

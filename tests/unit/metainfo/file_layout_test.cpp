@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "shoal/metainfo/file_layout.hpp"
-#include "torrent_builder.hpp"
+#include "fixtures.hpp"
 
 using namespace shoal;
 using namespace shoal::test;

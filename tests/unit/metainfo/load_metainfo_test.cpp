@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "shoal/metainfo/metainfo.hpp"
-#include "torrent_builder.hpp"
+#include "fixtures.hpp"
 
 using namespace shoal;
 using namespace shoal::test;

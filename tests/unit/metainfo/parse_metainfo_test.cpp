@@ -3,7 +3,7 @@
 #include "shoal/bencode/decode.hpp"
 #include "shoal/hash/sha1.hpp"
 #include "shoal/metainfo/metainfo.hpp"
-#include "torrent_builder.hpp"
+#include "fixtures.hpp"
 
 using namespace shoal;
 using namespace shoal::test;

@@ -2,7 +2,7 @@
 
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/metainfo/path_sanitize.hpp"
-#include "torrent_builder.hpp"
+#include "fixtures.hpp"
 
 using namespace shoal;
 using namespace shoal::test;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "shoal/storage/storage.hpp"
-#include "test_torrent.hpp"
+#include "fixtures.hpp"
 
 using namespace shoal;
 using namespace shoal::test;

@@ -5,7 +5,7 @@
 #include "shoal/storage/check.hpp"
 #include "shoal/storage/confined_open.hpp"
 #include "shoal/storage/storage.hpp"
-#include "test_torrent.hpp"
+#include "fixtures.hpp"
 
 using namespace shoal;
 using namespace shoal::test;

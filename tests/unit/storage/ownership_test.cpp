@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "shoal/storage/ownership_record.hpp"
-#include "test_torrent.hpp"
+#include "fixtures.hpp"
 
 using namespace shoal;
 using namespace shoal::test;

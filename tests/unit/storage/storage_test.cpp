@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "test_torrent.hpp"
+#include "fixtures.hpp"
 
 using namespace shoal;
 using namespace shoal::test;

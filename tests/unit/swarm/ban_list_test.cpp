@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "shoal/peer/ban_list.hpp"
+#include "shoal/swarm/ban_list.hpp"
 
-using namespace shoal::peer;
+using namespace shoal::swarm;
 
 namespace {
 using names = std::vector<std::string>;

@@ -5,9 +5,9 @@
 #include <set>
 #include <vector>
 
-#include "shoal/peer/choker.hpp"
+#include "shoal/swarm/choker.hpp"
 
-using namespace shoal::peer;
+using namespace shoal::swarm;
 using namespace std::chrono_literals;
 
 namespace {

@@ -2,9 +2,9 @@
 
 #include <chrono>
 
-#include "shoal/peer/rate_limiter.hpp"
+#include "shoal/swarm/rate_limiter.hpp"
 
-using namespace shoal::peer;
+using namespace shoal::swarm;
 using namespace std::chrono_literals;
 
 namespace {

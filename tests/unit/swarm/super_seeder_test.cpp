@@ -1,12 +1,12 @@
-#include "shoal/peer/super_seeder.hpp"
+#include "shoal/swarm/super_seeder.hpp"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
 using shoal::bitfield;
-using shoal::peer::piece_picker;
-using shoal::peer::super_seeder;
+using shoal::swarm::piece_picker;
+using shoal::swarm::super_seeder;
 using namespace std::chrono_literals;
 
 namespace {
@@ -17,7 +17,7 @@ struct swarm {
   piece_picker picker{pieces, 16384, pieces * 16384};
   super_seeder seeder{pieces, 2};
   std::vector<bitfield> has = std::vector<bitfield>(6, bitfield(pieces));
-  shoal::peer::super_seed_clock::time_point now{};
+  shoal::swarm::super_seed_clock::time_point now{};
 
   std::vector<int> refill(int peer) {
     std::vector<int> out;

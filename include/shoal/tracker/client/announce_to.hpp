@@ -6,7 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
-#include "shoal/tracker/protocol/announce_reply.hpp"
+#include "shoal/tracker/protocol/announce_response.hpp"
 #include "shoal/tracker/protocol/announce_request.hpp"
 
 namespace shoal {
@@ -14,7 +14,7 @@ namespace shoal {
 // Errors never repeat the URL (the caller names the tracker); https:// gives
 // "https trackers are not supported". A non-200 HTTP status gives "HTTP <code> <reason>",
 // unless the body carries a bencoded failure reason, which wins.
-boost::asio::awaitable<result<announce_reply>> announce_to(boost::asio::any_io_executor ex,
+boost::asio::awaitable<result<announce_response>> announce_to(boost::asio::any_io_executor ex,
                                                            std::string url,
                                                            announce_request req,
                                                            std::chrono::milliseconds timeout);

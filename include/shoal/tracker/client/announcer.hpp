@@ -12,7 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "shoal/tracker/client/tier_list.hpp"
-#include "shoal/tracker/protocol/announce_reply.hpp"
+#include "shoal/tracker/protocol/announce_response.hpp"
 #include "shoal/tracker/protocol/announce_request.hpp"
 
 namespace shoal {
@@ -28,7 +28,7 @@ class announcer {
   // tier. Sends back the tracker id a tracker gave earlier unless req.tracker_id is set.
   // When none answers: "no tracker answered: <url>: <reason>; <url>: <reason>".
   // Not reentrant: await one announce before starting the next.
-  boost::asio::awaitable<result<announce_reply>> announce(announce_request req);
+  boost::asio::awaitable<result<announce_response>> announce(announce_request req);
 
   // Until the next announce: the last reply's interval (at least its min interval,
   // clamped to 1 s .. 1 day), or a growing backoff after failed rounds (retry_backoff).

@@ -7,12 +7,12 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
-#include "shoal/tracker/protocol/announce_reply.hpp"
+#include "shoal/tracker/protocol/announce_response.hpp"
 #include "shoal/tracker/protocol/announce_request.hpp"
 
 namespace shoal {
 
-boost::asio::awaitable<result<announce_reply>> udp_announce(boost::asio::any_io_executor ex,
+boost::asio::awaitable<result<announce_response>> udp_announce(boost::asio::any_io_executor ex,
                                                             std::string url,
                                                             announce_request req,
                                                             std::chrono::milliseconds timeout);

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "shoal/hash/sha1.hpp"
-#include "shoal/tracker/protocol/announce_query.hpp"
+#include "shoal/tracker/protocol/announce_request.hpp"
 
 namespace shoal::tracker {
 
@@ -28,7 +28,7 @@ struct swarm_counts {
   std::int64_t downloaded = 0;  // completed events seen
 };
 
-struct announce_reply_head {
+struct announce_response_head {
   std::int64_t interval = 1800;
   std::int64_t min_interval = 900;
   swarm_counts counts;
@@ -36,7 +36,7 @@ struct announce_reply_head {
 
 // Appends the reply to `out`. compact: IPv4 peers in "peers" (6 bytes each) and IPv6
 // peers in "peers6" (18 bytes each); otherwise one "peers" list of dictionaries.
-void write_announce_response(std::string& out, const announce_reply_head& head,
+void write_announce_response(std::string& out, const announce_response_head& head,
                              std::span<const swarm_peer> peers, bool compact,
                              bool include_peer_id);
 

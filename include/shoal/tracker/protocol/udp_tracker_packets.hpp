@@ -9,8 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include "shoal/tracker/protocol/announce_query.hpp"
-#include "shoal/tracker/protocol/announce_reply.hpp"
 #include "shoal/tracker/protocol/announce_request.hpp"
 #include "shoal/tracker/protocol/announce_response.hpp"
 
@@ -31,7 +29,7 @@ std::optional<std::uint32_t> reply_transaction_id(std::string_view packet);
 // The connection id; an action-3 reply becomes "tracker failure: <message>".
 result<std::uint64_t> parse_connect_reply(std::string_view packet);
 // Peers are 6-byte (IPv4) or, when the tracker was reached over IPv6, 18-byte entries.
-result<announce_reply> parse_announce_packet(std::string_view packet, bool ipv6_peers);
+result<announce_response> parse_announce_response(std::string_view packet, bool ipv6_peers);
 
 // The 32-bit key sent over UDP for a textual announce_request::key (8 hex digits are
 // taken as the number; anything else is hashed).
@@ -59,7 +57,7 @@ std::optional<request_head> decode_request_head(std::string_view packet);
 // serves both: compact, no key or ip text. The 32-bit IP field is ignored (the sender's
 // address counts) and BEP 41 options after byte 98 are tolerated and skipped. numwant -1
 // (or any negative) means the tracker's default.
-result<tracker::announce_query> decode_announce_request(std::string_view packet);
+result<announce_request> decode_announce_request(std::string_view packet);
 
 // The info-hashes of an action-2 request into `hashes` (cleared first): 1 to
 // max_scrape_hashes whole 20-byte hashes.
@@ -73,8 +71,8 @@ std::size_t write_connect_reply(std::span<std::uint8_t> out, std::uint32_t trans
                                 std::uint64_t connection_id);
 // IPv4 requesters get 6-byte IPv4 peers; IPv6 requesters get 18-byte peers, IPv4 peers as
 // IPv4-mapped addresses (BEP 15 sizes peers by the family the request came over).
-std::size_t write_announce_reply(std::span<std::uint8_t> out, std::uint32_t transaction_id,
-                                 const tracker::announce_reply_head& head,
+std::size_t write_announce_response(std::span<std::uint8_t> out, std::uint32_t transaction_id,
+                                 const tracker::announce_response_head& head,
                                  std::span<const tracker::swarm_peer> peers, bool v6_requester);
 // Entries in the order of `files` (the request's order, as BEP 15 wants).
 std::size_t write_scrape_reply(std::span<std::uint8_t> out, std::uint32_t transaction_id,
@@ -84,6 +82,6 @@ std::size_t write_error_reply(std::span<std::uint8_t> out, std::uint32_t transac
                               std::string_view message);
 
 // How many peers an announce reply in `buffer_size` bytes can carry.
-std::size_t announce_reply_capacity(std::size_t buffer_size, bool v6_requester);
+std::size_t announce_response_capacity(std::size_t buffer_size, bool v6_requester);
 
 }  // namespace shoal::udp_tracker

@@ -19,7 +19,7 @@ struct peer_announce {
   bool v6 = false;
   std::uint16_t port = 0;
   bool seeder = false;  // left == 0
-  peer_event event = peer_event::none;
+  announce_event event = announce_event::none;
   std::uint32_t now = 0;
 };
 

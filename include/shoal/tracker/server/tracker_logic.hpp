@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "shoal/tracker/protocol/announce_query.hpp"
+#include "shoal/tracker/protocol/announce_request.hpp"
 #include "shoal/tracker/server/info_hash_list.hpp"
 #include "shoal/tracker/server/async_swarm_store.hpp"
 
@@ -51,7 +51,7 @@ inline constexpr std::string_view store_unavailable_reason =
 
 struct announce_outcome {
   std::string_view refusal;  // non-empty: refused (or the store failed); nothing recorded
-  announce_reply_head head;  // intervals and the torrent's counts after the announce
+  announce_response_head head;  // intervals and the torrent's counts after the announce
 };
 
 // What the tracker counts for /stats and /metrics; front ends add their own kinds.
@@ -93,7 +93,7 @@ class tracker_logic {
   // then calls `done`, maybe before returning, maybe later on another thread. `q`'s views
   // are read before any wait; `peers` must live until `done`. `now` is seconds since the
   // tracker started.
-  void announce(const announce_query& q, const peer_origin& from, std::uint32_t now,
+  void announce(const announce_request& q, const peer_origin& from, std::uint32_t now,
                 std::vector<swarm_peer>& peers, announce_done done);
   // Counts of each of `hashes` into `files` (cleared first); none means a full scrape.
   // `done` gets the refusal, empty when answered; `hashes` and `files` must live until then.

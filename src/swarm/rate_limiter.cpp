@@ -1,0 +1,62 @@
+#include "shoal/swarm/rate_limiter.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace shoal::swarm {
+
+token_bucket::token_bucket(std::uint64_t rate, std::uint64_t burst, rate_clock::time_point now) {
+  set_rate(rate, burst, now);
+  tokens_ = static_cast<double>(burst_);  // start full: the first burst goes at once
+}
+
+void token_bucket::set_rate(std::uint64_t rate, std::uint64_t burst, rate_clock::time_point now) {
+  refill(now);
+  rate_ = rate;
+  burst_ = rate == 0 ? 0 : std::max<std::uint64_t>(burst, 1);
+  tokens_ = std::min(tokens_, static_cast<double>(burst_));
+  last_ = now;
+}
+
+void token_bucket::refill(rate_clock::time_point now) noexcept {
+  if (now <= last_) return;  // time passed in out of order: never refund
+  const double seconds = std::chrono::duration<double>(now - last_).count();
+  tokens_ = std::min(static_cast<double>(burst_), tokens_ + seconds * static_cast<double>(rate_));
+  last_ = now;
+}
+
+rate_clock::duration token_bucket::wait_for(std::uint64_t bytes, rate_clock::time_point now) {
+  if (unlimited()) return rate_clock::duration::zero();
+  refill(now);
+  const double need = static_cast<double>(std::min(bytes, burst_));
+  if (tokens_ >= need) return rate_clock::duration::zero();
+  const double seconds = (need - tokens_) / static_cast<double>(rate_);
+  // Round up so that asking again after the wait always succeeds.
+  auto wait = std::chrono::ceil<rate_clock::duration>(std::chrono::duration<double>(seconds));
+  return std::max(wait, rate_clock::duration(1));
+}
+
+void token_bucket::consume(std::uint64_t bytes) noexcept {
+  if (!unlimited()) tokens_ -= static_cast<double>(bytes);
+}
+
+rate_limiter::rate_limiter(std::uint64_t rate, std::uint64_t burst, rate_clock::time_point now,
+                           rate_limiter* parent)
+    : bucket_(rate, burst, now), parent_(parent) {}
+
+rate_clock::duration rate_limiter::wait_for(std::uint64_t bytes, rate_clock::time_point now) {
+  auto wait = bucket_.wait_for(bytes, now);
+  for (rate_limiter* p = parent_; p != nullptr; p = p->parent_) wait = std::max(wait, p->bucket_.wait_for(bytes, now));
+  return wait;
+}
+
+rate_clock::duration rate_limiter::request(std::uint64_t bytes, rate_clock::time_point now) {
+  const auto wait = wait_for(bytes, now);
+  if (wait != rate_clock::duration::zero()) return wait;
+  for (rate_limiter* p = this; p != nullptr; p = p->parent_) p->bucket_.consume(bytes);
+  return wait;
+}
+
+std::uint64_t default_burst(std::uint64_t rate) noexcept { return std::max<std::uint64_t>(rate / 10, 16384); }
+
+}  // namespace shoal::swarm
