@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   app.add_option("PATH", o.input, "file or folder to share")->required();
   shoal::ui::check_urls(app.add_option("-a,--announce", o.announce,
                                        "tracker URL (http, https or udp); repeat for more tiers, commas join URLs "
-                                       "into one tier (default " + std::string(shoal::ui::default_announce) +
+                                       "into one tier (default " + std::string(shoal::cmd::default_announce) +
                                            ", which only this machine can reach)"),
                         {"http", "https", "udp"}, true);
   app.add_option("-o,--output", o.output, "torrent file to write (default ./NAME.torrent)");
