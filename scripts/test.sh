@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds, and runs every test: unit, integration, interop and
+# Checks the module layering, installs what is needed, builds, and runs every test: unit, integration, interop and
 # conformance (release build), the same under ASan+UBSan, then each libFuzzer target briefly.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,9 @@ failed=0
 run_ctest() {  # dir, label regex
   (cd "$1" && ctest --output-on-failure --no-tests=error -j "$jobs" -L "$2") || failed=1
 }
+
+echo "== layering: includes follow cmake/layers.txt"
+bash scripts/check-layering.sh || exit 1
 
 echo "== release build: all tests"
 bash scripts/build.sh build || exit 1

@@ -89,7 +89,7 @@ result<std::filesystem::path> make_torrent(const mktorrent_options& o, std::ostr
   const int threads = thread_count(o.threads);
   spdlog::info("{}: {} files, {} bytes, piece length {}, {} threads, {}", name, tree->files.size(),
                tree->total_length, piece_length, threads, o.use_mmap && mmap_pays(threads) ? "mmap" : "pread");
-  auto meter = progress_meter::for_stream(progress, "hashing", tree->total_length);
+  auto meter = ui::progress_meter::for_stream(progress, "hashing", tree->total_length);
   piece_hash_options hopt;
   hopt.piece_length = piece_length;
   hopt.threads = threads;

@@ -15,8 +15,7 @@ std::string file_entry::path() const {
 
 std::int64_t metainfo::piece_size(int piece) const {
   if (piece < 0 || piece >= piece_count()) return 0;
-  if (piece + 1 < piece_count()) return piece_length;
-  return total_length - std::int64_t{piece} * piece_length;
+  return geometry().piece_length(piece);
 }
 
 sha1_digest metainfo::piece_hash(int piece) const {

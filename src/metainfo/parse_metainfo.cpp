@@ -48,7 +48,7 @@ status check_piece_hashes(const value& info, metainfo& m) {
   const auto& pieces = info.find("pieces")->as_string();
   if (pieces.size() % 20 != 0)
     return field_error("info.pieces", "length " + std::to_string(pieces.size()) + " is not a multiple of 20");
-  const std::int64_t expected = (m.total_length + m.piece_length - 1) / m.piece_length;
+  const std::int64_t expected = block_geometry::pieces_for(m.total_length, m.piece_length);
   if (std::int64_t(pieces.size() / 20) != expected)
     return field_error("info.pieces", std::to_string(pieces.size() / 20) + " hashes for " + std::to_string(expected) +
                                           " pieces of " + std::to_string(m.piece_length) + " bytes (total " +

@@ -7,28 +7,12 @@ namespace shoal::swarm {
 
 piece_picker::piece_picker(int piece_count, std::int64_t piece_length, std::int64_t total_length,
                            std::uint64_t random_seed)
-    : piece_length_(piece_length),
-      total_length_(total_length),
+    : geometry_(total_length, piece_length),
       state_(static_cast<std::size_t>(piece_count), piece_state::none),
       availability_(static_cast<std::size_t>(piece_count), 0),
       unstarted_(piece_count),
       bytes_left_(total_length),
       rng_(random_seed) {}
-
-std::int64_t piece_picker::piece_size(int piece) const {
-  if (piece + 1 < piece_count()) return piece_length_;
-  return total_length_ - piece_length_ * (piece_count() - 1);
-}
-
-int piece_picker::blocks_in_piece(int piece) const {
-  return static_cast<int>((piece_size(piece) + block_size - 1) / block_size);
-}
-
-block_ref piece_picker::make_ref(int piece, int block) const {
-  std::int64_t begin = std::int64_t{block} * block_size;
-  std::int64_t len = std::min<std::int64_t>(block_size, piece_size(piece) - begin);
-  return {static_cast<std::uint32_t>(piece), static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(len)};
-}
 
 piece_picker::partial_piece* piece_picker::find_partial(int piece) {
   for (auto& p : partials_)
@@ -73,7 +57,7 @@ std::size_t piece_picker::take_free_blocks(partial_piece& p, std::size_t max, st
     if (p.done[b] || p.requests[b] != 0) continue;
     p.requests[b] = 1;
     --p.free;
-    out.push_back(make_ref(p.piece, b));
+    out.push_back(geometry_.block(p.piece, b));
     ++n;
   }
   return n;
@@ -151,9 +135,9 @@ piece_picker::block_result piece_picker::on_block(const block_ref& b, int& other
   other_requests = 0;
   if (b.piece >= state_.size() || state_[b.piece] != piece_state::partial) return block_result::unexpected;
   partial_piece* p = find_partial(static_cast<int>(b.piece));
-  if (p == nullptr || b.begin % block_size != 0) return block_result::unexpected;
-  const int idx = static_cast<int>(b.begin / block_size);
-  if (idx >= p->blocks || make_ref(p->piece, idx).length != b.length || p->done[idx]) return block_result::unexpected;
+  if (p == nullptr || !geometry_.is_block(b)) return block_result::unexpected;
+  const int idx = block_geometry::block_index(b.begin);
+  if (p->done[idx]) return block_result::unexpected;
   if (p->requests[idx] == 0) --p->free;  // unrequested but wanted: take it
   other_requests = p->requests[idx] > 0 ? p->requests[idx] - 1 : 0;
   p->requests[idx] = 0;
@@ -167,7 +151,7 @@ void piece_picker::on_request_dropped(const block_ref& b) {
   if (b.piece >= state_.size() || state_[b.piece] != piece_state::partial) return;
   partial_piece* p = find_partial(static_cast<int>(b.piece));
   if (p == nullptr) return;
-  const int idx = static_cast<int>(b.begin / block_size);
+  const int idx = block_geometry::block_index(b.begin);
   if (idx >= p->blocks || p->done[idx] || p->requests[idx] == 0) return;
   if (--p->requests[idx] == 0) ++p->free;
 }

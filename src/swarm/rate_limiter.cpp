@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "shoal/metainfo/block_geometry.hpp"
+
 namespace shoal::swarm {
 
 token_bucket::token_bucket(std::uint64_t rate, std::uint64_t burst, rate_clock::time_point now) {
@@ -57,6 +59,6 @@ rate_clock::duration rate_limiter::request(std::uint64_t bytes, rate_clock::time
   return wait;
 }
 
-std::uint64_t default_burst(std::uint64_t rate) noexcept { return std::max<std::uint64_t>(rate / 10, 16384); }
+std::uint64_t default_burst(std::uint64_t rate) noexcept { return std::max<std::uint64_t>(rate / 10, block_size); }
 
 }  // namespace shoal::swarm

@@ -1,7 +1,9 @@
 #pragma once
-// Hand-built torrents over known content for storage tests, and a scratch folder per test.
+// Shared by the unit tests of every module: a scratch folder per test, hand-built torrents over known
+// content (a metainfo for storage tests, .torrent bytes for parser tests).
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cstddef>
 #include <filesystem>
@@ -10,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "shoal/bencode/encode.hpp"
+#include "shoal/bencode/value.hpp"
 #include "shoal/hash/sha1.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 
@@ -67,10 +71,14 @@ inline std::string read_file(const std::filesystem::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// A fresh folder per test under the system temp dir (named for the test, unique by mkdtemp), removed afterwards.
 class scratch_dir : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "shoal-storage-XXXXXX").string();
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = "shoal_" + std::string(info->test_suite_name()) + "_" + info->name() + "_";
+    for (char& c : name) if (c == '/') c = '_';  // parameterized tests: keep the folder one level deep
+    std::string tmpl = (std::filesystem::temp_directory_path() / (name + "XXXXXX")).string();
     ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
     dir = tmpl;
     root = dir / "out";
@@ -80,7 +88,46 @@ class scratch_dir : public ::testing::Test {
     std::filesystem::remove_all(dir, ec);
   }
   std::filesystem::path dir;   // per-test, removed afterwards
-  std::filesystem::path root;  // the output folder, inside dir
+  std::filesystem::path root;  // an output folder inside dir (not created)
 };
+
+// ---- .torrent bytes built with the bencode encoder ----
+
+using bencode::dict;
+using bencode::list;
+using bencode::value;
+
+inline std::string hashes(std::int64_t count) { return std::string(std::size_t(count) * 20, 'h'); }
+
+inline dict single_info(std::int64_t length = 100, std::int64_t piece_length = 64) {
+  return dict{{"name", "file.bin"},
+              {"length", length},
+              {"piece length", piece_length},
+              {"pieces", hashes(block_geometry::pieces_for(length, piece_length))}};
+}
+
+inline value file(std::int64_t length, list path, std::string attr = {}) {
+  dict d{{"length", length}, {"path", std::move(path)}};
+  if (!attr.empty()) d["attr"] = attr;
+  return d;
+}
+
+inline dict multi_info(list files, std::int64_t piece_length = 64) {
+  std::int64_t total = 0;
+  for (const auto& f : files) {
+    const value* attr = f.find("attr");
+    if (attr && attr->as_string().find('l') != std::string::npos) continue;  // symlinks carry no bytes
+    if (const value* l = f.find("length")) total += l->as_int();
+  }
+  return dict{{"name", "dir"},
+              {"files", std::move(files)},
+              {"piece length", piece_length},
+              {"pieces", hashes(block_geometry::pieces_for(total, piece_length))}};
+}
+
+inline std::string torrent(dict info, dict extra = {}) {
+  extra["info"] = std::move(info);
+  return bencode::encode(extra);
+}
 
 }  // namespace shoal::test

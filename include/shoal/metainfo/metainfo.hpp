@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "shoal/hash/sha1.hpp"
+#include "shoal/metainfo/block_geometry.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal {
@@ -48,7 +49,9 @@ struct metainfo {
   std::optional<std::int64_t> creation_date;
 
   int piece_count() const { return static_cast<int>(piece_hashes.size() / 20); }
-  std::int64_t piece_size(int piece) const;  // the last piece may be shorter
+  std::int64_t piece_size(int piece) const;  // the last piece may be shorter; 0 outside the torrent
+  // Pieces and blocks from total_length and piece_length (parsing checks the piece hashes agree).
+  block_geometry geometry() const { return {total_length, piece_length}; }
   sha1_digest piece_hash(int piece) const;
 
   std::string info_hash_hex() const { return info_hash.hex(); }

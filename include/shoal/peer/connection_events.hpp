@@ -29,8 +29,8 @@ class connection_events {
   // Blocks (payload bytes in all) the connection has just handed to the kernel.
   virtual void on_uploaded(peer_connection& c, std::span<const block_ref> blocks, std::uint64_t bytes) = 0;
   // The buckets the reader paces on and the writer takes tokens from; null: unlimited.
-  virtual rate_limiter* download_limiter() = 0;
-  virtual rate_limiter* upload_limiter() = 0;
+  virtual swarm::rate_limiter* download_limiter() = 0;
+  virtual swarm::rate_limiter* upload_limiter() = 0;
 
  protected:
   ~connection_events() = default;

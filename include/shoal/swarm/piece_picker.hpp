@@ -8,18 +8,10 @@
 #include <random>
 #include <vector>
 
+#include "shoal/metainfo/block_geometry.hpp"
 #include "shoal/util/bitfield.hpp"
 
 namespace shoal::swarm {
-
-constexpr std::uint32_t block_size = 16 * 1024;
-
-struct block_ref {
-  std::uint32_t piece = 0;
-  std::uint32_t begin = 0;
-  std::uint32_t length = 0;
-  friend bool operator==(const block_ref&, const block_ref&) = default;
-};
 
 class piece_picker {
  public:
@@ -32,8 +24,9 @@ class piece_picker {
   void set_initial_random(int pieces) { initial_random_ = pieces; }
 
   int piece_count() const { return static_cast<int>(state_.size()); }
-  int blocks_in_piece(int piece) const;
-  std::int64_t piece_size(int piece) const;
+  int blocks_in_piece(int piece) const { return geometry_.blocks_in_piece(piece); }
+  std::int64_t piece_size(int piece) const { return geometry_.piece_length(piece); }
+  const block_geometry& geometry() const { return geometry_; }
 
   // Our own pieces (from the resume check, or after a verified download).
   void set_have(int piece);
@@ -100,7 +93,7 @@ class piece_picker {
       if (state_[p.piece] != piece_state::partial || !peer_has.get(p.piece)) continue;
       for (int b = 0; b < p.blocks && n < max; ++b) {
         if (p.done[b] || p.requests[b] >= max_duplicates) continue;
-        block_ref ref = make_ref(p.piece, b);
+        block_ref ref = geometry_.block(p.piece, b);
         if (mine(ref)) continue;
         ++p.requests[b];
         out.push_back(ref);
@@ -114,12 +107,10 @@ class piece_picker {
   int start_rarest(const bitfield& peer_has, int want);
   void start_piece(int piece);
   partial_piece* find_partial(int piece);
-  block_ref make_ref(int piece, int block) const;
 
   static constexpr std::uint8_t max_duplicates = 2;
 
-  std::int64_t piece_length_;
-  std::int64_t total_length_;
+  block_geometry geometry_;
   std::vector<piece_state> state_;
   std::vector<std::uint16_t> availability_;
   std::vector<partial_piece> partials_;  // in the order they were started

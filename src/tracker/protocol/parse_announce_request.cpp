@@ -4,9 +4,14 @@
 
 #include "shoal/tracker/protocol/query_params.hpp"
 
-namespace shoal::tracker {
+namespace shoal {
 
 namespace {
+
+using tracker::percent_decode;
+using tracker::parse_decimal;
+using tracker::query_param;
+using tracker::query_walker;
 
 // Bit per parameter, to find repeated and missing ones without a map.
 enum seen_bit : unsigned {
@@ -98,10 +103,10 @@ std::optional<error> apply(announce_request& q, unsigned& seen, const query_para
     q.no_peer_id = p.value != "0";
   } else if (n == "key") {
     if (mark(seen_key)) return repeated();
-    q.key = p.value;
+    q.key.assign(p.value);
   } else if (n == "ip") {
     if (mark(seen_ip)) return repeated();
-    q.ip = p.value;
+    q.ip.assign(p.value);
   }
   return std::nullopt;
 }
@@ -110,6 +115,8 @@ std::optional<error> apply(announce_request& q, unsigned& seen, const query_para
 
 result<announce_request> parse_announce_request(std::string_view query) {
   announce_request q;
+  q.numwant = -1;      // absent: the tracker's default
+  q.compact = false;   // absent: the BEP 3 list of dictionaries
   unsigned seen = 0;
   query_walker walker(query);
   while (auto p = walker.next()) {
@@ -124,4 +131,4 @@ result<announce_request> parse_announce_request(std::string_view query) {
   return q;
 }
 
-}  // namespace shoal::tracker
+}  // namespace shoal

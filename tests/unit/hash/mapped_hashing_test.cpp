@@ -15,11 +15,11 @@
 namespace shoal::detail {
 namespace {
 
-class MappedHashingTest : public test::TempDirTest {
+class MappedHashingTest : public test::scratch_dir {
  protected:
   // A file of `length` bytes 'x', opened read-write.
   int make_file(std::int64_t length) {
-    const int fd = ::open((dir_ / "f").c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int fd = ::open((dir / "f").c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     EXPECT_GE(fd, 0);
     const std::string data(static_cast<std::size_t>(length), 'x');
     EXPECT_EQ(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));

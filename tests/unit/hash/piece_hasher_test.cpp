@@ -16,16 +16,16 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every test runs for both read paths: mmap'ed windows (true) and pread (false).
-class PieceHasherTest : public test::TempDirTest, public ::testing::WithParamInterface<bool> {
+class PieceHasherTest : public test::scratch_dir, public ::testing::WithParamInterface<bool> {
  protected:
 
   // A file of `length` pseudo-random bytes, also appended to the whole stream.
   hash_input_file add_file(const std::string& name, std::int64_t length) {
     std::string data(static_cast<std::size_t>(length), '\0');
     for (auto& c : data) c = static_cast<char>(rng_());
-    std::ofstream(dir_ / name, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
+    std::ofstream(dir / name, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
     stream_ += data;
-    return {dir_ / name, length};
+    return {dir / name, length};
   }
 
   std::string expected(std::int64_t piece_length) const {
@@ -119,7 +119,7 @@ TEST_P(PieceHasherTest, FileTruncatedWhileHashingIsAnErrorNotACrash) {
 
 TEST_P(PieceHasherTest, MissingFileIsAnError) {
   auto a = add_file("a", 50000);
-  hash_input_file gone{dir_ / "gone", 100};
+  hash_input_file gone{dir / "gone", 100};
   auto r = hash({a, gone}, 16384, 2);
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("cannot open"), std::string::npos) << r.message();

@@ -12,15 +12,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class FileWalkTest : public test::TempDirTest {
+class FileWalkTest : public test::scratch_dir {
  protected:
   void SetUp() override {
-    TempDirTest::SetUp();
-    fs::create_directories(dir_ / "root");
+    scratch_dir::SetUp();
+    fs::create_directories(dir / "root");
   }
 
   void write(const std::string& rel, std::size_t size) {
-    const fs::path p = dir_ / "root" / rel;
+    const fs::path p = dir / "root" / rel;
     fs::create_directories(p.parent_path());
     std::ofstream(p, std::ios::binary) << std::string(size, 'x');
   }
@@ -44,8 +44,8 @@ TEST_F(FileWalkTest, SortsByPathBytesAndSkipsHiddenAndEmptyFolders) {
   write("B", 4);
   write(".hidden", 5);
   write("d/.git/config", 6);
-  fs::create_directories(dir_ / "root" / "empty" / "deeper");
-  auto t = walk_source(dir_ / "root");
+  fs::create_directories(dir / "root" / "empty" / "deeper");
+  auto t = walk_source(dir / "root");
   ASSERT_TRUE(t) << t.message();
   EXPECT_EQ(t->name, "root");
   EXPECT_TRUE(t->multi_file);
@@ -58,19 +58,19 @@ TEST_F(FileWalkTest, SortsByPathBytesAndSkipsHiddenAndEmptyFolders) {
 TEST_F(FileWalkTest, IncludeHiddenKeepsDotNames) {
   write("x", 1);
   write(".h/y", 2);
-  auto t = walk_source(dir_ / "root", {.include_hidden = true});
+  auto t = walk_source(dir / "root", {.include_hidden = true});
   ASSERT_TRUE(t) << t.message();
   EXPECT_EQ(paths(*t), (std::vector<std::string>{".h/y", "x"}));
 }
 
 TEST_F(FileWalkTest, SingleFileAndTrailingSlashNames) {
   write("one.bin", 7);
-  auto t = walk_source(dir_ / "root" / "one.bin");
+  auto t = walk_source(dir / "root" / "one.bin");
   ASSERT_TRUE(t) << t.message();
   EXPECT_FALSE(t->multi_file);
   EXPECT_EQ(t->name, "one.bin");
   EXPECT_EQ(t->total_length, 7);
-  auto slash = walk_source((dir_ / "root").string() + "/");
+  auto slash = walk_source((dir / "root").string() + "/");
   ASSERT_TRUE(slash) << slash.message();
   EXPECT_EQ(slash->name, "root");
 }
@@ -86,26 +86,26 @@ TEST(SourceName, IsTheLastComponentOfTheNormalizedPath) {
 
 TEST_F(FileWalkTest, FollowsFileSymlinksButNotFolderOrBrokenOnes) {
   write("real/f", 3);
-  fs::create_symlink(dir_ / "root" / "real" / "f", dir_ / "root" / "link");
-  fs::create_directory_symlink(dir_ / "root" / "real", dir_ / "root" / "dirlink");
-  fs::create_symlink(dir_ / "nowhere", dir_ / "root" / "broken");
-  auto t = walk_source(dir_ / "root");
+  fs::create_symlink(dir / "root" / "real" / "f", dir / "root" / "link");
+  fs::create_directory_symlink(dir / "root" / "real", dir / "root" / "dirlink");
+  fs::create_symlink(dir / "nowhere", dir / "root" / "broken");
+  auto t = walk_source(dir / "root");
   ASSERT_TRUE(t) << t.message();
   EXPECT_EQ(paths(*t), (std::vector<std::string>{"link", "real/f"}));
   EXPECT_EQ(t->skipped.size(), 2u);
 }
 
 TEST_F(FileWalkTest, EmptyInputIsRefusedWithAReason) {
-  fs::create_directories(dir_ / "root" / "empty");
+  fs::create_directories(dir / "root" / "empty");
   write(".only-hidden", 3);
-  auto t = walk_source(dir_ / "root");
+  auto t = walk_source(dir / "root");
   ASSERT_FALSE(t);
   EXPECT_NE(t.message().find("no files"), std::string::npos) << t.message();
   write("zero", 0);
-  auto z = walk_source(dir_ / "root");
+  auto z = walk_source(dir / "root");
   ASSERT_FALSE(z);
   EXPECT_NE(z.message().find("empty"), std::string::npos) << z.message();
-  EXPECT_FALSE(walk_source(dir_ / "missing"));
+  EXPECT_FALSE(walk_source(dir / "missing"));
 }
 
 }  // namespace

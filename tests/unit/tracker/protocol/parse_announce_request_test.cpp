@@ -6,6 +6,7 @@
 #include "shoal/tracker/protocol/query_params.hpp"
 #include "shoal/tracker/protocol/scrape_query.hpp"
 
+using namespace shoal;
 using namespace shoal::tracker;
 
 namespace {

@@ -4,6 +4,7 @@
 #include "shoal/bencode/encode.hpp"
 #include "shoal/tracker/protocol/announce_response.hpp"
 
+using namespace shoal;
 using namespace shoal::tracker;
 namespace bencode = shoal::bencode;
 

@@ -5,6 +5,7 @@
 
 #include "immediate_calls.hpp"
 
+using namespace shoal;
 using namespace shoal::tracker;
 namespace bencode = shoal::bencode;
 using namespace shoal::tracker::testing;

@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 
+using namespace shoal;
 using namespace shoal::tracker;
 
 namespace {

@@ -24,6 +24,7 @@
 
 extern char** environ;
 
+using namespace shoal;
 using namespace shoal::tracker;
 using namespace shoal::tracker::testing;
 using namespace std::chrono_literals;

@@ -2,6 +2,7 @@
 
 #include "shoal/tracker/server/store_location.hpp"
 
+using namespace shoal;
 using namespace shoal::tracker;
 
 TEST(StoreLocation, MemoryAndRedisForms) {

@@ -8,6 +8,7 @@
 #include "shoal/tracker/server/swarm_store.hpp"
 #include "store_test_data.hpp"
 
+using namespace shoal;
 using namespace shoal::tracker;
 using namespace shoal::tracker::testing;
 

@@ -4,6 +4,7 @@
 
 #include "immediate_calls.hpp"
 
+using namespace shoal;
 using namespace shoal::tracker;
 using namespace shoal::tracker::testing;
 

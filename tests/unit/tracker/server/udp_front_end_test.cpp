@@ -9,6 +9,7 @@
 #include "shoal/tracker/server/http_front_end.hpp"
 #include "immediate_calls.hpp"
 
+using namespace shoal;
 using namespace shoal::tracker;
 namespace udp = shoal::udp_tracker;
 using namespace shoal::tracker::testing;
