@@ -9,7 +9,7 @@
 #include <thread>
 #include <unistd.h>
 
-#include "shoal/hash/piece_hasher.hpp"
+#include "shoal/storage/piece_hasher.hpp"
 #include "shoal/metainfo/file_walk.hpp"
 #include "shoal/metainfo/torrent_builder.hpp"
 #include "shoal/ui/progress.hpp"
