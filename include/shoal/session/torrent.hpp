@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -25,6 +26,7 @@
 #include "shoal/peer/piece_picker.hpp"
 #include "shoal/peer/rate_limiter.hpp"
 #include "shoal/peer/super_seeder.hpp"
+#include "shoal/storage/arrival_hash.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/ui/rate_window.hpp"
 #include "shoal/ui/status_line.hpp"
@@ -209,6 +211,8 @@ class torrent : public std::enable_shared_from_this<torrent> {
   peer::rate_limiter upload_limit_;
   std::vector<peer::choke_candidate> choke_candidates_;  // reused every round
   std::vector<peer::block_ref> scratch_;
+  // Hash on arrival (torrent_verify.cpp): pieces being downloaded, their in-order prefix already hashed.
+  std::unordered_map<int, arrival_hash> arriving_;
   std::unique_ptr<announcer> announcer_;
   boost::asio::steady_timer tick_timer_, announce_timer_;
 
