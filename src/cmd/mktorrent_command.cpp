@@ -9,7 +9,7 @@
 #include <thread>
 #include <unistd.h>
 
-#include "shoal/hash/piece_hasher.hpp"
+#include "shoal/storage/piece_hasher.hpp"
 #include "shoal/metainfo/file_walk.hpp"
 #include "shoal/metainfo/torrent_builder.hpp"
 #include "shoal/ui/progress.hpp"
@@ -38,14 +38,6 @@ std::vector<std::vector<std::string>> tracker_tiers(const std::vector<std::strin
 int thread_count(int requested) {
   if (requested > 0) return std::min(requested, 1024);
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
-// pread needs a reader thread per hasher; when those readers have cores of their own, reads
-// overlap hashing for free and pread is fastest. Otherwise the copy out of the page cache
-// competes with the hashers, and hashing mapped windows in place wins.
-bool mmap_pays(int threads) {
-  const auto cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return 2 * threads > cores;
 }
 
 std::vector<hash_input_file> hash_inputs(const source_tree& tree) {
@@ -88,12 +80,12 @@ result<std::filesystem::path> make_torrent(const mktorrent_options& o, std::ostr
 
   const int threads = thread_count(o.threads);
   spdlog::info("{}: {} files, {} bytes, piece length {}, {} threads, {}", name, tree->files.size(),
-               tree->total_length, piece_length, threads, o.use_mmap && mmap_pays(threads) ? "mmap" : "pread");
+               tree->total_length, piece_length, threads, o.use_mmap ? "mmap" : "pread");
   auto meter = ui::progress_meter::for_stream(progress, "hashing", tree->total_length);
   piece_hash_options hopt;
   hopt.piece_length = piece_length;
   hopt.threads = threads;
-  hopt.use_mmap = o.use_mmap && mmap_pays(threads);
+  hopt.use_mmap = o.use_mmap;
   hopt.on_progress = [&](std::int64_t done) { meter.update(done); };
   auto pieces = hash_pieces(hash_inputs(*tree), hopt);
   if (!pieces) return error{pieces.message()};

@@ -72,7 +72,7 @@ metainfo with_content_name(const metainfo& m, const std::string& content_name) {
 }
 
 result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o,
-                                    check_progress& progress) {
+                                    check_control& progress) {
   if (!o.recheck) log_shortened_names(m);
   if (o.seed_only) {
     for (const auto& f : m.files) {
@@ -86,10 +86,7 @@ result<checked_data> open_and_check(const metainfo& m, const std::filesystem::pa
                      std::to_string(f.length)};
     }
   }
-  // Shown in bytes (pieces checked x piece length); check_existing serializes its progress calls.
-  auto bytes_of = [&](int pieces) { return std::min(m.total_length, std::int64_t{pieces} * m.piece_length); };
-  auto have = check_existing(m, root, o.threads, [&](int done, int) { progress.bytes_done = bytes_of(done); });
-  if (progress.cancelled) return error{m.name + ": check cancelled"};
+  auto have = check_existing(m, root, o.threads, progress);  // cancelled: error_code::cancelled
   if (!have) return have.err();
   checked_data out{std::nullopt, std::move(*have)};
   if (!o.recheck) {

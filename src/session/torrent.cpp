@@ -38,7 +38,7 @@ constexpr std::size_t super_seed_offers = 2;  // open offers per peer: one to fe
 }  // namespace
 
 struct torrent::check_job {
-  check_progress progress;
+  check_control progress;
   check_options options;
   result<checked_data> outcome = error{"not run"};
 };
@@ -156,6 +156,7 @@ void torrent::on_checked(std::shared_ptr<check_job> job, std::function<void()> d
 // The check's verdict replaces what the picker knew: a re-check may find pieces missing that were had.
 void torrent::install_check(std::optional<storage> st, const bitfield& have) {
   if (st) storage_ = std::make_shared<storage>(std::move(*st));
+  arriving_.clear();  // the check's verdict replaces every partial piece
   picker_ = swarm::piece_picker(meta_.piece_count(), meta_.piece_length, meta_.total_length);
   have_ = bitfield(static_cast<std::size_t>(meta_.piece_count()));
   for (int i = 0; i < meta_.piece_count(); ++i)

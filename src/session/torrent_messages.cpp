@@ -138,6 +138,7 @@ void torrent::on_piece(peer_connection& c, const wire::message& m) {
     fail("cannot write piece " + std::to_string(b.piece) + ": " + st.message());
     return;
   }
+  arriving_[static_cast<int>(b.piece)].on_block(b.begin, data);
   record_block(c, b);
   if (others > 0) cancel_elsewhere(c, b);
   if (r == swarm::piece_picker::block_result::piece_complete) verify_piece(static_cast<int>(b.piece));

@@ -1,4 +1,6 @@
-// SHA-1 checks of downloaded pieces, on the hashing pool; results come back to the network thread.
+// SHA-1 checks of downloaded pieces: hashed on arrival on the network thread, the rest read back on the
+// hashing pool; results come back to the network thread.
+#include <memory>
 #include <vector>
 
 #include <boost/asio/post.hpp>
@@ -11,14 +13,26 @@ namespace asio = boost::asio;
 
 namespace shoal::session {
 
+// Most pieces arrive in order and were hashed block by block in on_piece: the verdict is ready here,
+// with no read-back. Otherwise the pool reads back only what came out of order.
 void torrent::verify_piece(int piece) {
+  auto node = arriving_.extract(piece);
+  auto arrived = std::make_shared<arrival_hash>();
+  if (node) *arrived = std::move(node.mapped());
   auto self = shared_from_this();
   const auto gen = generation_;
+  if (arrived->hashed() == meta_.piece_size(piece)) {
+    const bool good = arrived->hasher().final() == meta_.piece_hash(piece);
+    asio::post(link_.executor, [self, piece, gen, good] {
+      if (gen == self->generation_) self->on_verified(piece, good, {});
+    });
+    return;
+  }
   // The job holds the storage itself: delete_data() may drop the torrent's reference meanwhile.
-  asio::post(*link_.hash_pool, [self, st = storage_, piece, gen] {
+  asio::post(*link_.hash_pool, [self, st = storage_, piece, gen, arrived] {
     // Per hashing thread, reused: bounded memory whatever the piece length.
     thread_local std::vector<std::byte> scratch(256 * 1024);
-    auto good = st->verify_piece(piece, scratch);
+    auto good = st->verify_piece(piece, *arrived, scratch);
     asio::post(self->link_.executor, [self, piece, gen, good = std::move(good)]() mutable {
       if (gen != self->generation_) return;  // paused, re-checked or stopped meanwhile: the check decides now
       if (good) self->on_verified(piece, *good, {});

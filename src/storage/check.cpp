@@ -1,15 +1,13 @@
 #include "shoal/storage/check.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <exception>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "shoal/hash/sha1.hpp"
 #include "shoal/storage/file_set.hpp"
+#include "shoal/storage/hash_job.hpp"
 
 namespace shoal {
 
@@ -36,32 +34,23 @@ result<std::vector<std::int64_t>> present_sizes(file_set& files) {
   return present;
 }
 
+// The check's pieces on the service: each worker claims a piece, reads it from the files under the
+// root (pread through its own buffer) and compares its SHA-1 with the torrent's.
 class checker {
  public:
-  checker(file_set& files, std::vector<std::int64_t> present, std::function<void(int, int)> progress)
+  using per_piece = std::function<void(int done, int total)>;
+
+  checker(file_set& files, std::vector<std::int64_t> present, check_control& control, per_piece progress)
       : files_(files),
         present_(std::move(present)),
+        job_(files.meta().total_length, files.meta().piece_length, control),
         progress_(std::move(progress)),
         good_(static_cast<std::size_t>(files.meta().piece_count()), 0) {}
 
-  void run_worker() noexcept {
-    try {
-      std::vector<std::byte> buf(static_cast<std::size_t>(std::min(chunk_size, files_.meta().piece_length)));
-      sha1_hasher hasher;
-      const int total = files_.meta().piece_count();
-      for (int piece = next_++; piece < total && !failed_; piece = next_++) {
-        auto good = check_piece(piece, buf, hasher);
-        if (!good) return fail(good.err());
-        good_[static_cast<std::size_t>(piece)] = *good ? 1 : 0;
-        report();
-      }
-    } catch (const std::exception& e) {
-      fail(error{std::string("check: ") + e.what()});
-    }
-  }
-
-  result<bitfield> finish() {
-    if (failed_) return first_error_;
+  result<bitfield> run(int threads) {
+    const auto n = static_cast<std::size_t>(std::clamp(threads, 1, std::max(1, files_.meta().piece_count())));
+    const std::vector<std::function<void()>> workers(n, [this] { work(); });
+    if (auto s = job_.run(workers); !s) return s.err();
     bitfield have(good_.size());
     for (std::size_t i = 0; i < good_.size(); ++i)
       if (good_[i]) have.set(i);
@@ -69,6 +58,19 @@ class checker {
   }
 
  private:
+  void work() {
+    std::vector<std::byte> buf(static_cast<std::size_t>(std::min(chunk_size, files_.meta().piece_length)));
+    sha1_hasher hasher;
+    for (std::int64_t claimed; (claimed = job_.claim()) >= 0;) {
+      const int piece = static_cast<int>(claimed);
+      auto good = check_piece(piece, buf, hasher);
+      if (!good) return job_.fail(good.err());
+      good_[static_cast<std::size_t>(piece)] = *good ? 1 : 0;
+      job_.add_done(job_.piece_size(piece));
+      report();
+    }
+  }
+
   bool on_disk_whole(int piece) const {
     bool whole = true;
     auto s = files_.for_each_slice(piece, 0, files_.meta().piece_size(piece),
@@ -81,71 +83,60 @@ class checker {
 
   result<bool> check_piece(int piece, std::vector<std::byte>& buf, sha1_hasher& hasher) {
     if (!on_disk_whole(piece)) return false;
-    const std::int64_t size = files_.meta().piece_size(piece);
-    for (std::int64_t at = 0; at < size;) {
-      const auto n = static_cast<std::size_t>(std::min<std::int64_t>(size - at, static_cast<std::int64_t>(buf.size())));
-      bool short_file = false;
-      if (auto s = files_.read(piece, at, std::span(buf.data(), n), &short_file); !s) {
-        hasher.final();  // reset for the next piece
-        if (short_file) return false;  // truncated since we looked: simply not there
-        return s.err();
-      }
-      hasher.update(buf.data(), n);
-      at += static_cast<std::int64_t>(n);
-    }
-    return hasher.final() == files_.meta().piece_hash(piece);
+    auto read = files_.hash_rest(piece, 0, hasher, buf);
+    const sha1_digest digest = hasher.final();  // also resets the hasher after a short read
+    if (!read) return read.err();
+    return *read && digest == files_.meta().piece_hash(piece);  // truncated since we looked: simply not there
   }
 
   void report() {
+    if (!progress_) return;
     std::lock_guard lock(mu_);
-    ++done_;
-    if (progress_) progress_(done_, files_.meta().piece_count());
-  }
-
-  void fail(error e) {
-    std::lock_guard lock(mu_);
-    if (!failed_) first_error_ = std::move(e);
-    failed_ = true;
+    progress_(++done_, files_.meta().piece_count());
   }
 
   file_set& files_;
   std::vector<std::int64_t> present_;
-  std::function<void(int, int)> progress_;
+  hash_job job_;
+  per_piece progress_;
   std::vector<char> good_;  // one writer per element
-  std::atomic<int> next_{0};
-  std::atomic<bool> failed_{false};
   std::mutex mu_;
   int done_ = 0;
-  error first_error_;
 };
 
-}  // namespace
-
-result<bitfield> check_existing(const metainfo& m, const std::filesystem::path& root, int threads,
-                                std::function<void(int done, int total)> progress) {
-  if (auto s = file_set::check_layout(m); !s) return s.err();
-  const auto count = static_cast<std::size_t>(m.piece_count());
+result<bitfield> run_check(const metainfo& m, const std::filesystem::path& root, int threads, check_control& control,
+                           checker::per_piece progress) {
+  if (auto s = file_set::check_layout(m); !s) return error{error_code::invalid_data, s.message()};
   int err = 0;
   auto root_fd = open_root(root.string(), open_intent::read, &err);
   if (!root_fd) {
-    if (err == ENOENT) return bitfield(count);
+    if (err == ENOENT) {
+      if (control.cancelled) return error{error_code::cancelled, "check of " + root.string() + " cancelled"};
+      control.bytes_done = m.total_length;  // nothing there: every piece is known missing at once
+      return bitfield(static_cast<std::size_t>(m.piece_count()));
+    }
     return root_fd.err();
   }
   file_set files(m, std::move(*root_fd), open_intent::read, max_open_files);
   auto present = present_sizes(files);
   if (!present) return present.err();
+  auto have = checker(files, std::move(*present), control, std::move(progress)).run(threads);
+  if (!have && have.code() == error_code::cancelled)
+    return error{error_code::cancelled, "check of " + (root / m.name).string() + " cancelled"};
+  return have;
+}
 
-  checker c(files, std::move(*present), std::move(progress));
-  const int n = std::clamp(threads, 1, std::max(1, m.piece_count()));
-  std::vector<std::thread> pool;
-  try {
-    for (int i = 1; i < n; ++i) pool.emplace_back([&c] { c.run_worker(); });
-  } catch (const std::exception&) {
-    // Fewer threads than asked: the ones running (and this one) still cover every piece.
-  }
-  c.run_worker();
-  for (auto& t : pool) t.join();
-  return c.finish();
+}  // namespace
+
+result<bitfield> check_existing(const metainfo& m, const std::filesystem::path& root, int threads,
+                                check_control& control) {
+  return run_check(m, root, threads, control, {});
+}
+
+result<bitfield> check_existing(const metainfo& m, const std::filesystem::path& root, int threads,
+                                std::function<void(int done, int total)> progress) {
+  check_control control;
+  return run_check(m, root, threads, control, std::move(progress));
 }
 
 }  // namespace shoal

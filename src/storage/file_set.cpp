@@ -11,7 +11,7 @@ namespace shoal {
 namespace {
 
 error io_failure(std::string_view op, const file_entry& f, std::int64_t at, std::string why) {
-  return error{std::string(op) + " " + f.path() + " at offset " + std::to_string(at) + ": " + std::move(why)};
+  return error{error_code::io, std::string(op) + " " + f.path() + " at offset " + std::to_string(at) + ": " + std::move(why)};
 }
 
 }  // namespace
@@ -90,6 +90,22 @@ status file_set::read(int piece, std::int64_t offset, std::span<std::byte> out, 
     }
     return ok();
   });
+}
+
+result<bool> file_set::hash_rest(int piece, std::int64_t from, sha1_hasher& hasher, std::span<std::byte> scratch) {
+  if (scratch.empty()) return error{"hash piece " + std::to_string(piece) + ": no scratch buffer"};
+  const std::int64_t size = m_.piece_size(piece);
+  for (std::int64_t at = from; at < size;) {
+    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(size - at, static_cast<std::int64_t>(scratch.size())));
+    bool short_file = false;
+    if (auto s = read(piece, at, scratch.first(n), &short_file); !s) {
+      if (short_file) return false;
+      return s.err();
+    }
+    hasher.update(scratch.data(), n);
+    at += static_cast<std::int64_t>(n);
+  }
+  return true;
 }
 
 status file_set::write(int piece, std::int64_t offset, std::span<const std::byte> data) {

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "shoal/hash/sha1.hpp"
 #include "shoal/storage/file_set.hpp"
 
 namespace shoal {
@@ -115,17 +114,23 @@ status storage::write(int piece, std::int64_t offset, std::span<const std::byte>
 }
 
 result<bool> storage::verify_piece(int piece, std::span<std::byte> scratch) const {
-  if (scratch.empty()) return error{"verify piece " + std::to_string(piece) + ": no scratch buffer"};
+  arrival_hash nothing_yet;
+  return verify_piece(piece, nothing_yet, scratch);
+}
+
+result<bool> storage::verify_piece(int piece, arrival_hash& arrived, std::span<std::byte> scratch) const {
   const std::int64_t size = p_->m.piece_size(piece);
-  if (size <= 0) return error{"verify: piece " + std::to_string(piece) + " out of range"};
-  sha1_hasher hasher;
-  for (std::int64_t at = 0; at < size;) {
-    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(size - at, static_cast<std::int64_t>(scratch.size())));
-    if (auto s = p_->files.read(piece, at, scratch.first(n)); !s) return s.err();
-    hasher.update(scratch.data(), n);
-    at += static_cast<std::int64_t>(n);
+  if (piece < 0 || piece >= p_->m.piece_count() || size <= 0)
+    return error{error_code::invalid_data, "verify: piece " + std::to_string(piece) + " out of range"};
+  if (arrived.hashed() < size) {
+    auto read = p_->files.hash_rest(piece, arrived.hashed(), arrived.hasher(), scratch);
+    if (!read) return read.err();
+    if (!*read) {
+      arrived.hasher().final();
+      return error{error_code::io, "verify: piece " + std::to_string(piece) + ": a file is shorter than the torrent says"};
+    }
   }
-  return hasher.final() == p_->m.piece_hash(piece);
+  return arrived.hasher().final() == p_->m.piece_hash(piece);
 }
 
 status storage::sync() { return p_->files.sync(); }

@@ -24,9 +24,10 @@ struct mktorrent_options {
   std::string name;  // empty: the last component of input
   std::vector<std::string> web_seeds;
   int threads = 0;  // 0: every core
-  // false: always pread into buffers; true: hash mmap'ed windows when 2 x threads > cores
-  // (no spare cores for reader threads), pread otherwise.
-  bool use_mmap = true;
+  // false: pread into buffers, a reader thread per hasher; true: hash mmap'ed windows in place.
+  // mmap is about 5% faster on an idle machine with threads >= cores, but 2-4x slower when other
+  // processes load the CPUs (docs/performance-mktorrent.md), so pread is the default.
+  bool use_mmap = false;
   bool no_date = false;
   std::optional<std::string> created_by;  // nullopt: "Shoal <version>"
   bool include_hidden = false;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "shoal/metainfo/metainfo.hpp"
+#include "shoal/storage/check.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/util/bitfield.hpp"
 #include "shoal/util/result.hpp"
@@ -25,19 +26,13 @@ struct check_options {
   bool recheck = false;       // verify again: only hash (ownership settled and files opened by the first check)
 };
 
-// Shared between the check's threads and the session's: progress to show, and a way to abandon it.
-struct check_progress {
-  std::atomic<std::int64_t> bytes_done{0};
-  std::atomic<bool> cancelled{false};
-};
-
 // Leech: a file in root that Shoal did not create (no ownership record lists it) is kept only if it is
 // empty or some of its pieces verify; otherwise, or if it is longer than the torrent's, the result is one
 // line naming it and --overwrite (storage/ownership.hpp). Then the record is written and the files
 // created. Seed: errors name the missing file or the first piece failing its hash.
 // Blocking (a worker thread runs it). Cancelled: an error saying so, nothing created.
 result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o,
-                                    check_progress& progress);
+                                    check_control& progress);
 
 // The leech's files are all verified: the ownership record is not needed any more.
 void forget_ownership(const metainfo& m, const std::filesystem::path& root);

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -30,6 +31,7 @@
 #include "shoal/swarm/super_seeder.hpp"
 #include "shoal/session/torrent_state.hpp"
 #include "shoal/session/torrent_status.hpp"
+#include "shoal/storage/arrival_hash.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/tracker/protocol/peer_address.hpp"
 #include "shoal/util/rate_window.hpp"
@@ -250,6 +252,8 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   swarm::rate_limiter upload_limit_;
   std::vector<swarm::choke_candidate> choke_candidates_;  // reused every round
   std::vector<block_ref> scratch_;
+  // Hash on arrival (torrent_verify.cpp): pieces being downloaded, their in-order prefix already hashed.
+  std::unordered_map<int, arrival_hash> arriving_;
   std::unique_ptr<announcer> announcer_;
   boost::asio::steady_timer tick_timer_, announce_timer_;
 

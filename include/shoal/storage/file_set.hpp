@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 
+#include "shoal/hash/sha1.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/storage/confined_open.hpp"
 #include "shoal/storage/fd_cache.hpp"
@@ -30,6 +31,9 @@ class file_set {
 
   // Pad files read as zeros. short_file (optional) is set when a file ended early (truncated).
   status read(int piece, std::int64_t offset, std::span<std::byte> out, bool* short_file = nullptr);
+  // SHA-1 input: feeds the piece's bytes [from, piece size) to hasher, read through scratch (any size > 0).
+  // false (not an error) when a file ended early; the hasher is then left mid-piece (call final() to reset).
+  result<bool> hash_rest(int piece, std::int64_t from, sha1_hasher& hasher, std::span<std::byte> scratch);
   // Bytes falling in pad files are dropped.
   status write(int piece, std::int64_t offset, std::span<const std::byte> data);
   // fsync every file written since the last sync.

@@ -9,6 +9,7 @@
 #include <span>
 
 #include "shoal/metainfo/metainfo.hpp"
+#include "shoal/storage/arrival_hash.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal {
@@ -45,6 +46,8 @@ class storage {
   status write(int piece, std::int64_t offset, std::span<const std::byte> data);
   // Reads the piece through scratch (any size > 0; whole piece at once if >= piece size) and SHA-1s it.
   result<bool> verify_piece(int piece, std::span<std::byte> scratch) const;
+  // Completes a piece hashed while it arrived: reads back only bytes [arrived.hashed(), piece size).
+  result<bool> verify_piece(int piece, arrival_hash& arrived, std::span<std::byte> scratch) const;
   // fsync every file written since the last sync (including files whose fd was evicted).
   status sync();
 

@@ -1,13 +1,29 @@
 #pragma once
-// A value or an error message: what every decoder returns (C++20 has no std::expected).
+// A value or an error (a code a caller can branch on, and a message naming what is wrong): what every
+// decoder returns (C++20 has no std::expected).
 #include <cassert>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace shoal {
 
+// Small on purpose: a code exists only where some caller branches on it; the message carries the detail.
+enum class error_code : std::uint8_t {
+  generic,       // no caller needs to tell it apart
+  cancelled,     // the caller asked the operation to stop
+  not_found,     // a file, folder or item that is not there
+  io,            // the system refused a read, write, open or map
+  invalid_data,  // input that breaks its format or rules
+};
+
 struct error {
+  error() = default;
+  explicit error(std::string m) : message(std::move(m)) {}
+  error(error_code c, std::string m) : code(c), message(std::move(m)) {}
+
+  error_code code = error_code::generic;
   std::string message;
 };
 
@@ -30,6 +46,7 @@ class [[nodiscard]] result {
 
   const error& err() const { assert(!has_value()); return std::get<1>(v_); }
   const std::string& message() const { return err().message; }
+  error_code code() const { return err().code; }
 
  private:
   std::variant<T, error> v_;

@@ -1,6 +1,6 @@
 #pragma once
 // Hashing straight from mmap'ed file regions, with SIGBUS (a file truncated while mapped)
-// turned into a return value instead of a crash. Private to src/hash.
+// turned into a return value instead of a crash. Private to src/storage.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,6 +1,7 @@
 #pragma once
-// Parallel SHA-1 of a torrent's pieces, streamed from files. Memory stays at
-// threads x read_size bytes whatever the data size; pieces run across file boundaries.
+// Torrent creation on the disk-and-hash service (hash_job.hpp): parallel SHA-1 of a torrent's pieces,
+// streamed from files given by path. Memory stays bounded whatever the data size; pieces run across
+// file boundaries.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "shoal/storage/hash_job.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal {
@@ -31,6 +33,8 @@ struct piece_hash_options {
   // with the number of bytes hashed so far.
   std::function<void(std::int64_t done)> on_progress;
   std::chrono::milliseconds progress_interval{200};
+  // Optional: progress in bytes and cancellation (error_code::cancelled) from another thread.
+  check_control* control = nullptr;
 };
 
 // piece_count x 20 raw SHA-1 bytes, in piece order. Errors name the file (unreadable, or

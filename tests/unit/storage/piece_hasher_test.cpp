@@ -1,4 +1,4 @@
-#include "shoal/hash/piece_hasher.hpp"
+#include "shoal/storage/piece_hasher.hpp"
 
 #include <gtest/gtest.h>
 
@@ -123,6 +123,33 @@ TEST_P(PieceHasherTest, MissingFileIsAnError) {
   auto r = hash({a, gone}, 16384, 2);
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("cannot open"), std::string::npos) << r.message();
+}
+
+TEST_P(PieceHasherTest, CancelledThroughTheControlStopsWithItsCode) {
+  auto a = add_file("a", 200000);
+  check_control control;
+  control.cancelled = true;
+  piece_hash_options o;
+  o.piece_length = 16384;
+  o.threads = 2;
+  o.use_mmap = GetParam();
+  o.control = &control;
+  auto r = hash_pieces({a}, o);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.code(), error_code::cancelled);
+  EXPECT_EQ(control.bytes_done.load(), 0);
+}
+
+TEST_P(PieceHasherTest, ProgressReachesTheControl) {
+  auto a = add_file("a", 200000);
+  check_control control;
+  piece_hash_options o;
+  o.piece_length = 16384;
+  o.threads = 3;
+  o.use_mmap = GetParam();
+  o.control = &control;
+  ASSERT_TRUE(hash_pieces({a}, o));
+  EXPECT_EQ(control.bytes_done.load(), 200000);
 }
 
 TEST_P(PieceHasherTest, NonPositivePieceLengthIsRefused) {

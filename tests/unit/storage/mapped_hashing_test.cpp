@@ -1,4 +1,4 @@
-#include "../../../src/hash/mapped_hashing.hpp"
+#include "../../../src/storage/mapped_hashing.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
