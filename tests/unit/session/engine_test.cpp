@@ -150,6 +150,22 @@ class Engine : public shoal::test::TempDirTest {
     return id ? *id : 0;
   }
 
+  // A seed slowed to 128 KiB/s and a leech that has verified a few of its pieces, not all: mid-transfer.
+  struct transfer {
+    node* seed = nullptr;
+    node* leech = nullptr;
+    torrent_id sid = 0, lid = 0;
+  };
+  void start_slow_transfer(transfer& t) {
+    t.seed = &make_session();
+    t.leech = &make_session();
+    t.sid = add(*t.seed, seed_options(128 * 1024));
+    ASSERT_TRUE(run_until([&] { return state_is(*t.seed, t.sid, torrent_state::seeding); }));
+    t.lid = add(*t.leech, leech_options(*t.seed, "leech"));
+    ASSERT_TRUE(run_until([&] { return t.leech->status(t.lid).pieces_have >= 2; }));
+    ASSERT_LT(t.leech->status(t.lid).pieces_have, meta_.piece_count());
+  }
+
   // Runs the io_context until `done` holds or `bound` passes; false on the timeout.
   bool run_until(const std::function<bool()>& done, std::chrono::steady_clock::duration bound = wait_bound) {
     const auto give_up = std::chrono::steady_clock::now() + bound;
@@ -357,13 +373,11 @@ TEST_F(Engine, OneUploadSlotServesThreeLeechesInTurn) {
 // The seed pauses while blocks are in flight (the connections close mid-piece), then resumes: the leech keeps
 // what it verified, dials again, and completes with the right bytes.
 TEST_F(Engine, SeedPausedMidTransferThenResumedTheLeechStillCompletes) {
-  auto& seed = make_session();
-  auto& leech = make_session();
-  const auto sid = add(seed, seed_options(128 * 1024));
-  ASSERT_TRUE(run_until([&] { return state_is(seed, sid, torrent_state::seeding); }));
-  const auto lid = add(leech, leech_options(seed, "leech"));
-  ASSERT_TRUE(run_until([&] { return leech.status(lid).pieces_have >= 2; }));
-  ASSERT_LT(leech.status(lid).pieces_have, meta_.piece_count());
+  transfer t;
+  ASSERT_NO_FATAL_FAILURE(start_slow_transfer(t));
+  auto& seed = *t.seed;
+  auto& leech = *t.leech;
+  const auto sid = t.sid, lid = t.lid;
 
   ASSERT_TRUE(seed.s->pause(sid));
   ASSERT_TRUE(run_until([&] { return seed.saw(sid, torrent_state::seeding, torrent_state::paused); }));
@@ -392,13 +406,11 @@ TEST_F(Engine, SeedPausedMidTransferThenResumedTheLeechStillCompletes) {
 // The seed's torrent is removed mid-transfer (its data kept), then added again as a new torrent: it is checked
 // again and the leech completes from it.
 TEST_F(Engine, SeedRemovedMidTransferThenAddedAgainTheLeechStillCompletes) {
-  auto& seed = make_session();
-  auto& leech = make_session();
-  const auto sid = add(seed, seed_options(128 * 1024));
-  ASSERT_TRUE(run_until([&] { return state_is(seed, sid, torrent_state::seeding); }));
-  const auto lid = add(leech, leech_options(seed, "leech"));
-  ASSERT_TRUE(run_until([&] { return leech.status(lid).pieces_have >= 2; }));
-  ASSERT_LT(leech.status(lid).pieces_have, meta_.piece_count());
+  transfer t;
+  ASSERT_NO_FATAL_FAILURE(start_slow_transfer(t));
+  auto& seed = *t.seed;
+  auto& leech = *t.leech;
+  const auto sid = t.sid, lid = t.lid;
 
   ASSERT_TRUE(seed.s->remove(sid, false));
   EXPECT_FALSE(seed.s->status_of(sid).has_value());
@@ -421,13 +433,11 @@ TEST_F(Engine, SeedRemovedMidTransferThenAddedAgainTheLeechStillCompletes) {
 // A leech driven through the whole runtime API: pause and resume mid-transfer, verify after completion (with a
 // byte damaged on disk: that piece is fetched again), and remove with its data.
 TEST_F(Engine, LeechPausedResumedVerifiedAndRemovedWithItsData) {
-  auto& seed = make_session();
-  auto& leech = make_session();
-  const auto sid = add(seed, seed_options(128 * 1024));
-  ASSERT_TRUE(run_until([&] { return state_is(seed, sid, torrent_state::seeding); }));
-  const auto lid = add(leech, leech_options(seed, "leech"));
-  ASSERT_TRUE(run_until([&] { return leech.status(lid).pieces_have >= 2; }));
-  ASSERT_LT(leech.status(lid).pieces_have, meta_.piece_count());
+  transfer t;
+  ASSERT_NO_FATAL_FAILURE(start_slow_transfer(t));
+  auto& seed = *t.seed;
+  auto& leech = *t.leech;
+  const auto sid = t.sid, lid = t.lid;
 
   ASSERT_TRUE(leech.s->pause(lid));
   ASSERT_TRUE(run_until([&] { return leech.saw(lid, torrent_state::downloading, torrent_state::paused); }));
