@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcli11-dev libspdlog-dev libssl-dev libgtest-dev libhiredis-dev
   clang libclang-rt-14-dev
-  python3 python3-libtorrent aria2 mktorrent opentracker transmission-cli wrk hyperfine openssl
+  python3 python3-libtorrent aria2 mktorrent opentracker transmission-cli transmission-daemon wrk hyperfine openssl
   iproute2 nftables procps redis-server
 )
 missing=()
