@@ -19,7 +19,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "../temp_dir.hpp"
+#include "fixtures.hpp"
 #include "shoal/hash/sha1.hpp"
 #include "shoal/metainfo/file_walk.hpp"
 #include "shoal/metainfo/torrent_builder.hpp"
@@ -67,25 +67,25 @@ struct node {
   }
 };
 
-class Engine : public shoal::test::TempDirTest {
+class Engine : public shoal::test::scratch_dir {
  protected:
   void SetUp() override {
-    TempDirTest::SetUp();
+    scratch_dir::SetUp();
     content_.resize(static_cast<std::size_t>(file_size));
     std::uint32_t x = 12345;
     for (auto& c : content_) {
       x = x * 1103515245u + 12345u;
       c = static_cast<char>(x >> 24);
     }
-    fs::create_directories(dir_ / "seed");
-    std::ofstream(dir_ / "seed" / "movie.bin", std::ios::binary)
+    fs::create_directories(dir / "seed");
+    std::ofstream(dir / "seed" / "movie.bin", std::ios::binary)
         .write(content_.data(), static_cast<std::streamsize>(content_.size()));
-    meta_ = make_metainfo(dir_ / "seed" / "movie.bin");
+    meta_ = make_metainfo(dir / "seed" / "movie.bin");
   }
 
   void TearDown() override {
     stop_all();
-    TempDirTest::TearDown();
+    scratch_dir::TearDown();
   }
 
   // The way `shoal mktorrent` makes one: walk the source, hash its pieces, build, parse the bytes back.
@@ -125,7 +125,7 @@ class Engine : public shoal::test::TempDirTest {
 
   torrent_options seed_options(std::uint64_t upload_rate = 0, std::size_t slots = 8) {
     torrent_options o;
-    o.root = dir_ / "seed";
+    o.root = dir / "seed";
     o.seed_only = true;
     o.hash_threads = 1;
     o.upload_rate_limit = upload_rate;
@@ -135,7 +135,7 @@ class Engine : public shoal::test::TempDirTest {
 
   torrent_options leech_options(const node& seed, const std::string& folder) {
     torrent_options o;
-    o.root = dir_ / folder;
+    o.root = dir / folder;
     o.hash_threads = 1;
     o.timeout = 60s;
     auto a = shoal::peer_address::from_ip("127.0.0.1", seed.s->port());
@@ -250,7 +250,7 @@ TEST_F(Engine, SeedToLeechWalksEveryStateAndTheFileArrivesIntact) {
   for (std::size_t i = 0; i < verified.size(); ++i) EXPECT_EQ(verified[i], i);
   EXPECT_EQ(completed_at->status.verified_bytes, file_size);
 
-  EXPECT_EQ(read(dir_ / "leech" / "movie.bin"), content_);
+  EXPECT_EQ(read(dir / "leech" / "movie.bin"), content_);
   const auto ls = leech.status(lid);
   EXPECT_TRUE(ls.finished);
   EXPECT_DOUBLE_EQ(ls.progress(), 1.0);
@@ -315,7 +315,7 @@ TEST_F(Engine, StatusSnapshotsShowProgressPeersAndRatesDuringATransfer) {
   EXPECT_EQ(stats->status.total_bytes, file_size);
 
   ASSERT_TRUE(run_until([&] { return leech.count(kind::completed, lid) == 1; }));
-  EXPECT_EQ(read(dir_ / "leech" / "movie.bin"), content_);
+  EXPECT_EQ(read(dir / "leech" / "movie.bin"), content_);
 }
 
 // One upload slot (plus the optimistic one) for three leeches: one of them waits choked while the others are
@@ -366,7 +366,7 @@ TEST_F(Engine, OneUploadSlotServesThreeLeechesInTurn) {
                                  "seed's peers and each leech's bytes every 0.5 s:\n"
                               << samples;
   for (std::size_t i = 0; i < leeches.size(); ++i)
-    EXPECT_EQ(read(dir_ / ("leech" + std::to_string(i)) / "movie.bin"), content_) << "leech " << i;
+    EXPECT_EQ(read(dir / ("leech" + std::to_string(i)) / "movie.bin"), content_) << "leech " << i;
   ASSERT_TRUE(run_until([&] { return seed.status(sid).uploaded >= 3 * static_cast<std::uint64_t>(file_size); }));
 }
 
@@ -400,7 +400,7 @@ TEST_F(Engine, SeedPausedMidTransferThenResumedTheLeechStillCompletes) {
             1);
   ASSERT_TRUE(run_until([&] { return leech.count(kind::completed, lid) == 1; }, 40s));
   EXPECT_GE(leech.status(lid).pieces_have, kept);
-  EXPECT_EQ(read(dir_ / "leech" / "movie.bin"), content_);
+  EXPECT_EQ(read(dir / "leech" / "movie.bin"), content_);
 }
 
 // The seed's torrent is removed mid-transfer (its data kept), then added again as a new torrent: it is checked
@@ -419,7 +419,7 @@ TEST_F(Engine, SeedRemovedMidTransferThenAddedAgainTheLeechStillCompletes) {
   const auto removed = std::find_if(seed.events.begin(), seed.events.end(),
                                     [](const auto& e) { return e.type == kind::removed; });
   EXPECT_FALSE(removed->data_deleted);
-  EXPECT_EQ(read(dir_ / "seed" / "movie.bin"), content_);
+  EXPECT_EQ(read(dir / "seed" / "movie.bin"), content_);
   ASSERT_TRUE(run_until([&] { return leech.status(lid).peers == 0; }));
   EXPECT_FALSE(seed.s->pause(sid)) << "a removed torrent's id is unknown";
 
@@ -427,7 +427,7 @@ TEST_F(Engine, SeedRemovedMidTransferThenAddedAgainTheLeechStillCompletes) {
   EXPECT_NE(again, sid) << "ids are never reused";
   ASSERT_TRUE(run_until([&] { return seed.saw(again, torrent_state::checking, torrent_state::seeding); }));
   ASSERT_TRUE(run_until([&] { return leech.count(kind::completed, lid) == 1; }, 40s));
-  EXPECT_EQ(read(dir_ / "leech" / "movie.bin"), content_);
+  EXPECT_EQ(read(dir / "leech" / "movie.bin"), content_);
 }
 
 // A leech driven through the whole runtime API: pause and resume mid-transfer, verify after completion (with a
@@ -457,12 +457,12 @@ TEST_F(Engine, LeechPausedResumedVerifiedAndRemovedWithItsData) {
   ASSERT_TRUE(run_until([&] { return leech.saw(lid, torrent_state::paused, torrent_state::downloading); }));
   ASSERT_TRUE(run_until([&] { return leech.count(kind::completed, lid) == 1; }));
   ASSERT_TRUE(run_until([&] { return state_is(leech, lid, torrent_state::seeding); }));
-  EXPECT_EQ(read(dir_ / "leech" / "movie.bin"), content_);
+  EXPECT_EQ(read(dir / "leech" / "movie.bin"), content_);
   EXPECT_GE(leech.status(lid).verified_bytes, paused.verified_bytes);
 
   // One byte of piece 3 damaged behind the engine's back: a verify finds it and the download fetches it again.
   {
-    std::fstream f(dir_ / "leech" / "movie.bin", std::ios::in | std::ios::out | std::ios::binary);
+    std::fstream f(dir / "leech" / "movie.bin", std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(3 * piece_length + 17);
     f.put(static_cast<char>(content_[3 * piece_length + 17] ^ 0x5a));
   }
@@ -479,16 +479,16 @@ TEST_F(Engine, LeechPausedResumedVerifiedAndRemovedWithItsData) {
   for (const auto& e : leech.events)
     if (e.type == kind::pieces_verified) refetched.insert(refetched.end(), e.pieces.begin(), e.pieces.end());
   EXPECT_EQ(refetched, std::vector<std::uint32_t>{3});
-  EXPECT_EQ(read(dir_ / "leech" / "movie.bin"), content_);
+  EXPECT_EQ(read(dir / "leech" / "movie.bin"), content_);
 
   ASSERT_TRUE(leech.s->remove(lid, true));
   ASSERT_TRUE(run_until([&] { return leech.count(kind::removed, lid) == 1; }));
   const auto removed = std::find_if(leech.events.begin(), leech.events.end(),
                                     [](const auto& e) { return e.type == kind::removed; });
   EXPECT_TRUE(removed->data_deleted) << removed->message;
-  EXPECT_FALSE(fs::exists(dir_ / "leech" / "movie.bin"));
+  EXPECT_FALSE(fs::exists(dir / "leech" / "movie.bin"));
   EXPECT_EQ(leech.s->torrent_count(), 0u);
-  EXPECT_TRUE(fs::exists(dir_ / "seed" / "movie.bin")) << "only the removed torrent's files go";
+  EXPECT_TRUE(fs::exists(dir / "seed" / "movie.bin")) << "only the removed torrent's files go";
 }
 
 TEST_F(Engine, CommandsOnAnUnknownIdSaySoAndTheSameTorrentIsRefusedTwice) {
@@ -504,7 +504,7 @@ TEST_F(Engine, CommandsOnAnUnknownIdSaySoAndTheSameTorrentIsRefusedTwice) {
     EXPECT_NE(st.message().find("no torrent with id " + std::to_string(bogus)), std::string::npos) << st.message();
   }
   EXPECT_FALSE(n.s->status_of(bogus).has_value());
-  EXPECT_TRUE(fs::exists(dir_ / "seed" / "movie.bin"));
+  EXPECT_TRUE(fs::exists(dir / "seed" / "movie.bin"));
 }
 
 // Added paused: nothing is checked until resume; the verify queue then takes it.
