@@ -4,7 +4,6 @@
 
 #include "shoal/bencode/decode.hpp"
 #include "shoal/bencode/encode.hpp"
-#include "shoal/util/big_endian.hpp"
 
 namespace shoal::dht {
 
@@ -35,13 +34,6 @@ result<node_id> read_id(const value& d, std::string_view key) {
 peer_address compact_peer(const char* p, bool v6) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
   return v6 ? peer_address::from_compact_v6(u) : peer_address::from_compact_v4(u);
-}
-
-void append_compact_peer(std::string& out, const peer_address& a) {
-  out.append(reinterpret_cast<const char*>(a.ip.data()), a.v6 ? 16 : 4);
-  char port[2];
-  store_be16(port, a.port);
-  out.append(port, 2);
 }
 
 result<std::vector<node_info>> read_nodes(const value& r, std::string_view key, bool v6) {
@@ -215,7 +207,7 @@ value response_body(const krpc_response& r) {
     bencode::list l;
     for (const auto& p : r.values) {
       std::string s;
-      append_compact_peer(s, p);
+      p.append_compact(s);
       l.emplace_back(std::move(s));
     }
     d.emplace("values", std::move(l));
@@ -238,7 +230,7 @@ std::string_view to_string(query_method m) noexcept {
 
 void append_compact_node(std::string& out, const node_info& n) {
   out += n.id.view();
-  append_compact_peer(out, n.address);
+  n.address.append_compact(out);
 }
 
 result<krpc_message> decode_krpc(std::string_view packet, const krpc_limits& limits) {
@@ -282,7 +274,7 @@ std::string encode_krpc(const krpc_message& m) {
   if (m.read_only) d.emplace("ro", 1);
   if (m.your_ip) {
     std::string s;
-    append_compact_peer(s, *m.your_ip);
+    m.your_ip->append_compact(s);
     d.emplace("ip", std::move(s));
   }
   if (const auto* q = std::get_if<krpc_query>(&m.body)) {

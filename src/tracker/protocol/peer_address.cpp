@@ -71,4 +71,10 @@ peer_address peer_address::from_compact_v6(const unsigned char* eighteen) {
   return a;
 }
 
+void peer_address::append_compact(std::string& out) const {
+  out.append(reinterpret_cast<const char*>(ip.data()), v6 ? 16 : 4);
+  out.push_back(static_cast<char>(port >> 8));
+  out.push_back(static_cast<char>(port & 0xFF));
+}
+
 }  // namespace shoal

@@ -4,7 +4,6 @@
 
 #include "shoal/bencode/decode.hpp"
 #include "shoal/bencode/encode.hpp"
-#include "shoal/util/big_endian.hpp"
 
 namespace shoal::wire::ext {
 
@@ -65,14 +64,6 @@ status read_family(const bencode::value& d, const family& f, const pex_limits& l
   return ok();
 }
 
-void append_compact(std::string& out, const peer_address& a) {
-  const std::size_t n = a.v6 ? 16 : 4;
-  out.append(reinterpret_cast<const char*>(a.ip.data()), n);
-  char port[2];
-  store_be16(port, a.port);
-  out.append(port, 2);
-}
-
 }  // namespace
 
 result<pex_message> decode_pex(std::string_view payload, const pex_limits& limits) {
@@ -97,10 +88,10 @@ result<pex_message> decode_pex(std::string_view payload, const pex_limits& limit
 std::string encode_pex(const pex_message& m) {
   std::string added, flags, dropped, added6, flags6, dropped6;
   for (const auto& p : m.added) {
-    append_compact(p.address.v6 ? added6 : added, p.address);
+    p.address.append_compact(p.address.v6 ? added6 : added);
     (p.address.v6 ? flags6 : flags).push_back(static_cast<char>(p.flags));
   }
-  for (const auto& a : m.dropped) append_compact(a.v6 ? dropped6 : dropped, a);
+  for (const auto& a : m.dropped) a.append_compact(a.v6 ? dropped6 : dropped);
   bencode::dict d;
   d.emplace("added", std::move(added));
   d.emplace("added.f", std::move(flags));
