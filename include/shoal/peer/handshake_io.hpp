@@ -9,7 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "shoal/hash/sha1.hpp"
-#include "shoal/tracker/protocol/peer_address.hpp"
+#include "shoal/addr/peer_address.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal::peer {

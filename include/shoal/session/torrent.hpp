@@ -33,7 +33,7 @@
 #include "shoal/session/torrent_status.hpp"
 #include "shoal/storage/arrival_hash.hpp"
 #include "shoal/storage/storage.hpp"
-#include "shoal/tracker/protocol/peer_address.hpp"
+#include "shoal/addr/peer_address.hpp"
 #include "shoal/util/rate_window.hpp"
 #include "shoal/util/result.hpp"
 #include "shoal/wire/frame_decoder.hpp"

@@ -19,7 +19,7 @@ using shoal::session::open_and_check;
 namespace {
 
 shoal::result<shoal::session::checked_data> check(const metainfo& m, const fs::path& root, const check_options& o) {
-  shoal::session::check_control progress;
+  shoal::check_control progress;
   return open_and_check(m, root, o, progress);
 }
 
@@ -178,7 +178,7 @@ TEST_F(DataCheck, LeechOverwriteReplacesAStrangersFile) {
 }
 
 TEST_F(DataCheck, ProgressReachesTheTotal) {
-  shoal::session::check_control progress;
+  shoal::check_control progress;
   auto r = open_and_check(meta_, dir_ / "data", seed_opts(), progress);
   ASSERT_TRUE(r) << r.message();
   EXPECT_EQ(progress.bytes_done.load(), meta_.total_length);
@@ -197,7 +197,7 @@ TEST_F(DataCheck, RecheckOnlyHashes) {
 }
 
 TEST_F(DataCheck, CancelledCheckSaysSo) {
-  shoal::session::check_control progress;
+  shoal::check_control progress;
   progress.cancelled = true;
   auto r = open_and_check(meta_, dir_ / "data", seed_opts(), progress);
   ASSERT_FALSE(r);

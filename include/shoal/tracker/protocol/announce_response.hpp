@@ -13,7 +13,7 @@
 
 #include "shoal/hash/sha1.hpp"
 #include "shoal/tracker/protocol/announce_request.hpp"
-#include "shoal/tracker/protocol/peer_address.hpp"
+#include "shoal/addr/peer_address.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal {

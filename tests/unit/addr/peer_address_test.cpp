@@ -1,4 +1,4 @@
-#include "shoal/tracker/protocol/peer_address.hpp"
+#include "shoal/addr/peer_address.hpp"
 
 #include <gtest/gtest.h>
 

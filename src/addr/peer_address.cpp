@@ -1,4 +1,4 @@
-#include "shoal/tracker/protocol/peer_address.hpp"
+#include "shoal/addr/peer_address.hpp"
 
 #include <arpa/inet.h>
 
@@ -69,6 +69,12 @@ peer_address peer_address::from_compact_v6(const unsigned char* eighteen) {
   std::memcpy(a.ip.data(), eighteen, 16);
   a.port = static_cast<std::uint16_t>((eighteen[16] << 8) | eighteen[17]);
   return a;
+}
+
+void peer_address::append_compact(std::string& out) const {
+  out.append(reinterpret_cast<const char*>(ip.data()), v6 ? 16 : 4);
+  out.push_back(static_cast<char>(port >> 8));
+  out.push_back(static_cast<char>(port & 0xFF));
 }
 
 }  // namespace shoal

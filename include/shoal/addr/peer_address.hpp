@@ -22,6 +22,8 @@ struct peer_address {
   // From BEP 23 compact bytes: 6 bytes (IPv4) or 18 bytes (IPv6), network byte order.
   static peer_address from_compact_v4(const unsigned char* six);
   static peer_address from_compact_v6(const unsigned char* eighteen);
+  // The inverse: appends 6 bytes (IPv4) or 18 bytes (IPv6), network byte order (PEX, DHT).
+  void append_compact(std::string& out) const;
 
   friend bool operator==(const peer_address&, const peer_address&) = default;
 };
