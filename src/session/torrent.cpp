@@ -87,16 +87,22 @@ bool torrent::finished() const {
   return complete_data() && lifecycle_.checked() && !opt_.keep_seeding && !opt_.seed_only;
 }
 
+// An event about this torrent, its fields beside the kind left to fill.
+session_event torrent::event(session_event::kind k) const {
+  session_event e;
+  e.type = k;
+  e.id = id_;
+  e.info_hash = meta_.info_hash;
+  e.name = meta_.name;
+  return e;
+}
+
 // The state changed from `from` to the lifecycle's: tell the subscribers, then do what the new state means.
 void torrent::change_state(torrent_state from) {
   const auto to = lifecycle_.state();
   if (from == to) return;
   spdlog::debug("{}: {} -> {}", meta_.name, to_string(from), to_string(to));
-  session_event e;
-  e.type = session_event::kind::state_changed;
-  e.id = id_;
-  e.info_hash = meta_.info_hash;
-  e.name = meta_.name;
+  auto e = event(session_event::kind::state_changed);
   e.from = from;
   e.to = to;
   if (to == torrent_state::error) e.message = lifecycle_.error();
@@ -406,22 +412,14 @@ torrent_status torrent::status() const {
 
 void torrent::flush_events(bool with_stats) {
   if (!verified_since_event_.empty() && link_.emit) {
-    session_event e;
-    e.type = session_event::kind::pieces_verified;
-    e.id = id_;
-    e.info_hash = meta_.info_hash;
-    e.name = meta_.name;
+    auto e = event(session_event::kind::pieces_verified);
     e.pieces = std::move(verified_since_event_);
     verified_since_event_.clear();
     link_.emit(std::move(e));
   }
   const auto st = lifecycle_.state();
   if (!with_stats || !link_.emit || (!active() && st != torrent_state::checking)) return;
-  session_event e;
-  e.type = session_event::kind::stats;
-  e.id = id_;
-  e.info_hash = meta_.info_hash;
-  e.name = meta_.name;
+  auto e = event(session_event::kind::stats);
   e.status = status();
   link_.emit(std::move(e));
 }
@@ -434,11 +432,7 @@ void torrent::complete() {
   report_complete();
   flush_events(false);  // the last pieces before `completed`
   if (link_.emit) {
-    session_event e;
-    e.type = session_event::kind::completed;
-    e.id = id_;
-    e.info_hash = meta_.info_hash;
-    e.name = meta_.name;
+    auto e = event(session_event::kind::completed);
     e.status = status();
     link_.emit(std::move(e));
   }
@@ -460,11 +454,7 @@ void torrent::fail(std::string why, bool log) {
   cancel_check();
   if (was_active) deactivate("torrent failed");
   if (link_.emit) {
-    session_event e;
-    e.type = session_event::kind::error;
-    e.id = id_;
-    e.info_hash = meta_.info_hash;
-    e.name = meta_.name;
+    auto e = event(session_event::kind::error);
     e.message = why;
     link_.emit(std::move(e));
   }
