@@ -35,6 +35,7 @@ constexpr auto keep_alive_every = 60s;
 constexpr std::size_t min_inflight = 64;   // 1 MiB of 16 KiB blocks
 constexpr std::size_t max_inflight = 256;  // 4 MiB: well inside what libtorrent and aria2 accept
 constexpr std::size_t super_seed_offers = 2;  // open offers per peer: one to fetch, one to start on
+constexpr auto stats_heartbeat = 60s;  // an idle torrent's stats event, at most this often
 }  // namespace
 
 struct torrent::check_job {
@@ -419,8 +420,17 @@ void torrent::flush_events(bool with_stats) {
   }
   const auto st = lifecycle_.state();
   if (!with_stats || !link_.emit || (!active() && st != torrent_state::checking)) return;
+  // An idle torrent says so once, then again only every stats_heartbeat: a thousand idle seeds stay quiet.
+  auto status_now = status();
+  const stats_mark mark{status_now.uploaded, status_now.downloaded, status_now.verified_bytes,
+                        status_now.checked_bytes, status_now.peers};
+  const auto now = std::chrono::steady_clock::now();
+  const bool moving = status_now.download_rate > 0 || status_now.upload_rate > 0;
+  if (!moving && mark == last_stats_ && now - last_stats_at_ < stats_heartbeat) return;
+  last_stats_ = mark;
+  last_stats_at_ = now;
   auto e = event(session_event::kind::stats);
-  e.status = status();
+  e.status = std::move(status_now);
   link_.emit(std::move(e));
 }
 

@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-#include "shoal/swarm/piece_picker.hpp"
+#include "shoal/metainfo/block_geometry.hpp"
 #include "shoal/swarm/rate_limiter.hpp"
 #include "shoal/util/result.hpp"
 #include "shoal/wire/frame_decoder.hpp"

@@ -275,6 +275,15 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::chrono::steady_clock::time_point started_at_, last_progress_;
   rate_window download_window_, upload_window_;
   std::vector<std::uint32_t> verified_since_event_;  // pieces for the next batched pieces_verified event
+  // What the last stats event showed: an unchanged, idle torrent is not reported again until a heartbeat.
+  struct stats_mark {
+    std::uint64_t uploaded = 0, downloaded = 0;
+    std::int64_t verified = -1, checked = -1;
+    std::size_t peers = 0;
+    friend bool operator==(const stats_mark&, const stats_mark&) = default;
+  };
+  stats_mark last_stats_;
+  std::chrono::steady_clock::time_point last_stats_at_{};
   boost::asio::steady_timer* announce_deadline_ = nullptr;  // the announce in flight's, to abandon it at shutdown
   std::size_t refusals_reported_ = 0;
 };
