@@ -33,7 +33,8 @@ LOG_LEVEL = os.environ.get("SHOAL_SWARM_LOG_LEVEL", "info")  # debug to investig
 @unittest.skipUnless(ARIA2, "aria2c not installed")
 class SwarmInterop(SwarmTestCase):
     def test_seed_and_three_different_leeches_trade_pieces(self):
-        announce = start_tracker(self.procs, interval=2)
+        # Peers expire after 1.5 intervals: 30 s outlasts the run (libtorrent announces only at start and end).
+        announce = start_tracker(self.procs, interval=30)
         data = self.path("d", "f.bin")
         write_random_file(data, SIZE, seed=55)
         torrent = self.path("t.torrent")
@@ -44,6 +45,9 @@ class SwarmInterop(SwarmTestCase):
         leech_port, aria_port, lt_port = free_port(), free_port(), free_port()
         leech = self.procs.start("leech", [bin_path("leech"), torrent, "-o", self.path("ours"), "--host", "127.0.0.1",
                                            "--port", str(leech_port), "--timeout", "60", "--seed",
+                                           # Slower than the seed: it cannot take the whole copy from the seed
+                                           # alone, so it must trade with libtorrent and aria2c (the assertions).
+                                           "--max-download-rate", str(SEED_RATE * 2 // 5),
                                            "--log-level", LOG_LEVEL])
         # aria2c prints nothing when it turns to seeding: this hook (run at that moment) leaves a mark.
         hook = self.path("aria2-done.sh")
