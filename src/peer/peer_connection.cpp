@@ -56,6 +56,7 @@ void peer_connection::close(std::string_view why) {
   socket_.close(ec);
   wake_.cancel();
   pace_.cancel();
+  if (auto* limit = owner_->upload_limiter()) limit->leave(id());
   auto* owner = std::exchange(owner_, nullptr);
   owner->on_closed(*this, why);
 }
@@ -163,8 +164,12 @@ bool peer_connection::handle_frames() {
 // Under --max-upload-rate: how long until the next queued block may go (zero: now, or nothing to send).
 clock::duration peer_connection::upload_wait() {
   auto* limit = owner_->upload_limiter();
-  if (limit == nullptr || am_choking || uploads_.empty()) return clock::duration::zero();
-  return limit->wait_for(uploads_.front().length, clock::now());
+  if (limit == nullptr) return clock::duration::zero();
+  if (am_choking || uploads_.empty()) {
+    limit->leave(id());  // out of the turns while it has nothing to send
+    return clock::duration::zero();
+  }
+  return limit->wait_for(uploads_.front().length, clock::now(), id());
 }
 
 // Serves queued requests while unchoked: each block read from disk into a reused buffer and sent after its
@@ -172,8 +177,14 @@ clock::duration peer_connection::upload_wait() {
 std::size_t peer_connection::gather_uploads(std::vector<asio::const_buffer>& bufs) {
   std::size_t count = 0, bytes = 0;
   auto* limit = owner_->upload_limiter();
-  while (!am_choking && !uploads_.empty() && count < batch_blocks && bytes < batch_bytes) {
-    if (limit != nullptr && limit->request(uploads_.front().length, clock::now()) != clock::duration::zero()) break;
+  // Under a limit the bucket is shared with the torrent's other connections: take turns with them (the
+  // limiter's queue), and at most an eighth of the bucket per write.
+  std::size_t most = batch_bytes;
+  if (const auto burst = limit != nullptr ? limit->tightest_burst() : 0; burst != 0)
+    most = std::clamp<std::size_t>(burst / 8, 1, batch_bytes);
+  while (!am_choking && !uploads_.empty() && count < batch_blocks && bytes < most) {
+    if (limit != nullptr && limit->request(uploads_.front().length, clock::now(), id()) != clock::duration::zero())
+      break;
     block_ref b = uploads_.front();
     uploads_.pop_front();
     auto& buf = blocks_[count];

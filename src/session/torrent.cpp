@@ -328,8 +328,10 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   c->peer_id = peer_id;
   c->outgoing = outgoing;
   c->client = wire::client_name(peer_id);
+  const bool was_idle = idle_seed();
   peers_.push_back(c);
   ++peers_seen_;
+  if (was_idle) tick_timer_.cancel();  // back to a tick a second
   spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_.name, c->name(), c->client, peers_.size());
   if (super_seeding()) super_seed_refill(*c);  // pieces revealed one by one, never a bitfield
   else if (picker_.have_count() > 0) c->send_bitfield(have_.bytes());
@@ -479,7 +481,9 @@ void torrent::fail(std::string why, bool log) {
 asio::awaitable<void> torrent::ticker(std::uint64_t generation) {
   auto self = shared_from_this();
   while (generation == generation_) {
-    tick_timer_.expires_after(1s);
+    // A complete torrent with no peer has little to do each second (no rates, no timeouts, nobody to choke):
+    // ticking it every 5 s keeps a daemon seeding thousands of torrents idle. A peer arriving wakes it.
+    tick_timer_.expires_after(idle_seed() ? 5s : 1s);
     co_await tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled: the generation says so
     if (generation != generation_) break;
     tick();

@@ -162,6 +162,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool active() const { return lifecycle_.active() && !stopping_; }
   bool running() const { return active() && lifecycle_.state() == torrent_state::downloading; }
   bool complete_data() const { return picker_.complete(); }
+  bool idle_seed() const { return complete_data() && peers_.empty() && connecting_ == 0; }
   session_event event(session_event::kind k) const;
   void change_state(torrent_state from);  // emits state_changed (and what follows from the new state)
   void on_checked(std::shared_ptr<check_job> job, std::function<void()> done);

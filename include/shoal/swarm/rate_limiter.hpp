@@ -3,6 +3,7 @@
 // Pure: the caller passes the time in, so a simulated minute runs in microseconds in tests.
 #include <chrono>
 #include <cstdint>
+#include <deque>
 
 namespace shoal::swarm {
 
@@ -53,11 +54,33 @@ class rate_limiter {
   // Longest wait over the chain, taking nothing.
   rate_clock::duration wait_for(std::uint64_t bytes, rate_clock::time_point now);
 
+  // The same, in turns: several senders sharing this limiter would all wait for the same instant when the
+  // tokens suffice, and one of them would win every time. A sender refused joins a queue; tokens go to the
+  // head of the queue first, and each one further back is told to wait one request longer per sender ahead.
+  // Asking how long to wait also joins the queue (a sender that only sleeps until its wait is over must not lose
+  // its place). A sender that stops asking (choked, nothing to send) should leave(); one that has not asked again
+  // well after its turn came is dropped from the queue.
+  rate_clock::duration request(std::uint64_t bytes, rate_clock::time_point now, std::uint64_t sender);
+  rate_clock::duration wait_for(std::uint64_t bytes, rate_clock::time_point now, std::uint64_t sender);
+  void leave(std::uint64_t sender);
+  std::size_t queued() const noexcept { return queue_.size(); }
+
   const token_bucket& bucket() const noexcept { return bucket_; }
+  // The smallest burst over the limited buckets of the chain; 0 when none limits.
+  std::uint64_t tightest_burst() const noexcept;
 
  private:
+  struct turn {
+    std::uint64_t sender = 0;
+    rate_clock::time_point due{};  // when it was told to ask again
+  };
+  std::size_t position(std::uint64_t sender) const noexcept;  // queue_.size() when absent
+  rate_clock::duration queued_wait(std::uint64_t bytes, rate_clock::time_point now, std::size_t ahead);
+  void drop_stale(rate_clock::time_point now);
+
   token_bucket bucket_;
   rate_limiter* parent_ = nullptr;
+  std::deque<turn> queue_;
 };
 
 // Burst when the user gives none: a tenth of a second of traffic, at least one 16 KiB block.

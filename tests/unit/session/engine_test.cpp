@@ -525,3 +525,38 @@ TEST_F(Engine, AddedPausedWaitsForResumeBeforeItsCheck) {
 }
 
 }  // namespace
+
+// A seed-side upload limit is one bucket for the torrent: every unchoked peer must get its share of it. (Each
+// connection once took a whole batch of blocks whenever it woke first, starving the others until it finished.)
+TEST_F(Engine, AnUploadLimitIsSharedFairlyBetweenLeeches) {
+  auto& seed = make_session();
+  const auto sid = add(seed, seed_options(256 * 1024, 4));
+  ASSERT_TRUE(run_until([&] { return state_is(seed, sid, torrent_state::seeding); }));
+  std::vector<node*> leeches;
+  std::vector<torrent_id> ids;
+  for (int i = 0; i < 2; ++i) {
+    auto& n = make_session();
+    leeches.push_back(&n);
+    ids.push_back(add(n, leech_options(seed, "leech" + std::to_string(i))));
+  }
+  auto got = [&](std::size_t i) { return leeches[i]->status(ids[i]).downloaded; };
+  std::string samples;  // each leech's bytes every half second, for the failure message
+  auto next_sample = std::chrono::steady_clock::now();
+  auto completions = [&] { return leeches[0]->count(kind::completed, ids[0]) + leeches[1]->count(kind::completed, ids[1]); };
+  ASSERT_TRUE(run_until(
+      [&] {
+        if (std::chrono::steady_clock::now() >= next_sample) {
+          next_sample += 500ms;
+          samples += std::to_string(got(0)) + " " + std::to_string(got(1)) + "\n";
+        }
+        return completions() > 0;
+      },
+      60s));
+  const auto first = got(0) >= got(1) ? 0u : 1u;
+  EXPECT_GE(got(1 - first), static_cast<std::uint64_t>(file_size) * 2 / 5)
+      << "when leech " << first << " completed, the other had " << got(1 - first) << " of " << file_size
+      << " bytes; both every 0.5 s:\n" << samples;
+  ASSERT_TRUE(run_until([&] { return completions() == 2; }, 60s));
+  for (std::size_t i = 0; i < leeches.size(); ++i)
+    EXPECT_EQ(read(dir / ("leech" + std::to_string(i)) / "movie.bin"), content_) << "leech " << i;
+}

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <vector>
 
 #include "shoal/swarm/rate_limiter.hpp"
 
@@ -113,4 +115,56 @@ TEST(TokenBucket, SetRateAndTimeGoingBackwards) {
   limiter.set_rate(1'000, 1'000, t0);  // back to limited: starts empty, not with a fresh burst
   EXPECT_GT(limiter.request(1'000, t0), 0ns);
   EXPECT_EQ(limiter.request(1'000, t0 + 1s), 0ns);
+}
+
+// Senders that each sleep until their own wait is over and then ask again, as the peer connections' writers do.
+// Whoever's deadline comes first (the earlier one in the list on a tie) asks first.
+static std::vector<std::uint64_t> share(rate_limiter& limiter, std::size_t senders, rate_clock::time_point start,
+                                 rate_clock::duration span, std::size_t leaves_at = SIZE_MAX) {
+  std::vector<std::uint64_t> sent(senders, 0);
+  std::vector<rate_clock::time_point> next(senders, start);
+  std::vector<bool> gone(senders, false);
+  for (std::size_t step = 0; step < 100000; ++step) {
+    std::size_t who = SIZE_MAX;
+    for (std::size_t i = 0; i < senders; ++i)
+      if (!gone[i] && (who == SIZE_MAX || next[i] < next[who])) who = i;
+    if (who == SIZE_MAX || next[who] >= start + span) break;
+    const auto now = next[who];
+    if (step == leaves_at) {  // sender 0 stops asking without a word (choked, closed)
+      gone[0] = true;
+      continue;
+    }
+    const auto wait = limiter.request(block, now, who + 1);
+    if (wait == rate_clock::duration::zero()) sent[who] += block;
+    else next[who] = now + wait;
+  }
+  return sent;
+}
+
+TEST(RateLimiterTurns, SendersSharingOneLimitGetEqualShares) {
+  const auto t0 = rate_clock::time_point{} + 1h;
+  rate_limiter limiter(256 * 1024, default_burst(256 * 1024), t0);
+  const auto sent = share(limiter, 3, t0, 30s);
+  const std::uint64_t total = sent[0] + sent[1] + sent[2];
+  EXPECT_NEAR(static_cast<double>(total), 30.0 * 256 * 1024, 4.0 * block);
+  for (std::size_t i = 0; i < sent.size(); ++i)
+    EXPECT_NEAR(static_cast<double>(sent[i]), static_cast<double>(total) / 3, 2.0 * block) << "sender " << i;
+}
+
+TEST(RateLimiterTurns, ASenderThatStopsAskingLosesItsTurnAndTheRestGoOn) {
+  const auto t0 = rate_clock::time_point{} + 1h;
+  rate_limiter limiter(64 * 1024, default_burst(64 * 1024), t0);
+  const auto sent = share(limiter, 2, t0, 20s, 10);
+  EXPECT_GT(sent[1], 18u * 64 * 1024 - 4 * block);  // sender 2 has the whole rate once sender 1 is gone
+  EXPECT_EQ(limiter.queued(), 1u);
+  limiter.leave(2);
+  limiter.leave(1);
+  EXPECT_EQ(limiter.queued(), 0u);
+}
+
+TEST(RateLimiterTurns, UnlimitedGrantsEveryoneAtOnce) {
+  rate_limiter limiter;
+  const auto now = rate_clock::time_point{} + 1h;
+  for (std::uint64_t who = 1; who <= 5; ++who) EXPECT_EQ(limiter.request(block, now, who), rate_clock::duration::zero());
+  EXPECT_EQ(limiter.queued(), 0u);
 }
