@@ -26,18 +26,18 @@ std::string_view ip_of(std::string_view name) {
 bool torrent::banned(std::string_view name) const { return bans_.is_banned(ip_of(name)); }
 
 void torrent::record_block(const peer::peer_connection& c, const block_ref& b) {
-  bans_.record_block(b.piece, b.begin / block_size, ip_of(c.name()));
+  bans_.record_block(b.piece, block_geometry::block_index(b.begin), ip_of(c.name()));
 }
 
 std::vector<std::uint64_t> torrent::block_digests(int piece) {
-  const int blocks = picker_.blocks_in_piece(piece);
+  const auto& geometry = picker_.geometry();
+  const int blocks = geometry.blocks_in_piece(piece);
   std::vector<std::uint64_t> out(static_cast<std::size_t>(blocks), 0);
   std::array<std::byte, block_size> buf{};
-  const auto size = meta_.piece_size(piece);
   for (int i = 0; i < blocks; ++i) {
-    const std::int64_t begin = std::int64_t{i} * block_size;
-    const auto len = static_cast<std::size_t>(std::min<std::int64_t>(block_size, size - begin));
-    if (!storage_->read(piece, begin, std::span(buf.data(), len))) continue;  // unreadable: digest 0 differs
+    const block_ref b = geometry.block(piece, i);
+    const auto len = static_cast<std::size_t>(b.length);
+    if (!storage_->read(piece, b.begin, std::span(buf.data(), len))) continue;  // unreadable: digest 0 differs
     const auto d = sha1(buf.data(), len);
     std::uint64_t v = 0;
     for (int k = 0; k < 8; ++k) v = (v << 8) | d.bytes[static_cast<std::size_t>(k)];
