@@ -6,6 +6,7 @@ ut_metadata requests with bytes of its choosing. Stdlib only.
     peer = MetadataPeer(info_hash, metadata=b"d4:name3:bade")      # sends metadata that does not hash right
     peer.start(); ... peer.port ... peer.requests (pieces asked of it); peer.stop()
 """
+import os
 import struct
 
 from bdecode import BencodeError, bdecode
@@ -41,6 +42,7 @@ class MetadataPeer(ScriptedPeer):
         self.metadata_size = metadata_size if metadata_size is not None else len(metadata)
         self.requests = []
         self.connections = 0
+        self.peer_id = b"-XX0001-" + os.urandom(6).hex().encode()  # one per peer: two liars are two peers
 
     def _serve(self, conn):
         hs = _read_exact(conn, 68)
@@ -49,7 +51,7 @@ class MetadataPeer(ScriptedPeer):
         self.connections += 1
         reserved = bytearray(8)
         reserved[5] |= 0x10
-        conn.sendall(PROTOCOL + bytes(reserved) + self.info_hash + b"-XX0001-metadatapeer")
+        conn.sendall(PROTOCOL + bytes(reserved) + self.info_hash + self.peer_id)
         ext_hs = bencode({"m": {"ut_metadata": OUR_UT_METADATA}, "metadata_size": self.metadata_size,
                           "v": "metadata test peer"})
         conn.sendall(_message(EXTENDED, b"\x00" + ext_hs))
