@@ -3,14 +3,16 @@ from our seed and then the data; --save-torrent writes the .torrent learned; pee
 (a size far above the limit, bytes that do not hash to the info-hash) do not stop it; urn:btmh is refused."""
 import hashlib
 import os
+import socket
+import struct
 import subprocess
 import time
 import unittest
 import urllib.parse
 
-from bdecode import bdecode_torrent
+from bdecode import bdecode, bdecode_torrent
 from metadata_peer import MetadataPeer
-from swarm_testlib import (SwarmTestCase, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
+from swarm_testlib import (SwarmTestCase, bencode, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
                            wait_exit, wait_for_log, write_random_file)
 
 
@@ -31,6 +33,40 @@ def leech_cmd(link, out, *extra):
 def info_bytes(torrent):
     with open(torrent, "rb") as f:
         return bdecode_torrent(f.read())[1]
+
+
+def read_exact(sock, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise ConnectionError("closed after %d of %d bytes" % (len(buf), n))
+        buf += chunk
+    return buf
+
+
+def dial_with_extensions(port, info_hash):
+    """A raw connection to our seed: the BitTorrent handshake with the BEP 10 bit; returns (socket, their reserved)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    reserved = b"\x00\x00\x00\x00\x00\x10\x00\x00"
+    s.sendall(b"\x13BitTorrent protocol" + reserved + info_hash + b"-XX0001-" + os.urandom(6).hex().encode())
+    theirs = read_exact(s, 68)
+    return s, theirs[20:28]
+
+
+def extended(ext_id, payload):
+    return struct.pack(">IBB", len(payload) + 2, 20, ext_id) + payload
+
+
+def next_extended(sock, deadline=20):
+    """Skips other messages; returns (ext id, payload) of the next extended message."""
+    end = time.time() + deadline
+    while time.time() < end:
+        (n,) = struct.unpack(">I", read_exact(sock, 4))
+        body = read_exact(sock, n) if n else b""
+        if body and body[0] == 20:
+            return body[1], body[2:]
+    raise AssertionError("no extended message")
 
 
 class Magnet(SwarmTestCase):
@@ -121,6 +157,43 @@ class Magnet(SwarmTestCase):
         self.assertEqual(huge.requests, [])  # never asked for anything of a refused size
         self.assertRegex(text, r"metadata does not hash to the info-hash")
         self.assertRegex(text, r"%d: closed: sent metadata that does not hash" % liar.port)
+
+    def test_seed_serves_metadata_tolerates_odd_fields_and_drops_garbage(self):
+        content, ih = self.make(files=500, piece=16 * 1024)
+        real = info_bytes(self.path("t.torrent"))
+        _, port = self.start_seed("seed", self.path("t.torrent"), content)
+        sock, reserved = dial_with_extensions(port, bytes.fromhex(ih))
+        with sock:
+            self.assertTrue(reserved[5] & 0x10)  # our seed speaks BEP 10
+            ext_id, payload = next_extended(sock)
+            self.assertEqual(ext_id, 0)
+            hs = bdecode(payload)
+            self.assertEqual(hs[b"metadata_size"], len(real))
+            self.assertEqual(hs[b"v"], b"Shoal 0.1.0")
+            self.assertEqual(hs[b"yourip"], socket.inet_aton("127.0.0.1"))
+            ours = hs[b"m"][b"ut_metadata"]
+            # Odd fields (a string port, a negative reqq, an unknown extension) cost nothing; a re-sent handshake
+            # is merged; then the last piece is asked for under the id we gave.
+            sock.sendall(extended(0, bencode({"m": {"ut_metadata": 7, "lt_whatever": 9}, "p": "x", "reqq": -1})))
+            sock.sendall(extended(0, bencode({"m": {"ut_metadata": 5}, "v": 12})))
+            last = (len(real) - 1) // (16 * 1024)
+            sock.sendall(extended(ours, bencode({"msg_type": 0, "piece": last})))
+            ext_id, payload = next_extended(sock)
+            self.assertEqual(ext_id, 5)  # the id of the re-sent handshake
+            head = bencode({"msg_type": 1, "piece": last, "total_size": len(real)})
+            self.assertEqual(payload, head + real[last * 16 * 1024:])
+        sock, _ = dial_with_extensions(port, bytes.fromhex(ih))
+        with sock:
+            next_extended(sock)
+            sock.sendall(extended(0, b"d1:m"))  # garbage: the connection goes
+            sock.settimeout(20)
+            with self.assertRaises(ConnectionError):  # closed, not timed out
+                while True:
+                    next_extended(sock)
+        # The seed is unharmed: a magnet leech still completes from it.
+        leech = self.procs.start("leech", leech_cmd(magnet(ih, peers=["127.0.0.1:%d" % port]), self.path("out")))
+        self.assertEqual(wait_exit(leech, 120), 0, log_text(leech))
+        self.assertTrue(same_tree(content, self.path("out", "album")))
 
     def test_btmh_is_refused(self):
         v2 = "magnet:?xt=urn:btmh:1220" + "ab" * 32
