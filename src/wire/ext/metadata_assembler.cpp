@@ -74,10 +74,20 @@ void metadata_assembler::start_over() {
   for (auto& [key, s] : peers_) s.inflight = 0;
 }
 
-std::optional<metadata_assembler::peer_key> metadata_assembler::pick_single_source() const {
-  for (const auto& [key, s] : peers_)
-    if (may_ask(s)) return key;
-  return std::nullopt;
+// The first peer we may ask after `after` (wrapping around), or the first one at all.
+std::optional<metadata_assembler::peer_key> metadata_assembler::pick_single_source(std::optional<peer_key> after) const {
+  std::optional<peer_key> first;
+  for (const auto& [key, s] : peers_) {
+    if (!may_ask(s)) continue;
+    if (!after || key > *after) return key;
+    if (!first) first = key;
+  }
+  return first;
+}
+
+bool metadata_assembler::stalled(peer_key p, time_point now) const {
+  return std::any_of(pieces_.begin(), pieces_.end(),
+                     [&](const piece_state& piece) { return piece.asked == p && now - piece.asked_at >= timeout_; });
 }
 
 std::optional<std::uint32_t> metadata_assembler::next_request(peer_key p, time_point now) {
@@ -88,6 +98,11 @@ std::optional<std::uint32_t> metadata_assembler::next_request(peer_key p, time_p
   auto& s = it->second;
   if (!may_ask(s) || s.inflight >= per_peer_) return std::nullopt;
   if (single_source_mode_) {
+    if (single_source_ && stalled(*single_source_, now)) {  // the source went quiet: the next peer takes over
+      const auto quiet = *single_source_;
+      drop_requests_of(quiet);
+      single_source_ = pick_single_source(quiet);
+    }
     if (!single_source_) single_source_ = pick_single_source();
     if (single_source_ != p) return std::nullopt;
   }

@@ -5,7 +5,8 @@
 // Peers may disagree on the size: the size most trusted peers claim is fetched, only from them (a buffer of at
 // most the limit, allocated only once a size is chosen); when its claimants are gone, the next size is tried.
 // Data that does not hash to the info-hash: a single contributor is distrusted at once; with several, nobody can
-// tell which one lied, so the metadata is fetched again from one peer at a time, each failure distrusting it.
+// tell which one lied, so the metadata is fetched again from one peer at a time, each failure distrusting it (a
+// source whose request times out hands over to the next peer).
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -80,7 +81,8 @@ class metadata_assembler {
   void choose_target();
   void start_over();
   void drop_requests_of(peer_key p);
-  std::optional<peer_key> pick_single_source() const;
+  std::optional<peer_key> pick_single_source(std::optional<peer_key> after = std::nullopt) const;
+  bool stalled(peer_key p, time_point now) const;
 
   sha1_digest info_hash_;
   metadata_limits limits_;

@@ -163,3 +163,26 @@ TEST(MetadataAssembler, WrongPieceLengthIsIgnored) {
   EXPECT_EQ(a.on_data(1, 0, "short", t0).what, verdict::ignored);
   EXPECT_EQ(a.pieces_received(), 0u);
 }
+
+TEST(MetadataAssembler, AQuietSingleSourceHandsOver) {
+  const auto md = sample();
+  metadata_assembler a(shoal::sha1(md), {}, 20s);
+  ASSERT_TRUE(a.add_peer(1, static_cast<std::int64_t>(md.size())));
+  ASSERT_TRUE(a.add_peer(2, static_cast<std::int64_t>(md.size())));
+  auto p0 = a.next_request(1, t0), p1 = a.next_request(2, t0), p2 = a.next_request(1, t0);
+  ASSERT_TRUE(p0 && p1 && p2);
+  a.on_data(1, *p0, std::string(piece_of(md, *p0).size(), 'x'), t0);
+  a.on_data(2, *p1, piece_of(md, *p1), t0);
+  ASSERT_EQ(a.on_data(1, *p2, piece_of(md, *p2), t0).what, verdict::hash_mismatch);
+  // One source at a time: peer 1 is asked and never answers.
+  ASSERT_TRUE(a.next_request(1, t0));
+  EXPECT_FALSE(a.next_request(2, t0 + 5s));
+  // After the timeout peer 2 takes over and completes it alone.
+  auto later = t0 + 21s;
+  while (auto i = a.next_request(2, later)) {
+    auto r = a.on_data(2, *i, piece_of(md, *i), later);
+    if (r.what == verdict::complete) break;
+  }
+  EXPECT_TRUE(a.complete());
+  EXPECT_FALSE(a.distrusted(1));
+}
