@@ -1,7 +1,8 @@
-// leech FILE.torrent... -o DIR: downloads from many peers at once, verified piece by piece, resumable.
+// leech FILE.torrent|MAGNET... -o DIR: downloads from many peers at once, verified piece by piece, resumable.
 #include <CLI/CLI.hpp>
 
 #include "shoal/cmd/run.hpp"
+#include "shoal/metainfo/magnet.hpp"
 #include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
 
@@ -17,7 +18,14 @@ int main(int argc, char** argv) {
       "Ctrl-C stops within 1 s (a second one at once); running the same command again resumes.\n"
       "Exit status 1: a torrent failed (--timeout, refused by its trackers, bad data); 130 interrupted by\n"
       "SIGINT (143 by SIGTERM) before every piece was verified.");
-  app.add_option("torrents", cfg.torrents, "FILE.torrent...")->required()->check(CLI::ExistingFile);
+  app.add_option("torrents", cfg.torrents, "FILE.torrent or 'magnet:?xt=urn:btih:...' (quote it)...")
+      ->required()
+      ->check(CLI::Validator(
+          [](std::string& s) { return shoal::looks_like_magnet(s) ? std::string{} : CLI::ExistingFile(s); },
+          "FILE|MAGNET"));
+  app.add_option("--save-torrent", cfg.save_torrent,
+                 "a magnet link: write the .torrent learned from the peers to FILE (an existing different file is "
+                 "never replaced)");
   app.add_option("-o,--output", cfg.output, "folder the data goes to")->required();
   shoal::ui::check_port(app.add_option("--port", cfg.port, "TCP port to listen on (another one if busy)"),
                         "any free port")->capture_default_str();

@@ -1,4 +1,4 @@
-// torrent-info FILE.torrent [--json] [--log-level L]: what a .torrent contains.
+// torrent-info FILE.torrent|MAGNET [--json] [--log-level L]: what a .torrent contains.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   bool json = false;
   std::string level = "warn";
   shoal::ui::prepare_command_line(app, "torrent-info");
-  app.add_option("FILE", file, "the .torrent file")->required();
+  app.add_option("FILE", file, "the .torrent file, or a magnet link (quote it)")->required();
   app.add_flag("--json", json, "print one JSON object instead of text");
   shoal::ui::add_log_level_option(app, level);
   if (auto status = shoal::ui::parse_command_line(app, "torrent-info", argc, argv)) return *status;

@@ -85,7 +85,8 @@ void peer_process::print(const std::string& line) {
 result<session::torrent_id> peer_process::add_file(const std::string& file, bool paused) {
   auto req = load_(file);
   if (!req) return req.err();
-  auto id = session_.add(std::move(req->meta), std::move(req->options), paused);
+  auto id = req->magnet ? session_.add_magnet(*req->magnet, std::move(req->options), paused)
+                       : session_.add(std::move(req->meta), std::move(req->options), paused);
   if (id) files_[*id] = file;
   return id;
 }

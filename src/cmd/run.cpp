@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "shoal/cmd/peer_process.hpp"
+#include "shoal/metainfo/magnet.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/session/data_check.hpp"
 
@@ -75,7 +76,7 @@ int run_seed(const seed_config& cfg) {
     } else {
       to.root = fs::current_path();
     }
-    return torrent_request{std::move(info), std::move(to)};
+    return torrent_request{std::move(info), std::move(to), std::nullopt};
   };
   return run_peer_process(setup, cfg.torrents, load);
 }
@@ -103,9 +104,18 @@ int run_leech(const leech_config& cfg) {
   setup.json = cfg.json;
   setup.control = cfg.control;
   torrent_loader load = [&](const std::string& file) -> result<torrent_request> {
-    auto m = load_metainfo(file);
-    if (!m) return m.err();
     session::torrent_options to;
+    std::optional<magnet_link> magnet;
+    auto m = looks_like_magnet(file) ? result<metainfo>(metainfo{}) : load_metainfo(file);
+    if (!m) return m.err();
+    if (looks_like_magnet(file)) {
+      auto link = parse_magnet(file);
+      if (!link) return error{link.code(), "magnet link: " + link.message()};
+      if (link->peers.empty() && link->trackers.empty() && peers.empty())
+        spdlog::warn("magnet {}: no trackers, no x.pe and no --peer: nobody to ask", link->info_hash.hex());
+      to.save_torrent = cfg.save_torrent;
+      magnet = std::move(*link);
+    }
     to.root = cfg.output;
     to.keep_seeding = cfg.seed || cfg.seed_ratio > 0;
     to.seed_ratio = cfg.seed_ratio;
@@ -118,8 +128,9 @@ int run_leech(const leech_config& cfg) {
     to.overwrite = cfg.overwrite;
     to.preallocate = !cfg.sparse;
     to.peers = peers;
-    if (m->trackers.empty() && peers.empty()) spdlog::warn("{}: no trackers and no --peer: nobody to ask", file);
-    return torrent_request{std::move(*m), std::move(to)};
+    if (!magnet && m->trackers.empty() && peers.empty())
+      spdlog::warn("{}: no trackers and no --peer: nobody to ask", file);
+    return torrent_request{std::move(*m), std::move(to), std::move(magnet)};
   };
   return run_peer_process(setup, cfg.torrents, load);
 }

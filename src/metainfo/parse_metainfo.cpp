@@ -94,7 +94,8 @@ result<metainfo> parse_metainfo(std::string_view torrent_bytes, const metainfo_l
   metainfo m;
   // The info-hash covers the info dictionary exactly as sent, whatever its key order.
   const auto span = info->source();
-  m.info_hash = sha1(torrent_bytes.substr(span.offset, span.length));
+  m.info_bytes = std::string(torrent_bytes.substr(span.offset, span.length));
+  m.info_hash = sha1(m.info_bytes);
 
   if (auto s = check_version(*info, m); !s) return s.err();
   if (auto s = parse_piece_length(*info, m, limits); !s) return s.err();

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "shoal/wire/ext/extended_message.hpp"
 #include "shoal/wire/handshake.hpp"
 
 namespace asio = boost::asio;
@@ -40,13 +41,14 @@ asio::awaitable<result<incoming_handshake>> read_handshake(asio::ip::tcp::socket
   if (auto [ec, n] = std::get<0>(r); ec) co_return error{"reading handshake: " + ec.message()};
   auto hs = wire::decode_handshake(std::string_view(raw.data(), raw.size()));
   if (!hs) co_return error{"bad handshake: " + hs.message()};
-  co_return incoming_handshake{hs->info_hash, hs->peer_id};
+  co_return incoming_handshake{hs->info_hash, hs->peer_id, hs->supports_extensions()};
 }
 
 asio::awaitable<status> send_handshake(asio::ip::tcp::socket& s, const handshake_params& ours) {
   wire::handshake hs;
   hs.info_hash = ours.info_hash;
   hs.peer_id = ours.peer_id;
+  hs.reserved[wire::ext::reserved_byte] |= wire::ext::reserved_bit;
   std::array<std::uint8_t, wire::handshake_size> raw{};
   wire::encode_handshake(hs, raw.data());
   auto [ec, n] = co_await asio::async_write(s, asio::buffer(raw), use_nothrow);
@@ -68,7 +70,7 @@ asio::awaitable<result<connected_peer>> connect_and_handshake(asio::any_io_execu
   if (!theirs) co_return theirs.err();
   if (theirs->info_hash != ours.info_hash) co_return error{"peer answered with another info-hash"};
   if (theirs->peer_id == ours.peer_id) co_return error{"connected to ourselves"};
-  co_return connected_peer{std::move(s), theirs->peer_id};
+  co_return connected_peer{std::move(s), theirs->peer_id, theirs->extensions};
 }
 
 }  // namespace shoal::peer

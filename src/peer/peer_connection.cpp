@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "shoal/wire/encode.hpp"
+#include "shoal/wire/ext/extended_message.hpp"
 #include "shoal/wire/frame_decoder.hpp"
 
 namespace asio = boost::asio;
@@ -66,6 +67,11 @@ void peer_connection::wake() { wake_.cancel(); }
 void peer_connection::send_bitfield(std::string_view bytes) { wire::append_bitfield(outbox_, bytes); wake(); }
 void peer_connection::send_have(std::uint32_t piece) { wire::append_have(outbox_, piece); wake(); }
 void peer_connection::send_keep_alive() { wire::append_keep_alive(outbox_); wake(); }
+
+void peer_connection::send_extended(std::uint8_t ext_id, std::string_view payload) {
+  wire::ext::append_extended(outbox_, ext_id, payload);
+  wake();
+}
 
 void peer_connection::send_choke(bool choke) {
   if (am_choking == choke) return;

@@ -75,6 +75,39 @@ status session::listen() {
 result<torrent_id> session::add(metainfo m, torrent_options opt, bool paused) {
   if (stopped_) return error{m.name + ": the session is stopping"};
   if (by_hash_.contains(m.info_hash)) return error{m.name + ": the same torrent was added already"};
+  const torrent_id id = next_id_++;
+  const auto hash = m.info_hash;
+  added_event(id, hash, m.name, paused ? torrent_state::paused : torrent_state::queued_for_check);
+  auto t = torrent::create(id, std::move(m), std::move(opt), torrent_link(), paused);
+  by_hash_.emplace(hash, id);
+  torrents_.emplace(id, std::move(t));
+  start_checks();
+  return id;
+}
+
+result<torrent_id> session::add_magnet(const magnet_link& link, torrent_options opt, bool paused) {
+  const std::string name = link.name.empty() ? link.info_hash.hex() : link.name;
+  if (stopped_) return error{name + ": the session is stopping"};
+  if (by_hash_.contains(link.info_hash)) return error{name + ": the same torrent was added already"};
+  const torrent_id id = next_id_++;
+  added_event(id, link.info_hash, name, paused ? torrent_state::paused : torrent_state::fetching_metadata);
+  auto t = torrent::create_magnet(id, link, std::move(opt), torrent_link(), paused);
+  by_hash_.emplace(link.info_hash, id);
+  torrents_.emplace(id, std::move(t));
+  return id;
+}
+
+void session::added_event(torrent_id id, const sha1_digest& hash, const std::string& name, torrent_state state) {
+  session_event e;
+  e.type = session_event::kind::added;
+  e.id = id;
+  e.info_hash = hash;
+  e.name = name;
+  e.to = state;
+  emit(std::move(e));  // before the torrent's own events
+}
+
+session_link session::torrent_link() {
   session_link link;
   link.executor = executor_;
   link.hash_pool = &hash_pool_;
@@ -90,20 +123,7 @@ result<torrent_id> session::add(metainfo m, torrent_options opt, bool paused) {
   link.request_check = [this, alive = alive_](torrent_id id) {
     if (*alive) request_check(id);
   };
-  const torrent_id id = next_id_++;
-  const auto hash = m.info_hash;
-  session_event e;
-  e.type = session_event::kind::added;
-  e.id = id;
-  e.info_hash = hash;
-  e.name = m.name;
-  e.to = paused ? torrent_state::paused : torrent_state::queued_for_check;
-  emit(std::move(e));  // before the torrent's own events
-  auto t = torrent::create(id, std::move(m), std::move(opt), std::move(link), paused);
-  by_hash_.emplace(hash, id);
-  torrents_.emplace(id, std::move(t));
-  start_checks();
-  return id;
+  return link;
 }
 
 error session::unknown(torrent_id id) { return error{"no torrent with id " + std::to_string(id)}; }
@@ -318,7 +338,7 @@ asio::awaitable<void> session::handle_incoming(asio::ip::tcp::socket s, std::sha
     }
     if (t->ready_for_peers()) {
       if (auto st = co_await peer::send_handshake(s, {t->info_hash(), peer_id_}); !st || !*alive) co_return;
-      t->attach(std::move(s), name, hs->peer_id, false);
+      t->attach(std::move(s), name, hs->peer_id, false, hs->extensions);
       co_return;
     }
     if (std::chrono::steady_clock::now() > give_up) co_return;

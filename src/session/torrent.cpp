@@ -20,6 +20,7 @@
 #include "shoal/storage/remove_data.hpp"
 #include "shoal/util/byte_size.hpp"
 #include "shoal/tracker/client/announcer.hpp"
+#include "shoal/wire/ext/metadata_assembler.hpp"
 #include "shoal/wire/handshake.hpp"
 #include "shoal/wire/frame_decoder.hpp"
 
@@ -185,7 +186,9 @@ void torrent::activate() {
   ++generation_;
   started_at_ = last_progress_ = std::chrono::steady_clock::now();
   const int total = meta_.piece_count();
-  if (opt_.seed_only) {
+  if (fetching_metadata()) {
+    spdlog::info("{}: fetching the metadata of {} from peers", meta_.name, meta_.info_hash.hex());
+  } else if (opt_.seed_only) {
     spdlog::info("{}: seeding {} pieces ({} bytes){}", meta_.name, total, meta_.total_length,
                  super_seeding() ? ", super-seeding" : "");
   } else {
@@ -230,7 +233,7 @@ void torrent::pause() {
 void torrent::resume() {
   const auto from = lifecycle_.state();
   if (stopping_ || !lifecycle_.resume(complete_data())) return;
-  if (lifecycle_.active()) activate();
+  if (active()) activate();
   spdlog::info("{}: resumed ({})", meta_.name, to_string(lifecycle_.state()));
   change_state(from);
 }
@@ -275,7 +278,7 @@ bool torrent::accepts_peers() const {
   if (stopping_ || seeding_done_) return false;
   const auto s = lifecycle_.state();
   return s == torrent_state::downloading || s == torrent_state::seeding || s == torrent_state::queued_for_check ||
-         s == torrent_state::checking;
+         s == torrent_state::checking || s == torrent_state::fetching_metadata;
 }
 
 // Two peers that dial each other at once end up with two connections. Both sides keep the one dialled by the
@@ -302,7 +305,7 @@ bool torrent::keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_i
 }
 
 void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
-                     bool outgoing) {
+                     bool outgoing, bool extensions) {
   // A leech keeps a few spare slots for incoming peers beyond the ones it dials; a seed only takes incoming ones.
   const std::size_t limit = opt_.seed_only ? opt_.max_peers : opt_.max_peers + 10;
   if (!active() || seeding_done_) return;
@@ -328,6 +331,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   c->peer_id = peer_id;
   c->outgoing = outgoing;
   c->client = wire::client_name(peer_id);
+  c->extensions = extensions;
   const bool was_idle = idle_seed();
   peers_.push_back(c);
   ++peers_seen_;
@@ -335,6 +339,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_.name, c->name(), c->client, peers_.size());
   if (super_seeding()) super_seed_refill(*c);  // pieces revealed one by one, never a bitfield
   else if (picker_.have_count() > 0) c->send_bitfield(have_.bytes());
+  if (extensions) send_extended_handshake(*c);
   c->start();
 }
 
@@ -513,6 +518,11 @@ void torrent::tick() {
     update_interest(*c);
     fill_requests(*c);
   }
+  if (fetching_metadata()) {
+    metadata_tick(now);
+    if (may_dial()) connect_more();
+    return;
+  }
   if (choker_.due(now)) run_choker(now);
   super_seed_tick(now);
   download_window_.add(now, downloaded_);
@@ -593,7 +603,7 @@ bool torrent::may_dial() const {
 
 void torrent::connect_more() {
   const auto now = std::chrono::steady_clock::now();
-  const bool seeding = picker_.complete();
+  const bool seeding = !fetching_metadata() && picker_.complete();
   for (auto& [key, cand] : candidates_) {
     if (peers_.size() + connecting_ >= opt_.max_peers) return;
     if (link_.peers_total != nullptr && link_.peers_total->full(connecting_)) return;
@@ -627,7 +637,7 @@ asio::awaitable<void> torrent::connect(peer_address addr, std::uint64_t generati
     co_return;
   }
   if (!active()) co_return;
-  attach(std::move(peer->socket), key, peer->peer_id, true);
+  attach(std::move(peer->socket), key, peer->peer_id, true, peer->extensions);
 }
 
 void torrent::report_complete() {

@@ -22,7 +22,9 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
   req.port = link_.listen_port;
   req.uploaded = static_cast<std::int64_t>(uploaded_);
   req.downloaded = static_cast<std::int64_t>(downloaded_);
-  req.left = picker_.bytes_left();
+  // Before the metadata the size is unknown: announce as a leecher (left > 0, as libtorrent does), since a
+  // tracker withholds seeds from a peer that says it has everything.
+  req.left = fetching_metadata() ? 16 * 1024 : picker_.bytes_left();
   req.event = static_cast<announce_event>(event);
   req.numwant = static_cast<int>(std::min<std::size_t>(opt_.max_peers, 200));
   asio::steady_timer timer(link_.executor);

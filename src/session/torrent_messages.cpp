@@ -5,6 +5,7 @@
 
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/torrent.hpp"
+#include "shoal/wire/ext/metadata_assembler.hpp"
 
 namespace shoal::session {
 
@@ -13,6 +14,11 @@ using peer::peer_connection;
 
 void torrent::on_message(peer_connection& c, const wire::message& m) {
   if (m.keep_alive) return;
+  if (m.id == wire::message_id::extended) {
+    on_extended(c, m);
+    return;
+  }
+  if (fetching_metadata()) return;  // without the pieces' geometry the rest means nothing yet
   switch (m.id) {
     case wire::message_id::choke:
       c.peer_choking = true;
@@ -168,6 +174,7 @@ void torrent::on_closed(peer_connection& c, std::string_view why) {
   else
     spdlog::debug("{}: peer {} ({}) left: {}", meta_.name, c.name(), c.client, why);
   return_requests(c);
+  if (metadata_) metadata_->remove_peer(c.id());
   if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
   c.bitfield_counted = false;
   if (super_seeding()) super_seeder_->remove_peer(c.id());

@@ -38,6 +38,8 @@ std::vector<std::vector<std::string>> layouts(const transfer_status& s) {
                "uploaded " + format_bytes(static_cast<double>(s.uploaded))},
               {"seeding", "UL " + format_rate(s.upload_rate), peers(s)},
               {"seeding", format_rate(s.upload_rate), peers(s)}};
+    case transfer_status::phase::fetching_metadata:  // a magnet link: the size is not known yet
+      return {{"fetching metadata", peers(s)}, {"metadata", peers(s)}, {"metadata"}};
     case transfer_status::phase::queued:
       return {{"queued for check", format_bytes(static_cast<double>(s.total))}, {"queued"}};
     case transfer_status::phase::checking:

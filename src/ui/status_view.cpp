@@ -9,7 +9,7 @@ using phase = transfer_status::phase;
 
 phase phase_of(const session::torrent_status& s) {
   switch (s.state) {
-    case torrent_state::fetching_metadata:
+    case torrent_state::fetching_metadata: return phase::fetching_metadata;
     case torrent_state::queued_for_check: return phase::queued;
     case torrent_state::checking: return phase::checking;
     case torrent_state::downloading: return phase::downloading;

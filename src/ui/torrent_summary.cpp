@@ -4,6 +4,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "shoal/metainfo/magnet.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/util/utf8.hpp"
 
@@ -81,6 +82,15 @@ std::string format_torrent_summary(const metainfo& m) {
 }
 
 int run_torrent_info(const std::filesystem::path& file, bool json, std::ostream& out, std::ostream& err) {
+  if (looks_like_magnet(file.string())) {
+    auto link = parse_magnet(file.string());
+    if (!link) {
+      err << "torrent-info: magnet link: " << printable(link.message()) << "\n";
+      return 2;
+    }
+    out << (json ? format_magnet_json(*link) + "\n" : format_magnet_summary(*link));
+    return 0;
+  }
   auto m = load_metainfo(file);
   if (!m) {
     err << "torrent-info: " << printable(m.message()) << "\n";

@@ -42,7 +42,8 @@ std::uint64_t fixed_length(std::uint8_t id, const wire_limits& l) {
     case message_id::request:
     case message_id::cancel: return triple_length;
     case message_id::port: return 3;
-    case message_id::piece: return 0;
+    case message_id::piece:
+    case message_id::extended: return 0;
   }
   return 0;
 }
@@ -50,7 +51,12 @@ std::uint64_t fixed_length(std::uint8_t id, const wire_limits& l) {
 // Checks the declared length against the id before the body has arrived, so a peer cannot make
 // us buffer a frame we would reject anyway.
 std::string check_length(std::uint8_t id, std::uint32_t len, const wire_limits& l) {
+  if (id == static_cast<std::uint8_t>(message_id::extended))
+    return len >= 2 ? std::string{} : "extended: frame length " + std::to_string(len) + " carries no extension id";
   if (id > static_cast<std::uint8_t>(message_id::port)) return {};
+  if (l.geometry_unknown && id == static_cast<std::uint8_t>(message_id::bitfield)) return {};
+  if (l.geometry_unknown && id == static_cast<std::uint8_t>(message_id::have))
+    return len == 5 ? std::string{} : "have: frame length " + std::to_string(len) + ", expected 5";
   if (static_cast<message_id>(id) == message_id::piece) {
     if (len <= piece_overhead) return "piece: frame length " + std::to_string(len) + " carries no block";
     if (len - piece_overhead > l.max_block)
@@ -89,11 +95,15 @@ std::string parse_body(message& m, const char* body, std::uint32_t body_size, co
   switch (m.id) {
     case message_id::have:
       m.index = load_be32(body);
-      return check_index("have", m.index, l);
+      return l.geometry_unknown ? std::string{} : check_index("have", m.index, l);
     case message_id::bitfield: {
       m.payload = std::string_view(body, body_size);
-      return bitfield::check_bytes(m.payload, l.piece_count);
+      return l.geometry_unknown ? std::string{} : bitfield::check_bytes(m.payload, l.piece_count);
     }
+    case message_id::extended:
+      m.ext_id = static_cast<std::uint8_t>(body[0]);
+      m.payload = std::string_view(body + 1, body_size - 1);
+      return {};
     case message_id::request:
     case message_id::cancel:
       m.index = load_be32(body);
@@ -152,7 +162,7 @@ decode_step decode_frame(std::string_view buffer, const wire_limits& limits) {
   if (auto e = check_length(id, len, limits); !e.empty()) return failed(std::move(e));
   if (buffer.size() < total) return need(total);
   s.consumed = total;
-  if (id > static_cast<std::uint8_t>(message_id::port)) {
+  if (id > static_cast<std::uint8_t>(message_id::port) && id != static_cast<std::uint8_t>(message_id::extended)) {
     s.kind = decode_step::skipped;  // extensions we did not announce; a compliant peer never sends them
     return s;
   }

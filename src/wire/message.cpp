@@ -14,6 +14,7 @@ std::string_view to_string(message_id id) noexcept {
     case message_id::piece: return "piece";
     case message_id::cancel: return "cancel";
     case message_id::port: return "port";
+    case message_id::extended: return "extended";
   }
   return "unknown";
 }

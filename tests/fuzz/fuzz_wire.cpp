@@ -22,8 +22,9 @@ void check_ok_frame(const message& m, std::size_t consumed, std::string_view fra
   if (m.keep_alive) return check(consumed == 4);
   check(consumed >= 5 && consumed - 4 <= l.max_frame_length());
   switch (m.id) {
-    case message_id::have: return check(m.index < l.piece_count);
+    case message_id::have: return check(l.geometry_unknown || m.index < l.piece_count);
     case message_id::bitfield:
+      if (l.geometry_unknown) return check(m.payload.data() == frame.data() + 5 && consumed == 5 + m.payload.size());
       check(m.payload.size() == l.bitfield_bytes());
       check(m.payload.data() == frame.data() + 5);
       return check(shoal::bitfield::from_bytes(m.payload, l.piece_count).has_value());
@@ -35,6 +36,8 @@ void check_ok_frame(const message& m, std::size_t consumed, std::string_view fra
       check(m.index < l.piece_count && m.length == m.payload.size() && m.length > 0 && m.length <= l.max_block);
       check(m.payload.data() == frame.data() + 13 && consumed == 13 + m.payload.size());
       return check(std::uint64_t{m.begin} + m.length <= l.piece_size(m.index));
+    case message_id::extended:
+      return check(m.payload.data() == frame.data() + 6 && consumed == 6 + m.payload.size());
     default: return;
   }
 }
@@ -50,6 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   l.last_piece_length = shoal::load_be32(data + 8);
   l.max_request = shoal::load_be32(data + 12) % (256 * 1024);
   l.max_block = shoal::load_be32(data + 16) % (256 * 1024);
+  l.geometry_unknown = (data[19] & 0x01) != 0;  // a magnet before its metadata
   std::string_view rest(reinterpret_cast<const char*>(data) + 20, size - 20);
 
   if (rest.size() >= handshake_size) {

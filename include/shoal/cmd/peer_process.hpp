@@ -4,20 +4,24 @@
 // exit at once), the progress display (it subscribes to the session's snapshots), --json output and --control
 // input, and decides when the process is done and with which exit status.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "shoal/cmd/run.hpp"
+#include "shoal/metainfo/magnet.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/session/session.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal::cmd {
 
-// A .torrent file turned into what the session adds (the seed and the leech differ in the options).
+// A .torrent file (or, for the leech, a magnet link) turned into what the session adds (the seed and the leech
+// differ in the options).
 struct torrent_request {
   metainfo meta;
   session::torrent_options options;
+  std::optional<magnet_link> magnet;  // set: added with add_magnet, `meta` unused
 };
 using torrent_loader = std::function<result<torrent_request>(const std::string& file)>;
 

@@ -39,6 +39,7 @@ struct leech_config : peer_process_config {
   int timeout_s = 300;
   bool overwrite = false;  // write into / cut files in the output folder that Shoal did not create
   bool sparse = false;     // do not preallocate (fallocate) the files before downloading
+  std::string save_torrent;  // a magnet link's torrent, once learned, is written here (never over another file)
 };
 
 int run_seed(const seed_config& cfg);

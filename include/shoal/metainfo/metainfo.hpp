@@ -47,6 +47,9 @@ struct metainfo {
   std::string comment;
   std::string created_by;
   std::optional<std::int64_t> creation_date;
+  // The info dictionary exactly as the .torrent carries it (its SHA-1 is info_hash): what ut_metadata serves
+  // (BEP 9) and what a .torrent learned from a magnet link is written from.
+  std::string info_bytes;
 
   int piece_count() const { return static_cast<int>(piece_hashes.size() / 20); }
   std::int64_t piece_size(int piece) const;  // the last piece may be shorter; 0 outside the torrent

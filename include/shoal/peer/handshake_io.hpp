@@ -1,5 +1,6 @@
 #pragma once
-// The 68-byte BitTorrent handshake over a socket, both directions, each step bounded by a timeout.
+// The 68-byte BitTorrent handshake over a socket, both directions, each step bounded by a timeout. Ours sets the
+// BEP 10 bit (every connection speaks the extension protocol).
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -22,11 +23,13 @@ struct handshake_params {
 struct incoming_handshake {
   sha1_digest info_hash;
   std::array<std::uint8_t, 20> peer_id{};
+  bool extensions = false;  // reserved bit 20: the peer speaks BEP 10
 };
 
 struct connected_peer {
   boost::asio::ip::tcp::socket socket;
   std::array<std::uint8_t, 20> peer_id{};
+  bool extensions = false;
 };
 
 // Connects, sends our handshake, reads theirs; refuses another info-hash and ourselves.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "shoal/peer/connection_events.hpp"
 #include "shoal/swarm/piece_picker.hpp"
 #include "shoal/util/bitfield.hpp"
+#include "shoal/wire/ext/extended_handshake.hpp"
 
 namespace shoal::peer {
 
@@ -48,6 +50,10 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   void send_request(const block_ref& b);
   void send_cancel(const block_ref& b);
   void send_keep_alive();
+  // BEP 10: an extended message under the id the peer assigned (0: the extended handshake).
+  void send_extended(std::uint8_t ext_id, std::string_view payload);
+  // Bytes of small messages waiting for the writer (metadata replies are refused beyond a bound).
+  std::size_t queued_bytes() const { return outbox_.size(); }
   // A request to serve (the writer reads the block from disk when the peer is unchoked).
   bool queue_upload(const block_ref& b);
   void cancel_upload(const block_ref& b);
@@ -57,6 +63,8 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   std::array<std::uint8_t, 20> peer_id{};
   bool outgoing = false;  // we dialled it
   std::string client;     // the printable client part of its peer id, for logs
+  bool extensions = false;  // its handshake had the BEP 10 bit
+  std::optional<wire::ext::extended_handshake> ext;  // its extended handshake(s), merged
 
   // Protocol state, read and changed by the torrent.
   bitfield peer_has;

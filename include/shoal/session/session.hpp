@@ -20,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "shoal/metainfo/magnet.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/session/torrent.hpp"
 #include "shoal/session/torrent_status.hpp"
@@ -54,6 +55,8 @@ class session {
 
   // Returns at once: the torrent waits for the verify queue (or stays paused). Refused: the same torrent twice.
   result<torrent_id> add(metainfo m, torrent_options opt, bool paused = false);
+  // A magnet link: the torrent starts in fetching_metadata (see torrent::create_magnet). Refused like add.
+  result<torrent_id> add_magnet(const magnet_link& link, torrent_options opt, bool paused = false);
   // Every command names a torrent by id; an unknown id is an error saying so.
   status remove(torrent_id id, bool delete_data);
   status pause(torrent_id id);
@@ -85,6 +88,8 @@ class session {
   boost::asio::awaitable<void> handle_incoming(boost::asio::ip::tcp::socket s, std::shared_ptr<bool> alive);
   boost::asio::awaitable<void> events_loop(std::shared_ptr<bool> alive);
   void emit(session_event e);
+  session_link torrent_link();  // what a new torrent gets from the session
+  void added_event(torrent_id id, const sha1_digest& hash, const std::string& name, torrent_state state);
   void deliver();
   void request_check(torrent_id id);
   void start_checks();

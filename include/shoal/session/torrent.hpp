@@ -41,6 +41,11 @@
 
 namespace shoal {
 class announcer;
+struct magnet_link;
+}
+
+namespace shoal::wire::ext {
+class metadata_assembler;
 }
 
 namespace shoal::peer {
@@ -65,6 +70,7 @@ struct torrent_options {
   bool overwrite = false;    // leech --overwrite: files in root Shoal did not create may be replaced
   bool preallocate = false;  // leech: fallocate the files before downloading (--sparse: not)
   std::vector<peer_address> peers;  // --peer: connected to directly
+  std::filesystem::path save_torrent;  // a magnet link: the .torrent learned goes here (--save-torrent)
 };
 
 // Connections over every torrent of the process (--max-peers-total).
@@ -99,6 +105,10 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // A torrent waiting for the verify queue (or paused, when `paused`); nothing is opened or checked yet.
   static std::shared_ptr<torrent> create(torrent_id id, metainfo m, torrent_options opt, session_link link,
                                          bool paused);
+  // A magnet link (BEP 9): fetching_metadata (or paused) until the info dictionary arrives from peers; then
+  // queued_for_check and on as for a .torrent. Its trackers and x.pe peers are used from the start.
+  static std::shared_ptr<torrent> create_magnet(torrent_id id, const magnet_link& link, torrent_options opt,
+                                                session_link session, bool paused);
   ~torrent();
 
   torrent_id id() const { return id_; }
@@ -135,8 +145,9 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool ready_for_peers() const { return active(); }
   // A connection whose handshake named this torrent (incoming) or that we opened (outgoing).
   // `outgoing`: we dialled it. A second connection to the same peer id is resolved here.
+  // `extensions`: its handshake had the BEP 10 bit (our extended handshake follows at once).
   void attach(boost::asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
-              bool outgoing);
+              bool outgoing, bool extensions = false);
   // Once a second: rates for the status, batched piece events, stats events.
   void flush_events(bool with_stats);
 
@@ -158,8 +169,9 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
  private:
   struct check_job;
   torrent(torrent_id id, metainfo m, torrent_options opt, session_link link, bool paused);
-  // Lifecycle.
-  bool active() const { return lifecycle_.active() && !stopping_; }
+  // Lifecycle. Fetching the metadata is active too: connections, announces and the ticker run.
+  bool fetching_metadata() const { return lifecycle_.state() == torrent_state::fetching_metadata; }
+  bool active() const { return (lifecycle_.active() || fetching_metadata()) && !stopping_; }
   bool running() const { return active() && lifecycle_.state() == torrent_state::downloading; }
   bool complete_data() const { return picker_.complete(); }
   bool idle_seed() const { return complete_data() && peers_.empty() && connecting_ == 0; }
@@ -181,6 +193,15 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   void fill_requests(peer::peer_connection& c);
   void return_requests(peer::peer_connection& c);
   void cancel_elsewhere(const peer::peer_connection& except, const block_ref& b);
+  // BEP 10 and BEP 9 (torrent_extensions.cpp): the extended handshake, serving the metadata, fetching it.
+  void send_extended_handshake(peer::peer_connection& c);
+  void on_extended(peer::peer_connection& c, const wire::message& m);
+  void on_ut_metadata(peer::peer_connection& c, std::string_view payload);
+  void serve_metadata(peer::peer_connection& c, std::uint32_t piece);
+  void request_metadata(peer::peer_connection& c);
+  void metadata_tick(std::chrono::steady_clock::time_point now);
+  void install_metadata();
+  void save_learned_torrent(const std::string& torrent_file);
   // Seeding policy: super-seeding offers, and leaving once --seed-ratio is reached.
   bool super_seeding() const { return super_seeder_ != nullptr; }
   void super_seed_refill(peer::peer_connection& c);
@@ -287,6 +308,9 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::chrono::steady_clock::time_point last_stats_at_{};
   boost::asio::steady_timer* announce_deadline_ = nullptr;  // the announce in flight's, to abandon it at shutdown
   std::size_t refusals_reported_ = 0;
+  // A magnet link before its metadata: the pieces fetched so far (null once installed, and for a .torrent).
+  std::unique_ptr<wire::ext::metadata_assembler> metadata_;
+  std::chrono::steady_clock::time_point metadata_progress_{};  // the last metadata piece (or the start)
 };
 
 }  // namespace shoal::session

@@ -9,7 +9,7 @@
 namespace shoal::ui {
 
 struct transfer_status {
-  enum class phase { queued, checking, downloading, seeding, paused, complete, failed };
+  enum class phase { fetching_metadata, queued, checking, downloading, seeding, paused, complete, failed };
   std::string name;
   phase state = phase::downloading;
   std::int64_t done = 0;   // verified bytes (checking: bytes checked so far)

@@ -7,6 +7,7 @@
 
 namespace shoal {
 struct metainfo;
+struct magnet_link;
 }
 
 namespace shoal::ui {
@@ -32,7 +33,11 @@ std::string format_torrent_summary(const metainfo& m);
 // in "pad_files" and "pad_bytes" (length + pad_bytes = the bytes the pieces cover).
 std::string format_torrent_json(const metainfo& m);
 
-// The whole of torrent-info: loads FILE, prints to out; on failure prints exactly one line
+// A magnet link: name, info-hash, trackers, peers (text, or one JSON object with "magnet": true).
+std::string format_magnet_summary(const magnet_link& m);
+std::string format_magnet_json(const magnet_link& m);
+
+// The whole of torrent-info: loads FILE (or reads a magnet link), prints to out; on failure prints exactly one line
 // "torrent-info: <error>" to err and returns 2.
 int run_torrent_info(const std::filesystem::path& file, bool json, std::ostream& out, std::ostream& err);
 

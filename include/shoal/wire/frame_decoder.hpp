@@ -17,6 +17,9 @@ struct wire_limits {
   std::uint32_t max_request = 16 * 1024;  // request/cancel length we serve (16 KiB is what clients send;
                                           // raise up to 128 KiB for peers that ask for larger blocks)
   std::uint32_t max_block = 128 * 1024;   // piece block size we accept
+  // A magnet before its metadata: the piece count is not known yet, so a bitfield of any length (within the
+  // frame limit) and a have of any index are accepted; requests and pieces still need an index in range.
+  bool geometry_unknown = false;
 
   std::uint32_t piece_size(std::uint32_t index) const noexcept {
     return index + 1 == piece_count ? last_piece_length : piece_length;

@@ -36,6 +36,8 @@ result<handshake> decode_handshake(std::string_view bytes);
 // Azureus style: "-SH0100-" followed by 12 random alphanumerics.
 peer_id_t make_peer_id();
 constexpr std::string_view peer_id_prefix = "-SH0100-";
+// The client name our BEP 10 handshake gives ("v"), in step with the peer id's version.
+constexpr std::string_view client_version = "Shoal 0.1.0";
 
 // The client part of a peer id, printable, for logs: "-lt2080-" (Azureus style), "A2-1-36-0-" (aria2 and
 // mainline style: up to the prefix's last dash), else the printable head; "?" when nothing printable leads it.

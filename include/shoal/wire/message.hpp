@@ -16,6 +16,7 @@ enum class message_id : std::uint8_t {
   piece = 7,
   cancel = 8,
   port = 9,
+  extended = 20,  // BEP 10: one byte naming the extended message, then its payload
 };
 
 std::string_view to_string(message_id id) noexcept;
@@ -27,7 +28,8 @@ struct message {
   std::uint32_t begin = 0;            // request, piece, cancel
   std::uint32_t length = 0;           // request, cancel; piece: block size (== payload.size())
   std::uint16_t port = 0;             // port (DHT; read and ignored by the engine)
-  std::string_view payload;           // bitfield bytes, or a piece's block, INSIDE the input buffer
+  std::uint8_t ext_id = 0;            // extended: 0 = the extended handshake, else an id we assigned
+  std::string_view payload;           // bitfield bytes, a piece's block, an extended payload, INSIDE the input buffer
 };
 
 }  // namespace shoal::wire

@@ -24,7 +24,8 @@ TEST(StatusLine, WideLineHasEveryField) {
 
 TEST(StatusLine, NeverWiderThanAsked) {
   for (std::size_t width = 1; width <= 130; ++width) {
-    for (auto state : {transfer_status::phase::queued, transfer_status::phase::checking,
+    for (auto state : {transfer_status::phase::fetching_metadata, transfer_status::phase::queued,
+                       transfer_status::phase::checking,
                        transfer_status::phase::downloading, transfer_status::phase::seeding,
                        transfer_status::phase::paused, transfer_status::phase::complete,
                        transfer_status::phase::failed}) {
@@ -59,6 +60,13 @@ TEST(StatusLine, SeedingShowsUploads) {
   s.state = transfer_status::phase::seeding;
   s.uploaded = 3u << 30;
   EXPECT_EQ(format_status_line(s, 120), "debian-12.5.0-amd64-netinst.iso  seeding  UL 512.0 KiB/s  4 peers  uploaded 3.0 GiB");
+}
+
+TEST(StatusLine, FetchingMetadataShowsPeersNotASize) {
+  auto s = downloading();
+  s.state = transfer_status::phase::fetching_metadata;
+  s.total = 0;
+  EXPECT_EQ(format_status_line(s, 120), "debian-12.5.0-amd64-netinst.iso  fetching metadata  4 peers");
 }
 
 TEST(StatusLine, EscapesInANameNeverReachTheTerminal) {

@@ -158,7 +158,7 @@ TEST(FrameDecoder, TruncatedFramesNeedMore) {
 }
 
 TEST(FrameDecoder, UnknownIdSkipped) {
-  std::string buf = frame(1 + 30, 20, std::string(30, 'e'));  // BEP 10 extended message
+  std::string buf = frame(1 + 30, 21, std::string(30, 'e'));  // an extension we never announced
   append_have(buf, 2);
   auto s = decode_frame(buf, limits());
   ASSERT_EQ(s.kind, decode_step::skipped);
@@ -177,6 +177,7 @@ TEST(FrameDecoder, OversizeFramesFailFromTheLengthAlone) {
   expect_fail(be32(16384 + 10), l, "frame length 16394 exceeds the limit 16393");
   expect_fail(be32(0xFFFFFFFF), l, "frame length 4294967295 exceeds the limit 16393");
   // Unknown ids are bounded by the same limit.
+  expect_fail(frame(100000, 21), l, "frame length 100000 exceeds the limit 16393");
   expect_fail(frame(100000, 20), l, "frame length 100000 exceeds the limit 16393");
   // A piece block larger than max_block, declared within the frame limit of a bigger bitfield.
   auto many = make_wire_limits(1000000, 16384, 16384);
@@ -269,4 +270,32 @@ TEST(FrameDecoder, MaxFrameLength) {
   EXPECT_EQ(huge.max_frame_length(), (1u << 17) + 1);
   huge.max_block = 0xFFFFFFFF;
   EXPECT_EQ(huge.max_frame_length(), 0xFFFFFFFFu);
+}
+
+TEST(FrameDecoder, ExtendedMessageCarriesItsIdAndPayload) {
+  std::string buf = frame(1 + 1 + 5, 20, std::string("\x02") + "d1:ae");
+  auto s = decode_frame(buf, limits());
+  ASSERT_EQ(s.kind, decode_step::ok);
+  EXPECT_EQ(s.msg.id, message_id::extended);
+  EXPECT_EQ(s.msg.ext_id, 2);
+  EXPECT_EQ(s.msg.payload, "d1:ae");
+  EXPECT_EQ(s.consumed, buf.size());
+  expect_fail(frame(1, 20), limits(), "extended: frame length 1 carries no extension id");
+}
+
+TEST(FrameDecoder, UnknownGeometryAcceptsAnyBitfieldAndHave) {
+  wire_limits l;  // a magnet before its metadata: no pieces known
+  l.geometry_unknown = true;
+  auto bf = decode_frame(frame(1 + 300, 5, std::string(300, '\xff')), l);
+  ASSERT_EQ(bf.kind, decode_step::ok);
+  EXPECT_EQ(bf.msg.payload.size(), 300u);
+  std::string have;
+  append_have(have, 123456);
+  auto h = decode_frame(have, l);
+  ASSERT_EQ(h.kind, decode_step::ok);
+  EXPECT_EQ(h.msg.index, 123456u);
+  expect_fail(frame(7, 4, "abcdef"), l, "have: frame length 7, expected 5");
+  std::string req;
+  append_request(req, 0, 0, 16384);
+  EXPECT_EQ(decode_frame(req, l).kind, decode_step::fail);
 }
