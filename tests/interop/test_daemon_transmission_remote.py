@@ -52,7 +52,9 @@ class TransmissionRemote(SwarmTestCase):
         try:
             out = self.remote("-a", self.path("film.torrent"))
             self.assertIn("success", out)
-            tid = RpcClient(self.port).torrents(["id"])[0]["id"]
+            rpc = RpcClient(self.port)
+            self.addCleanup(rpc.close)
+            tid = rpc.torrents(["id"])[0]["id"]
             row = self.wait_listed(tid, lambda r: r[0] == "100%", 120)
             self.assertEqual(row[2], "film.bin")
             self.assertTrue(same_file(self.path("seed", "film.bin"),
