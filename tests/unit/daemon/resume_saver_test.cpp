@@ -30,6 +30,7 @@ class resume_saver_test : public test::scratch_dir {
     o.port = 0;
     o.stats_interval = 200ms;
     s_ = std::make_unique<session::session>(io_.get_executor(), o);
+    store_ = state_store(dir / "state");
     ASSERT_TRUE(store_.open());
   }
   void TearDown() override {
@@ -75,7 +76,7 @@ class resume_saver_test : public test::scratch_dir {
 
   asio::io_context io_;
   std::unique_ptr<session::session> s_;
-  state_store store_{dir / "state"};
+  state_store store_{""};  // set in SetUp, once `dir` exists
   metainfo meta_;
 };
 
