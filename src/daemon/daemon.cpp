@@ -90,7 +90,8 @@ class shoald final : public rpc::backend {
   result<rpc::created_torrent> create(const rpc::create_request& r) override;
   result<rpc::browse_listing> browse(const std::optional<std::string>& path) const override;
   // users.json is read again when it changed: a user added by `shoald user add` counts at once.
-  bool auth_required() const override { return !users_.empty(); }
+  // A public bind never answers without a user, even when the last one was removed while it runs.
+  bool auth_required() const override { return !users_.empty() || !is_loopback_bind(opt_.rpc_bind); }
   bool check_user(std::string_view name, std::string_view pw) const override { return users_.verify(name, pw); }
 
  private:
@@ -393,7 +394,7 @@ int shoald::run() {
   if (ec) return (spdlog::error("--download-dir {}: {}", opt_.download_dir.string(), ec.message()), 1);
   if (auto st = store_.open(); !st) return (spdlog::error("{}", st.message()), 1);
   if (auto st = users_.refresh(); !st) return (spdlog::error("{}", st.message()), 1);
-  if (!auth_required() && !is_loopback_bind(opt_.rpc_bind))
+  if (users_.empty() && !is_loopback_bind(opt_.rpc_bind))
     return (spdlog::error("--rpc-bind {} is not a loopback address and no user exists: add one first "
                           "(printf 'PASSWORD\\n' | shoald user add NAME --state-dir DIR)", opt_.rpc_bind), 1);
   if (auto st = session_.listen(); !st) return (spdlog::error("peer port: {}", st.message()), 1);
