@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <map>
 
 #include <boost/asio/as_tuple.hpp>
@@ -112,6 +113,7 @@ class shoald final : public rpc::backend {
   void on_event(const session::session_event& e);
   void on_signal(int sig);
   void on_hangup();
+  void reload();
 
   daemon_options opt_;
   asio::io_context io_;
@@ -330,11 +332,44 @@ void shoald::on_signal(int sig) {
   });
 }
 
+// What may change while running changes now; the rest is said to wait for the next start.
+void shoald::reload() {
+  if (opt_.config_file.empty()) {
+    spdlog::info("SIGHUP: no --config file: nothing to reload");
+    return;
+  }
+  auto file = read_config(opt_.config_file);
+  if (!file) {
+    spdlog::error("SIGHUP: {}: keeping the running settings", file.message());
+    return;
+  }
+  const auto s = resolve_config(merge_config(*file, opt_.flags));
+  const auto next = options_from(s, opt_);
+  if (!next.download_dir.is_absolute()) {
+    spdlog::error("SIGHUP: download-dir '{}' is not an absolute path: keeping the running settings", s.download_dir);
+    return;
+  }
+  settings_.download_dir = next.download_dir.string();
+  settings_.allowed_roots = next.allowed_roots;
+  settings_.peer_limit_per_torrent = next.peer_limit_per_torrent;
+  server_->set_host_whitelist(next.host_whitelist);
+  if (auto level = spdlog::level::from_str(s.log_level); s.log_level == "off" || level != spdlog::level::off)
+    spdlog::set_level(level);
+  if (next.rpc_bind != opt_.rpc_bind || next.rpc_port != opt_.rpc_port || next.peer_port != opt_.peer_port ||
+      next.watch_dir != opt_.watch_dir || next.speed_limit_down != opt_.speed_limit_down ||
+      next.speed_limit_up != opt_.speed_limit_up || next.peer_limit_global != opt_.peer_limit_global)
+    spdlog::warn("SIGHUP: rpc-bind, rpc-port, peer-port, watch-dir, speed-limit-* and peer-limit-global take effect "
+                 "at the next start");
+  spdlog::info("SIGHUP: {} reloaded (download-dir {}, {} allowed roots, {} extra host names)",
+               opt_.config_file.string(), settings_.download_dir, settings_.allowed_roots.size(),
+               next.host_whitelist.size());
+}
+
 // SIGHUP would end the process by default: it is taken over (ExecReload sends it).
 void shoald::on_hangup() {
   hangup_.async_wait([this](const boost::system::error_code& ec, int) {
     if (ec || stopping_) return;
-    spdlog::info("SIGHUP: nothing to reload (no configuration file in this version)");
+    reload();
     on_hangup();
   });
 }
@@ -442,6 +477,36 @@ status user_add(const fs::path& state_dir, const std::string& name, const std::s
 status user_remove(const fs::path& state_dir, const std::string& name) { return user_db(state_dir).remove(name); }
 
 result<std::vector<std::string>> user_list(const fs::path& state_dir) { return user_db(state_dir).list(); }
+
+daemon_options options_from(const daemon_settings& s, daemon_options o) {
+  std::error_code ec;
+  o.download_dir = s.download_dir.empty() ? fs::path() : fs::absolute(s.download_dir, ec);
+  o.rpc_bind = s.rpc_bind;
+  o.rpc_port = s.rpc_port;
+  o.peer_port = s.peer_port;
+  o.watch_dir = s.watch_dir;
+  o.allowed_roots = s.allowed_roots;
+  o.host_whitelist = s.rpc_host_whitelist;
+  o.speed_limit_down = static_cast<std::int64_t>(s.speed_limit_down);
+  o.speed_limit_up = static_cast<std::int64_t>(s.speed_limit_up);
+  o.peer_limit_global = static_cast<std::int64_t>(s.peer_limit_global);
+  o.peer_limit_per_torrent = static_cast<std::int64_t>(s.peer_limit_per_torrent);
+  return o;
+}
+
+result<daemon_config> read_config(const fs::path& file) {
+  constexpr std::uintmax_t max_config = 1u << 20;
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  if (ec) return error{error_code::not_found, file.string() + ": " + ec.message()};
+  if (size > max_config) return error{error_code::invalid_data, file.string() + ": larger than 1 MiB"};
+  std::ifstream in(file, std::ios::binary);
+  std::string text(static_cast<std::size_t>(size), '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(size))) return error{error_code::io, file.string() + ": cannot be read"};
+  auto c = parse_config(text);
+  if (!c) return error{c.code(), file.string() + ": " + c.message()};
+  return c;
+}
 
 int run_daemon(const daemon_options& opt) {
   shoald d(opt);

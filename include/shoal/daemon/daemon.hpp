@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "shoal/daemon/config.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal::daemon {
@@ -26,7 +27,16 @@ struct daemon_options {
   std::int64_t speed_limit_up = 0;
   std::int64_t peer_limit_global = 200;
   std::int64_t peer_limit_per_torrent = 50;
+  // SIGHUP reads this file again (empty: nothing to reload) and lays `flags` over it, as at start.
+  std::filesystem::path config_file;
+  daemon_config flags;
 };
+
+// The options from the settings a config file and the flags resolved to (state_dir, peer_host and web_root are
+// flags only and stay as `base` has them).
+daemon_options options_from(const daemon_settings& s, daemon_options base);
+// The config file (at most 1 MiB) parsed; errors name the file and the key.
+result<daemon_config> read_config(const std::filesystem::path& file);
 
 // True for 127.0.0.0/8, ::1 and "localhost": binds where the RPC may answer without users.
 bool is_loopback_bind(const std::string& address);
