@@ -22,6 +22,7 @@
 
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/session/torrent.hpp"
+#include "shoal/session/torrent_details.hpp"
 #include "shoal/session/torrent_status.hpp"
 #include "shoal/util/result.hpp"
 
@@ -71,6 +72,9 @@ class session {
   // counters over every run.
   std::optional<resume_data> resume_of(torrent_id id) const;
   std::optional<torrent_history> history_of(torrent_id id) const;
+  // Files, pieces, peers and trackers of one torrent (torrent_inspect.cpp); none for an unknown id.
+  std::optional<torrent_details> details(torrent_id id) const;
+  const metainfo* info_of(torrent_id id) const;  // null for an unknown id; valid until it is removed
   // Every torrent's snapshot, in id order, appended to `out` (reuse it: cheap for thousands of torrents).
   void statuses(std::vector<torrent_status>& out) const;
   session_status totals() const;
