@@ -94,7 +94,7 @@ def start_shoald(args, work):
     state, data = os.path.join(work, "shoald-state"), os.path.join(work, "shoald-data")
     os.makedirs(data, exist_ok=True)
     cmd = [os.path.join(args.bin, "shoald"), "--state-dir", state, "--download-dir", data, "--rpc-bind", "127.0.0.1",
-           "--rpc-port", str(port), "--peer-port", str(peer), "--log-level", "warn"]
+           "--rpc-port", str(port), "--peer-port", str(peer), "--peer-host", "127.0.0.1", "--log-level", "warn"]
     log = open(os.path.join(work, "shoald.log"), "w")
     return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), port
 

@@ -25,6 +25,8 @@ struct resume_saver::impl : std::enable_shared_from_this<impl> {
   saver_options opt;
   asio::steady_timer timer;
   std::map<session::torrent_id, clock::time_point> due;  // torrents to save, and by when
+  // The counters the last stats event showed: an idle torrent's heartbeat is no reason to save.
+  std::map<session::torrent_id, std::pair<std::uint64_t, std::uint64_t>> counters;
   bool armed = false;
   std::size_t key = 0;
   std::size_t saves = 0, failures = 0;
@@ -32,8 +34,18 @@ struct resume_saver::impl : std::enable_shared_from_this<impl> {
   void on_event(const session::session_event& e) {
     const auto now = clock::now();
     switch (e.type) {
-      case kind::removed: due.erase(e.id); return;
-      case kind::stats: mark(e.id, now + opt.idle_delay); break;
+      case kind::removed:
+        due.erase(e.id);
+        counters.erase(e.id);
+        return;
+      case kind::stats: {
+        const std::pair now_counters{e.status.uploaded, e.status.downloaded};
+        auto [it, fresh] = counters.emplace(e.id, now_counters);
+        if (!fresh && it->second == now_counters) return;
+        it->second = now_counters;
+        mark(e.id, now + opt.idle_delay);
+        break;
+      }
       default: mark(e.id, now + opt.delay); break;
     }
     arm();
@@ -74,14 +86,14 @@ struct resume_saver::impl : std::enable_shared_from_this<impl> {
     due.erase(id);
     auto r = sess.resume_of(id);
     if (!r) return error{error_code::not_found, "no torrent with id " + std::to_string(id)};
-    auto s = store.save_resume(*r);
-    if (s) {
-      ++saves;
-    } else {
+    auto wrote = store.update_resume(*r);
+    if (!wrote) {
       ++failures;
-      spdlog::error("saving the resume data of torrent {}: {}", id, s.message());
+      spdlog::error("saving the resume data of torrent {}: {}", id, wrote.message());
+      return wrote.err();
     }
-    return s;
+    if (*wrote) ++saves;
+    return ok();
   }
 };
 

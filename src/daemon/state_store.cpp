@@ -63,6 +63,13 @@ status state_store::save_resume(const resume_data& r) {
   return write_file_atomically(resume_path(r.info_hash), encode_resume(r), true);
 }
 
+result<bool> state_store::update_resume(const resume_data& r) {
+  const auto bytes = encode_resume(r);
+  if (auto old = read_small_file(resume_path(r.info_hash), bytes.size()); old && *old == bytes) return false;
+  if (auto s = write_file_atomically(resume_path(r.info_hash), bytes, true); !s) return s.err();
+  return true;
+}
+
 status state_store::remove(const sha1_digest& h) {
   auto a = remove_file(resume_path(h));
   auto b = remove_file(torrent_path(h));

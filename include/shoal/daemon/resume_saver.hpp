@@ -2,7 +2,8 @@
 // Keeps the state folder's resume files close behind the session: a torrent's resume is written within `delay`
 // of a piece being verified, its completion or a state change (one write per torrent per delay, however many
 // events), within `idle_delay` of its counters moving (stats events), and for every torrent on save_all() (at
-// stop). So a SIGKILL loses at most the last few seconds of pieces.
+// stop); never when the file holds the same bytes already (10,000 torrents coming back at start cost reads, not
+// 10,000 fsyncs). So a SIGKILL loses at most the last few seconds of pieces.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -32,7 +33,7 @@ class resume_saver {
   // Now, not later: one torrent (after torrent-add or torrent-set), or every torrent (at stop).
   status save(session::torrent_id id);
   void save_all();
-  std::size_t saves() const;       // files written so far
+  std::size_t saves() const;       // files written so far (a save that would write the same bytes writes nothing)
   std::size_t failures() const;    // writes that failed (each logged)
 
  private:

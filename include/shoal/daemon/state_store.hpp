@@ -42,6 +42,9 @@ class state_store {
   // The .torrent as added (replaces one saved before).
   status save_torrent(const sha1_digest& h, std::string_view torrent_bytes);
   status save_resume(const resume_data& r);
+  // Writes only when the file does not hold these bytes already (an idle torrent's save costs a read, not an
+  // fsync); true when it wrote.
+  result<bool> update_resume(const resume_data& r);
   // Both files; a file already gone is no error.
   status remove(const sha1_digest& h);
   // Every <hex>.torrent: parsed, its info-hash checked against its name, its resume decoded against it.

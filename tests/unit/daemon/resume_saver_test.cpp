@@ -129,6 +129,8 @@ TEST_F(resume_saver_test, save_all_writes_every_torrent_now) {
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->pieces.all());
   EXPECT_EQ(r->root, root.string());
+  saver.save_all();
+  EXPECT_EQ(saver.saves(), 1u) << "the same bytes are not written again";
 }
 
 }  // namespace

@@ -113,6 +113,27 @@ TEST_F(state_store_test, a_corrupt_torrent_is_reported_set_aside_and_skipped) {
   EXPECT_EQ(st.load_all().problems.size(), 0u) << "set aside once, not reported on every start";
 }
 
+TEST_F(state_store_test, update_writes_only_what_changed) {
+  state_store st(dir / "state");
+  ASSERT_TRUE(st.open());
+  auto a = make_sample("a.bin");
+  auto r = resume_for(a.meta);
+  auto first = st.update_resume(r);
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(*first);
+  const auto time_before = fs::last_write_time(st.resume_path(a.meta.info_hash));
+  auto same = st.update_resume(r);
+  ASSERT_TRUE(same);
+  EXPECT_FALSE(*same);
+  EXPECT_EQ(fs::last_write_time(st.resume_path(a.meta.info_hash)), time_before);
+  r.uploaded += 1;
+  auto changed = st.update_resume(r);
+  ASSERT_TRUE(changed);
+  EXPECT_TRUE(*changed);
+  auto loaded = st.load_all();
+  ASSERT_EQ(loaded.torrents.size(), 0u) << "a resume without its .torrent is no torrent";
+}
+
 TEST_F(state_store_test, no_folder_yet_is_no_torrent) {
   state_store st(dir / "never");
   auto loaded = st.load_all();
