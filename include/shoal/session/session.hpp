@@ -23,6 +23,7 @@
 #include "shoal/metainfo/magnet.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/session/torrent.hpp"
+#include "shoal/session/torrent_details.hpp"
 #include "shoal/session/torrent_status.hpp"
 #include "shoal/util/result.hpp"
 
@@ -52,8 +53,11 @@ class session {
   // Binds the listening port and starts accepting (before torrents, so they announce the real one).
   status listen();
   std::uint16_t port() const { return port_; }
+  const boost::asio::any_io_executor& executor() const { return executor_; }
 
   // Returns at once: the torrent waits for the verify queue (or stays paused). Refused: the same torrent twice.
+  // With opt.resume whose file stamps match the files: no check, straight to downloading or seeding (paused when
+  // `paused` or the resume says so).
   result<torrent_id> add(metainfo m, torrent_options opt, bool paused = false);
   // A magnet link: the torrent starts in fetching_metadata (see torrent::create_magnet). Refused like add.
   result<torrent_id> add_magnet(const magnet_link& link, torrent_options opt, bool paused = false);
@@ -67,6 +71,13 @@ class session {
 
   std::optional<torrent_id> find(const sha1_digest& info_hash) const;
   std::optional<torrent_status> status_of(torrent_id id) const;
+  // Files, pieces, peers and trackers of one torrent (torrent_inspect.cpp); none for an unknown id.
+  std::optional<torrent_details> details(torrent_id id) const;
+  const metainfo* info_of(torrent_id id) const;  // null for an unknown id; valid until it is removed
+  // What the daemon saves (torrent::resume_now: the stamps are read from the files now) and the dates and
+  // counters over every run.
+  std::optional<resume_data> resume_of(torrent_id id) const;
+  std::optional<torrent_history> history_of(torrent_id id) const;
   // Every torrent's snapshot, in id order, appended to `out` (reuse it: cheap for thousands of torrents).
   void statuses(std::vector<torrent_status>& out) const;
   session_status totals() const;

@@ -29,9 +29,11 @@
 #include "shoal/swarm/piece_picker.hpp"
 #include "shoal/swarm/rate_limiter.hpp"
 #include "shoal/swarm/super_seeder.hpp"
+#include "shoal/session/torrent_details.hpp"
 #include "shoal/session/torrent_state.hpp"
 #include "shoal/session/torrent_status.hpp"
 #include "shoal/storage/arrival_hash.hpp"
+#include "shoal/storage/resume_data.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/addr/peer_address.hpp"
 #include "shoal/util/rate_window.hpp"
@@ -71,6 +73,9 @@ struct torrent_options {
   bool preallocate = false;  // leech: fallocate the files before downloading (--sparse: not)
   std::vector<peer_address> peers;  // --peer: connected to directly
   std::filesystem::path save_torrent;  // a magnet link: the .torrent learned goes here (--save-torrent)
+  // What an earlier run saved (the daemon): its pieces are trusted without hashing when every file still has the
+  // size and time it had then (else a full check); its counters and dates carry on (torrent_resume.cpp).
+  std::optional<resume_data> resume;
 };
 
 // Connections over every torrent of the process (--max-peers-total).
@@ -120,6 +125,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool finished() const;
   const std::string& failure() const { return lifecycle_.error(); }
   torrent_status status() const;
+  torrent_details details() const;  // torrent_inspect.cpp
 
   // The verify queue's side: runs the check on `pool` (open the files, hash what is there) and calls `done` on
   // the executor when it is over (whatever the outcome, also when cancelled by pause, verify or remove).
@@ -150,6 +156,15 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
               bool outgoing, bool extensions = false);
   // Once a second: rates for the status, batched piece events, stats events.
   void flush_events(bool with_stats);
+
+  // Fast resume (torrent_resume.cpp). Once, right after creation: takes over opt.resume's counters and dates,
+  // and its pieces when the files' stamps match (queued -> downloading or seeding, or paused with the data
+  // known). False: no resume, or the files changed (the verify queue checks the data in full).
+  bool start_from_resume();
+  // What to save now. Pieces and stamps only while the data is known (checked or trusted); else no pieces and
+  // stamps of missing files, which match only when there is no data to trust anyway.
+  resume_data resume_now() const;
+  torrent_history history() const;
 
   // connection_events: what connections call.
   const wire::wire_limits& limits() const override { return limits_; }
@@ -311,6 +326,10 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // A magnet link before its metadata: the pieces fetched so far (null once installed, and for a .torrent).
   std::unique_ptr<wire::ext::metadata_assembler> metadata_;
   std::chrono::steady_clock::time_point metadata_progress_{};  // the last metadata piece (or the start)
+  // Over every run (torrent_resume.cpp): earlier runs' counters, and the dates.
+  std::uint64_t uploaded_before_ = 0, downloaded_before_ = 0;
+  std::int64_t added_at_ = 0;
+  mutable std::int64_t completed_at_ = 0;  // noted the first time the complete data is looked at
 };
 
 }  // namespace shoal::session
