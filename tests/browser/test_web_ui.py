@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Browser test of the web UI: starts our tracker, our seed and shoald on free loopback ports, then runs
+web_ui.mjs (headless Debian chromium driven by playwright-core) against the daemon's web root.
+
+SHOAL_WEB_BACKEND=transmission runs the same UI against Debian's transmission-daemon instead (its web home set to
+web/; no login, no torrent-create): a development aid, shoald is the default and what ctest runs."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+
+from swarm_testlib import (Procs, TempDir, bin_path, free_port, log_text, make_torrent,  # noqa: E402
+                           start_tracker, wait_port, write_random_file)
+
+USER, PASSWORD = "tester", "correct horse"
+
+
+def make_content(base):
+    """alpha.bin (one file), beta/ (a folder of two files), and gamma/ (to be created and seeded by the UI)."""
+    write_random_file(os.path.join(base, "seed", "alpha.bin"), 3 * 1024 * 1024 + 123, seed=1)
+    write_random_file(os.path.join(base, "seed", "beta", "one.bin"), 700 * 1024 + 5, seed=2)
+    write_random_file(os.path.join(base, "seed", "beta", "sub", "two.bin"), 1500 * 1024 + 9, seed=3)
+    write_random_file(os.path.join(base, "share", "gamma", "a.bin"), 900 * 1024 + 1, seed=4)
+    write_random_file(os.path.join(base, "share", "gamma", "b.bin"), 200 * 1024 + 2, seed=5)
+
+
+def start_shoald(procs, d, web_port, peer_port):
+    state, downloads = os.path.join(d, "state"), os.path.join(d, "downloads")
+    os.makedirs(state)
+    os.makedirs(downloads)
+    shoald = bin_path("shoald")
+    add = subprocess.run([shoald, "user", "add", USER, "--state-dir", state], input=(PASSWORD + "\n").encode(),
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    if add.returncode != 0:
+        raise AssertionError("shoald user add failed (%d): %s" % (add.returncode, add.stdout.decode(errors="replace")))
+    config = os.path.join(d, "shoald.json")
+    with open(config, "w") as f:
+        json.dump({"allowed-roots": [os.path.join(d, "share")]}, f)
+    p = procs.start("shoald", [shoald, "--state-dir", state, "--download-dir", downloads, "--rpc-bind", "127.0.0.1",
+                               "--rpc-port", str(web_port), "--peer-port", str(peer_port), "--config", config,
+                               "--web-root", os.path.join(ROOT, "web"), "--log-level", "debug"])
+    wait_port(web_port, 30)
+    return p, {"url": "http://127.0.0.1:%d/" % web_port, "downloadDir": downloads,
+               "user": USER, "password": PASSWORD, "canCreate": True, "shareRoot": os.path.join(d, "share")}
+
+
+def start_transmission(procs, d, web_port, peer_port):
+    conf, downloads = os.path.join(d, "transmission"), os.path.join(d, "downloads")
+    os.makedirs(conf)
+    os.makedirs(downloads)
+    with open(os.path.join(conf, "settings.json"), "w") as f:
+        json.dump({"rpc-whitelist-enabled": False, "rpc-host-whitelist-enabled": False, "dht-enabled": False,
+                   "lpd-enabled": False, "pex-enabled": False, "utp-enabled": False, "port-forwarding-enabled": False,
+                   "peer-port": peer_port, "download-dir": downloads, "incomplete-dir-enabled": False,
+                   "ratio-limit-enabled": False}, f)
+    env = dict(os.environ, TRANSMISSION_WEB_HOME=os.path.join(ROOT, "web"))
+    p = procs.start("transmission-daemon", ["transmission-daemon", "-f", "-g", conf, "--rpc-bind-address",
+                                            "127.0.0.1", "-p", str(web_port), "-T"], env=env)
+    wait_port(web_port, 30)
+    return p, {"url": "http://127.0.0.1:%d/transmission/web/" % web_port, "downloadDir": downloads,
+               "user": None, "password": None, "canCreate": False, "shareRoot": os.path.join(d, "share")}
+
+
+def main():
+    backend = os.environ.get("SHOAL_WEB_BACKEND", "shoald")
+    shots = os.environ.get("SHOAL_SCREENSHOTS", os.path.join(os.environ.get("SHOAL_BIN", ROOT + "/build/bin"),
+                                                              "..", "browser-screenshots"))
+    shots = os.path.abspath(shots)
+    shutil.rmtree(shots, ignore_errors=True)
+    os.makedirs(shots)
+    if not os.path.isdir(os.path.join(HERE, "node_modules", "playwright-core")):
+        print("tests/browser/node_modules is missing: run `npm ci` in tests/browser (scripts/install-deps.sh does)")
+        return 1
+    with TempDir() as d:
+        procs = Procs(d)
+        try:
+            make_content(d)
+            announce = start_tracker(procs, interval=2)
+            make_torrent(os.path.join(d, "seed", "alpha.bin"), os.path.join(d, "alpha.torrent"), 64 * 1024, announce)
+            make_torrent(os.path.join(d, "seed", "beta"), os.path.join(d, "beta.torrent"), 32 * 1024, announce)
+            seed_port = free_port()
+            procs.start("seed", [bin_path("seed"), os.path.join(d, "alpha.torrent"), os.path.join(d, "beta.torrent"),
+                                 "--data", os.path.join(d, "seed"), "--host", "127.0.0.1", "--port", str(seed_port)])
+            wait_port(seed_port, 30)
+            start = start_shoald if backend == "shoald" else start_transmission
+            daemon, cfg = start(procs, d, free_port(), free_port())
+            cfg.update({"backend": backend, "announce": announce, "screenshots": shots,
+                        "alphaTorrent": os.path.join(d, "alpha.torrent"), "betaTorrent": os.path.join(d, "beta.torrent"),
+                        "seedDir": os.path.join(d, "seed")})
+            env = dict(os.environ, SHOAL_WEB_TEST=json.dumps(cfg))
+            t0 = time.monotonic()
+            r = subprocess.run(["node", os.path.join(HERE, "web_ui.mjs")], env=env, timeout=540)
+            print("browser test: exit %d after %.1f s; screenshots in %s" % (r.returncode, time.monotonic() - t0, shots))
+            if r.returncode != 0:
+                print("--- %s log (tail) ---\n%s" % (daemon.name, log_text(daemon)[-4000:]))
+            if daemon.poll() is not None:
+                print("%s exited (%s) during the test" % (daemon.name, daemon.returncode))
+                return 1
+            return r.returncode
+        finally:
+            procs.kill_all()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
