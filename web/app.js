@@ -211,7 +211,9 @@ class App {
       if (b && !b.disabled && actions[b.dataset.action]) actions[b.dataset.action]();
     });
     const search = $('#search');
-    search.addEventListener('input', () => { this.store.search = search.value; this.store.refresh(); this.render(); });
+    const searchChanged = () => { this.store.search = search.value; this.store.refresh(); this.render(); };
+    search.addEventListener('input', searchChanged);
+    search.addEventListener('search', searchChanged);
     $('#filter').addEventListener('change', (e) => { this.store.filter = e.target.value; this.store.refresh(); this.render(); });
     $('#sort').addEventListener('change', (e) => { this.store.sort = e.target.value; this.store.refresh(); this.render(); });
     this.bindDrop();
@@ -241,7 +243,7 @@ class App {
       if ($('#app').hidden || document.querySelector('dialog[open]')) return;
       const typing = e.target.closest('input, textarea, select');
       if (e.key === 'Escape') {
-        if (typing) { e.target.blur(); return; }
+        if (typing) { e.preventDefault(); e.target.blur(); return; }
         if (!$('#stats').hidden) { $('#stats').hidden = true; return; }
         if (this.inspector.open) { this.inspector.close(); return; }
         this.store.selected.clear();

@@ -138,13 +138,21 @@ export class Inspector {
     const trackers = t.trackerStats || [];
     const wrap = el('div', 'tab-trackers');
     if (!trackers.length) { wrap.append(el('p', 'empty', 'No trackers.')); return wrap; }
-    wrap.append(table(['Tier', 'Announce', 'Last announce', 'Result', 'Peers', 'Seeds', 'Leeches', 'Next'],
-      trackers.map((tr) => [
-        String(tr.tier), tr.announce, formatDate(tr.lastAnnounceTime),
-        tr.lastAnnounceResult || (tr.lastAnnounceSucceeded ? 'Success' : '–'),
-        String(tr.lastAnnouncePeerCount ?? '–'), String(tr.seederCount ?? '–'), String(tr.leecherCount ?? '–'),
-        formatDate(tr.nextAnnounceTime),
-      ])));
+    const count = (n) => (n === undefined || n < 0 ? '–' : String(n));
+    for (const tr of trackers) {
+      const card = el('div', 'tracker');
+      card.append(el('p', 'announce', tr.announce));
+      const dl = el('dl', 'overview');
+      const add = (k, v) => { dl.append(el('dt', '', k), el('dd', '', v)); };
+      add('Tier', String(tr.tier));
+      add('Last announce', formatDate(tr.lastAnnounceTime));
+      add('Result', tr.lastAnnounceResult || (tr.lastAnnounceSucceeded ? 'Success' : '–'));
+      add('Peers got', count(tr.lastAnnouncePeerCount));
+      add('Seeders / leechers', `${count(tr.seederCount)} / ${count(tr.leecherCount)}`);
+      add('Next announce', formatDate(tr.nextAnnounceTime));
+      card.append(dl);
+      wrap.append(card);
+    }
     return wrap;
   }
 

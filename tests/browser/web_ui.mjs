@@ -44,10 +44,11 @@ async function step(name, fn) {
 // Shows only the torrents whose names contain `text` (the search box, as a user would).
 async function search(text) {
   await page.fill('#search', text);
+  await page.keyboard.press('Escape');  // leaves the search box, so the next keys are shortcuts again
 }
 
 function row(name) {
-  return page.locator('#list .row', { has: page.locator('.c-name', { hasText: new RegExp(`^${name}$`) }) });
+  return page.locator('#list .row:visible', { has: page.locator('.c-name', { hasText: new RegExp(`^${name}$`) }) });
 }
 
 async function waitRowState(name, pattern, timeout = STEP_TIMEOUT) {
@@ -166,7 +167,7 @@ async function main() {
       await page.waitForSelector('.tab-peers table, .tab-peers .empty');
       await shot('inspector-peers');
       await page.click('[data-tab=trackers]');
-      await page.waitForSelector(`.tab-trackers td:text-is("${cfg.announce}")`);
+      await page.waitForSelector(`.tab-trackers .announce:text-is("${cfg.announce}")`);
       await shot('inspector-trackers');
       await page.click('[data-tab=pieces]');
       await page.waitForFunction(() => {
@@ -269,12 +270,14 @@ async function main() {
       await page.setViewportSize({ width: 360, height: 740 });
       await search('');
       await page.waitForTimeout(300);
+      assert.match(await page.textContent('#count'), /^\d+ torrents$/, 'an empty search still filters');
+      assert.ok(await row('alpha.bin').isVisible(), 'alpha.bin is not in the phone-width list');
       await noHorizontalScroll('list');
       await shot('phone-list');
       await selectOnly('alpha.bin');
       await page.keyboard.press('i');
       await page.click('[data-tab=trackers]');
-      await page.waitForSelector('.tab-trackers table');
+      await page.waitForSelector('.tab-trackers .tracker');
       await noHorizontalScroll('inspector');
       await shot('phone-inspector');
       await page.keyboard.press('Escape');
