@@ -86,7 +86,8 @@ def main():
             make_torrent(os.path.join(d, "seed", "beta"), os.path.join(d, "beta.torrent"), 32 * 1024, announce)
             seed_port = free_port()
             procs.start("seed", [bin_path("seed"), os.path.join(d, "alpha.torrent"), os.path.join(d, "beta.torrent"),
-                                 "--data", os.path.join(d, "seed"), "--host", "127.0.0.1", "--port", str(seed_port)])
+                                 "--data", os.path.join(d, "seed"), "--host", "127.0.0.1", "--port", str(seed_port),
+                                 "--max-upload-rate", "256K"])  # slow enough to watch the peers tab
             wait_port(seed_port, 30)
             start = start_shoald if backend == "shoald" else start_transmission
             daemon, cfg = start(procs, d, free_port(), free_port())
