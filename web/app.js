@@ -9,6 +9,7 @@ import { formatRate, formatSize } from './format.js';
 import { applyTheme, cycleTheme } from './theme.js';
 
 const POLL_MS = 2000;
+const HIDDEN_POLL_MS = 10000;  // a background tab polls less
 const $ = (sel) => document.querySelector(sel);
 
 class App {
@@ -113,7 +114,7 @@ class App {
       if (e instanceof AuthRequired) return;  // the login form is up; polling resumes after login
       this.error(e);
     }
-    this.timer = setTimeout(() => this.poll(), POLL_MS);
+    this.timer = setTimeout(() => this.poll(), document.hidden ? HIDDEN_POLL_MS : POLL_MS);
   }
 
   async pollStats() {
@@ -143,7 +144,10 @@ class App {
     this.list.render();
     const tot = this.store.totals();
     $('#count').textContent = tot.shown === tot.count ? `${tot.count} torrents` : `${tot.shown} of ${tot.count} torrents`;
-    $('#empty').hidden = tot.count > 0;
+    const empty = $('#empty');
+    empty.hidden = tot.shown > 0;
+    empty.textContent = tot.count === 0 ? 'No torrents. Add one with “Add” or drop a .torrent file here.'
+      : 'No torrent matches the search and filter.';
     this.selectionChanged();
   }
 
@@ -217,6 +221,7 @@ class App {
     $('#filter').addEventListener('change', (e) => { this.store.filter = e.target.value; this.store.refresh(); this.render(); });
     $('#sort').addEventListener('change', (e) => { this.store.sort = e.target.value; this.store.refresh(); this.render(); });
     this.bindDrop();
+    document.addEventListener('visibilitychange', () => { if (!document.hidden && this.timer) this.poll(); });
     this.bindKeys(actions);
   }
 

@@ -264,6 +264,7 @@ async function main() {
     });
 
     await step('statistics and dark mode', async () => {
+      await search('');
       await page.keyboard.press('t');
       await page.waitForSelector('#stats .stats-body table');
       await page.waitForTimeout(2500);
