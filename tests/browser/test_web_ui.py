@@ -31,6 +31,9 @@ def make_content(base):
 
 
 def start_shoald(procs, d, web_port, peer_port):
+    if not os.path.exists(bin_path("shoald")):
+        raise AssertionError("%s is not built (cmake --build build --target shoald); SHOAL_WEB_BACKEND=transmission "
+                             "runs the UI against transmission-daemon instead" % bin_path("shoald"))
     state, downloads = os.path.join(d, "state"), os.path.join(d, "downloads")
     os.makedirs(state)
     os.makedirs(downloads)

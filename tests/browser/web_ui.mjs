@@ -133,6 +133,17 @@ async function main() {
         'alpha.bin downloaded differs from the seed\'s');
     });
 
+    await step('add by path text: a duplicate is reported', async () => {
+      await page.keyboard.press('a');
+      await page.waitForSelector('#add-dialog[open]');
+      await page.fill('#add-dialog [name=url]', cfg.alphaTorrent);
+      await page.click('#add-dialog button[type=submit]');
+      await page.waitForFunction(() => /already added/.test(document.querySelector('#add-dialog .dialog-status').textContent));
+      await shot('add-duplicate');
+      await page.click('#add-dialog .cancel');
+      await page.waitForSelector('#add-dialog:not([open])', { state: 'attached' });
+    });
+
     await step('add by drag and drop, paused, into another folder; then start it', async () => {
       await search('');
       const bytes = [...readFileSync(cfg.betaTorrent)];
