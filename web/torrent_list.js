@@ -122,12 +122,12 @@ export class TorrentList {
       row.pct.textContent = pct;
       row.fill.style.width = `${progress * 100}%`;
     }
-    row.title = t.name;
   }
 
   set(row, cell, text) {
     if (row.shown[cell] === text) return;
     row.shown[cell] = text;
     row.cells[cell].textContent = text;
+    if (cell === 'name') row.title = text;  // the whole name, when the cell cuts it
   }
 }
