@@ -198,7 +198,7 @@ class App {
   bindControls() {
     $('#login form').addEventListener('submit', (e) => { e.preventDefault(); this.login(e.target); });
     const actions = {
-      add: () => this.addDialog.open(this.session['download-dir']),
+      add: () => this.addDialog.open(this.session),
       create: () => this.createDialog.open(),
       start: () => this.act('torrent-start'),
       stop: () => this.act('torrent-stop'),
@@ -239,7 +239,7 @@ class App {
       overlay.hidden = true;
       if (!hasFiles(e) || $('#app').hidden) return;
       e.preventDefault();
-      this.addDialog.open(this.session['download-dir'], [...e.dataTransfer.files]);
+      this.addDialog.open(this.session, [...e.dataTransfer.files]);
     });
   }
 

@@ -35,11 +35,12 @@ export class AddDialog {
     $(dialog, '.cancel').addEventListener('click', () => dialog.close());
   }
 
-  open(defaultDir, files = []) {
+  // Each time: the daemon's defaults (its download-dir, and paused unless start-added-torrents).
+  open(session, files = []) {
     this.fileInput.value = '';
     $(this.dialog, '[name=url]').value = '';
-    const dir = $(this.dialog, '[name=downloadDir]');
-    if (!dir.value) dir.value = defaultDir || '';
+    $(this.dialog, '[name=downloadDir]').value = session['download-dir'] || '';
+    $(this.dialog, '[name=paused]').checked = session['start-added-torrents'] === false;
     this.status.textContent = '';
     this.setFiles(files);
     if (!this.dialog.open) this.dialog.showModal();
