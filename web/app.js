@@ -19,6 +19,8 @@ class App {
     this.store = new TorrentStore();
     this.session = {};
     this.timer = null;
+    this.polling = false;
+    this.pollAgain = false;
     this.haveFullList = false;
     this.list = new TorrentList($('#list'), this.store, {
       onSelect: () => this.selectionChanged(),
@@ -52,6 +54,7 @@ class App {
   showLogin() {
     clearTimeout(this.timer);
     this.timer = null;
+    this.pollAgain = false;
     this.haveFullList = false;
     $('#app').hidden = true;
     $('#login').hidden = false;
@@ -96,6 +99,8 @@ class App {
 
   // The full list once, then only what changed ("recently-active" with "removed").
   async poll() {
+    if (this.polling) { this.pollAgain = true; return; }  // one poll at a time, one timer chain
+    this.polling = true;
     clearTimeout(this.timer);
     try {
       if (!this.haveFullList) {
@@ -111,8 +116,15 @@ class App {
       if (this.inspector.open) await this.inspector.refresh();
       $('#message').classList.remove('error');
     } catch (e) {
+      this.polling = false;
       if (e instanceof AuthRequired) return;  // the login form is up; polling resumes after login
       this.error(e);
+    }
+    this.polling = false;
+    if (this.pollAgain) {
+      this.pollAgain = false;
+      this.poll();
+      return;
     }
     this.timer = setTimeout(() => this.poll(), document.hidden ? HIDDEN_POLL_MS : POLL_MS);
   }
