@@ -27,3 +27,14 @@ foreach(src ${fuzz_sources})
             -print_final_stats=1 ${corpus} ${seed_arg})
   set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT 600)
 endforeach()
+
+# The RPC request parser and the torrent-get writer live in the rpc/ shell module: their pure sources are
+# compiled into the target, with Boost.JSON (header-only use plus its library).
+if(TARGET fuzz_rpc_request)
+  find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json)
+  target_sources(fuzz_rpc_request PRIVATE
+    ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/request.cpp ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/base64.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/torrent_fields.cpp ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/json_writer.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/src/session/torrent_status.cpp ${CMAKE_CURRENT_SOURCE_DIR}/src/session/torrent_state.cpp)
+  target_link_libraries(fuzz_rpc_request PRIVATE Boost::json)
+endif()

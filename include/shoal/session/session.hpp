@@ -22,6 +22,7 @@
 
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/session/torrent.hpp"
+#include "shoal/session/torrent_details.hpp"
 #include "shoal/session/torrent_status.hpp"
 #include "shoal/util/result.hpp"
 
@@ -64,6 +65,9 @@ class session {
 
   std::optional<torrent_id> find(const sha1_digest& info_hash) const;
   std::optional<torrent_status> status_of(torrent_id id) const;
+  // Files, pieces, peers and trackers of one torrent (torrent_inspect.cpp); none for an unknown id.
+  std::optional<torrent_details> details(torrent_id id) const;
+  const metainfo* info_of(torrent_id id) const;  // null for an unknown id; valid until it is removed
   // Every torrent's snapshot, in id order, appended to `out` (reuse it: cheap for thousands of torrents).
   void statuses(std::vector<torrent_status>& out) const;
   session_status totals() const;

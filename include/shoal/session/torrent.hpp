@@ -29,6 +29,7 @@
 #include "shoal/swarm/piece_picker.hpp"
 #include "shoal/swarm/rate_limiter.hpp"
 #include "shoal/swarm/super_seeder.hpp"
+#include "shoal/session/torrent_details.hpp"
 #include "shoal/session/torrent_state.hpp"
 #include "shoal/session/torrent_status.hpp"
 #include "shoal/storage/arrival_hash.hpp"
@@ -110,6 +111,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool finished() const;
   const std::string& failure() const { return lifecycle_.error(); }
   torrent_status status() const;
+  torrent_details details() const;  // torrent_inspect.cpp
 
   // The verify queue's side: runs the check on `pool` (open the files, hash what is there) and calls `done` on
   // the executor when it is over (whatever the outcome, also when cancelled by pause, verify or remove).

@@ -1,0 +1,34 @@
+#pragma once
+// shoald: one session holding many torrents, driven over the Transmission RPC (rpc/), until SIGTERM or SIGINT.
+// The composition: it owns the io_context, the session, the HTTP server and the signals, and implements the
+// RPC's backend (the download folder, dates and totals the session does not keep, torrent-create, browsing).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace shoal::daemon {
+
+struct daemon_options {
+  std::filesystem::path state_dir;
+  std::filesystem::path download_dir;
+  std::string rpc_bind = "127.0.0.1";
+  std::uint16_t rpc_port = 9091;
+  std::string peer_host = "0.0.0.0";
+  std::uint16_t peer_port = 51413;
+  std::filesystem::path web_root;  // empty: no web UI
+  std::vector<std::string> allowed_roots;   // torrent-create and shoal-browse stay inside these
+  std::vector<std::string> host_whitelist;  // extra names the Host header may carry
+  std::int64_t speed_limit_down = 0;        // KiB/s over every torrent, 0 = unlimited
+  std::int64_t speed_limit_up = 0;
+  std::int64_t peer_limit_global = 200;
+  std::int64_t peer_limit_per_torrent = 50;
+};
+
+// True for 127.0.0.0/8, ::1 and "localhost": binds where the RPC may answer without users.
+bool is_loopback_bind(const std::string& address);
+
+// Runs until SIGTERM or SIGINT (exit status 0 after a clean stop), or fails to start (1, said in one line).
+int run_daemon(const daemon_options& opt);
+
+}  // namespace shoal::daemon

@@ -1,0 +1,37 @@
+#pragma once
+// A torrent's inside, read on request (the RPC's inspector fields): per-file progress, the verified pieces, the
+// connected peers and the trackers. Plain data, copied out: nothing here refers back into the torrent.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace shoal::session {
+
+struct peer_details {
+  std::string address;  // "ip" (IPv6 without brackets)
+  std::uint16_t port = 0;
+  std::string client;
+  bool incoming = false;
+  bool am_choking = true, am_interested = false;      // what we told it
+  bool peer_choking = true, peer_interested = false;  // what it told us
+  double progress = 0;  // of the pieces it has, 0..1
+  std::uint64_t download_rate = 0;  // bytes/s from it
+  std::uint64_t upload_rate = 0;    // bytes/s to it
+};
+
+struct tracker_details {
+  std::string url;
+  int tier = 0;
+  bool refused = false;
+  std::string refusal;  // its failure reason
+};
+
+struct torrent_details {
+  std::vector<std::int64_t> file_completed;  // verified bytes per file, in torrent order
+  std::string have;  // the verified pieces as a bitfield (BEP 3 bit order), empty while unknown
+  std::vector<peer_details> peers;
+  std::vector<tracker_details> trackers;
+  int announce_failures = 0;  // consecutive rounds no tracker answered
+};
+
+}  // namespace shoal::session

@@ -1,0 +1,119 @@
+#include "shoal/rpc/json_writer.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+#include "shoal/util/utf8.hpp"
+
+namespace shoal::rpc {
+
+void append_json_string(std::string& out, std::string_view s) {
+  const std::string valid = to_valid_utf8(s);
+  out += '"';
+  for (char c : valid) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void json_writer::separate() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!has_items_.empty()) {
+    if (has_items_.back()) out_ += ',';
+    has_items_.back() = true;
+  }
+}
+
+void json_writer::open(char c) {
+  separate();
+  out_ += c;
+  has_items_.push_back(false);
+}
+
+void json_writer::close(char c) {
+  out_ += c;
+  if (!has_items_.empty()) has_items_.pop_back();
+}
+
+json_writer& json_writer::begin_object() { open('{'); return *this; }
+json_writer& json_writer::end_object() { close('}'); return *this; }
+json_writer& json_writer::begin_array() { open('['); return *this; }
+json_writer& json_writer::end_array() { close(']'); return *this; }
+
+json_writer& json_writer::key(std::string_view k) {
+  separate();
+  append_json_string(out_, k);
+  out_ += ':';
+  after_key_ = true;
+  return *this;
+}
+
+json_writer& json_writer::value(std::string_view s) {
+  separate();
+  append_json_string(out_, s);
+  return *this;
+}
+
+json_writer& json_writer::value(bool b) {
+  separate();
+  out_ += b ? "true" : "false";
+  return *this;
+}
+
+json_writer& json_writer::value(std::int64_t n) {
+  separate();
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, r.ptr);
+  return *this;
+}
+
+json_writer& json_writer::value(std::uint64_t n) {
+  separate();
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, r.ptr);
+  return *this;
+}
+
+json_writer& json_writer::value(double d) {
+  separate();
+  if (!std::isfinite(d)) d = 0;
+  char buf[40];
+  // Beyond 1e15 the fixed form grows long: the exponent form still has its decimal point.
+  std::snprintf(buf, sizeof buf, std::fabs(d) < 1e15 ? "%.4f" : "%.3e", d);
+  out_ += buf;
+  return *this;
+}
+
+json_writer& json_writer::null() {
+  separate();
+  out_ += "null";
+  return *this;
+}
+
+json_writer& json_writer::raw(std::string_view json) {
+  separate();
+  out_ += json;
+  return *this;
+}
+
+}  // namespace shoal::rpc
