@@ -72,7 +72,9 @@ export class AddDialog {
         if (reply['torrent-duplicate']) errors.push(`${job.label}: already added`);
         else added++;
       } catch (e) {
-        errors.push(`${job.label}: ${e.message}`);
+        // Transmission 3 answers a duplicate with "duplicate torrent" and the torrent under "torrent-duplicate"
+        if (e.args && e.args['torrent-duplicate']) errors.push(`${job.label}: already added`);
+        else errors.push(`${job.label}: ${e.message}`);
       }
     }
     this.onAdded(added);

@@ -8,7 +8,12 @@ export class AuthRequired extends Error {
 }
 
 export class RpcError extends Error {
-  constructor(method, result) { super(`${method}: ${result}`); this.name = 'RpcError'; this.result = result; }
+  constructor(method, result, args = {}) {
+    super(`${method}: ${result}`);
+    this.name = 'RpcError';
+    this.result = result;
+    this.args = args;  // a failed reply may still carry arguments (torrent-add: "torrent-duplicate")
+  }
 }
 
 export class RpcClient {
@@ -37,7 +42,7 @@ export class RpcClient {
       }
       if (!res.ok) throw new RpcError(method, `HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
       const reply = await res.json();
-      if (reply.result !== 'success') throw new RpcError(method, reply.result);
+      if (reply.result !== 'success') throw new RpcError(method, reply.result, reply.arguments || {});
       return reply.arguments || {};
     }
     throw new RpcError(method, 'the daemon kept refusing the session id (409)');
