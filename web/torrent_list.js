@@ -107,7 +107,8 @@ export class TorrentList {
     row.setAttribute('aria-selected', sel ? 'true' : 'false');
     const state = stateName(t);
     row.dataset.state = t.error ? 'error' : String(t.status);
-    const progress = t.status === 2 ? (t.recheckProgress || 0) : t.percentDone;
+    // the bar is always what the torrent has (a check's own progress is in the state text)
+    const progress = t.percentDone;
     const pct = formatPercent(progress);
     this.set(row, 'name', t.name);
     this.set(row, 'size', formatSize(t.sizeWhenDone));

@@ -126,8 +126,7 @@ async function main() {
       await page.click('#add-dialog button[type=submit]');
       await page.waitForSelector('#add-dialog:not([open])', { state: 'attached' });
       await search('alpha');
-      await waitRowState('alpha.bin', /100\.0%/);
-      await waitRowState('alpha.bin', /Seeding/);
+      await waitRowState('alpha.bin', /Seeding 100\.0%/);
       await shot('alpha-complete');
       assert.ok(await sameBytes(join(cfg.seedDir, 'alpha.bin'), join(cfg.downloadDir, 'alpha.bin')),
         'alpha.bin downloaded differs from the seed\'s');
@@ -173,7 +172,7 @@ async function main() {
       await page.waitForSelector('.tab-peers td:has-text("127.0.0.1")', { timeout: 60_000 });
       await shot('inspector-peers-downloading');
       await page.keyboard.press('Escape');
-      await waitRowState('beta', /100\.0%/);
+      await waitRowState('beta', /Seeding 100\.0%/);
       await shot('beta-complete');
       for (const f of ['one.bin', 'sub/two.bin'])
         assert.ok(await sameBytes(join(cfg.seedDir, 'beta', f), join(cfg.downloadDir, 'dropped', 'beta', f)),
