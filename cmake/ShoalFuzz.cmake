@@ -6,6 +6,16 @@ foreach(module ${SHOAL_PURE_MODULES})
   target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined)
 endforeach()
 enable_testing()
+# Targets over one pure file of a shell module: that file compiled in, with the library it needs.
+find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json)
+set(SHOAL_FUZZ_EXTRA_fuzz_config ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon/config.cpp)
+set(SHOAL_FUZZ_LIBS_fuzz_config Boost::json)
+# The RPC request parser and the torrent-get writer (rpc/, a shell module whose parsing and writing are pure).
+set(SHOAL_FUZZ_EXTRA_fuzz_rpc_request
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/request.cpp ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/base64.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/torrent_fields.cpp ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/json_writer.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/session/torrent_status.cpp ${CMAKE_CURRENT_SOURCE_DIR}/src/session/torrent_state.cpp)
+set(SHOAL_FUZZ_LIBS_fuzz_rpc_request Boost::json)
 file(GLOB fuzz_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/fuzz_*.cpp)
 foreach(src ${fuzz_sources})
   get_filename_component(name ${src} NAME_WE)
@@ -13,7 +23,10 @@ foreach(src ${fuzz_sources})
   target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/include)
   target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
   target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
-  target_link_libraries(${name} PRIVATE shoal_pure)
+  target_link_libraries(${name} PRIVATE shoal_pure ${SHOAL_FUZZ_LIBS_${name}})
+  if(DEFINED SHOAL_FUZZ_EXTRA_${name})
+    target_sources(${name} PRIVATE ${SHOAL_FUZZ_EXTRA_${name}})
+  endif()
   set(corpus ${CMAKE_CURRENT_BINARY_DIR}/corpus/${name})
   set(seeds ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/corpus/${name})
   file(MAKE_DIRECTORY ${corpus})
@@ -27,14 +40,3 @@ foreach(src ${fuzz_sources})
             -print_final_stats=1 ${corpus} ${seed_arg})
   set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT 600)
 endforeach()
-
-# The RPC request parser and the torrent-get writer live in the rpc/ shell module: their pure sources are
-# compiled into the target, with Boost.JSON (header-only use plus its library).
-if(TARGET fuzz_rpc_request)
-  find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json)
-  target_sources(fuzz_rpc_request PRIVATE
-    ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/request.cpp ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/base64.cpp
-    ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/torrent_fields.cpp ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/json_writer.cpp
-    ${CMAKE_CURRENT_SOURCE_DIR}/src/session/torrent_status.cpp ${CMAKE_CURRENT_SOURCE_DIR}/src/session/torrent_state.cpp)
-  target_link_libraries(fuzz_rpc_request PRIVATE Boost::json)
-endif()

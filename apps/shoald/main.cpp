@@ -2,7 +2,10 @@
 // the peer daemon, driven over Transmission's RPC (transmission-remote, its web client) and our web UI.
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -27,9 +30,47 @@ std::filesystem::path default_web_root() {
 #endif
 }
 
+// shoald user add NAME --state-dir DIR (password: the first line of stdin) | remove NAME | list.
+int user_command(int argc, char** argv) {
+  CLI::App app{"shoald's users (users.json in the state folder): add reads the password from stdin's first line"};
+  std::filesystem::path state_dir;
+  std::string name;
+  app.require_subcommand(1);
+  auto* add = app.add_subcommand("add", "add a user: printf 'PASSWORD\\n' | shoald user add NAME --state-dir DIR");
+  auto* remove = app.add_subcommand("remove", "remove a user");
+  auto* list = app.add_subcommand("list", "the users' names, one a line");
+  for (auto* sub : {add, remove, list}) sub->add_option("--state-dir", state_dir, "the daemon's state folder")->required();
+  for (auto* sub : {add, remove}) sub->add_option("name", name, "user name")->required();
+  if (auto status = shoal::ui::parse_command_line(app, "shoald user", argc, argv)) return *status;
+  if (add->parsed()) {
+    std::string password;
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (password.empty()) {
+      std::fprintf(stderr, "shoald user add: no password on stdin's first line\n");
+      return 2;
+    }
+    auto st = shoal::daemon::user_add(state_dir, name, password);
+    if (!st) return (std::fprintf(stderr, "shoald user add: %s\n", st.message().c_str()), 1);
+    std::printf("user %s added\n", name.c_str());
+    return 0;
+  }
+  if (remove->parsed()) {
+    auto st = shoal::daemon::user_remove(state_dir, name);
+    if (!st) return (std::fprintf(stderr, "shoald user remove: %s\n", st.message().c_str()), 1);
+    std::printf("user %s removed\n", name.c_str());
+    return 0;
+  }
+  auto names = shoal::daemon::user_list(state_dir);
+  if (!names) return (std::fprintf(stderr, "shoald user list: %s\n", names.message().c_str()), 1);
+  for (const auto& n : *names) std::printf("%s\n", n.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "user") return user_command(argc - 1, argv + 1);
   CLI::App app{"The Shoal peer daemon: many torrents in one process, driven over Transmission's RPC and a web UI"};
   shoal::daemon::daemon_options o;
   std::string level = "info";
@@ -37,8 +78,10 @@ int main(int argc, char** argv) {
   shoal::ui::prepare_command_line(
       app, "shoald",
       "Runs in the foreground until SIGTERM or SIGINT, then stops every torrent and exits 0.\n"
-      "RPC: POST http://BIND:PORT/transmission/rpc (see docs/daemon.md); web UI: http://BIND:PORT/");
-  app.add_option("--state-dir", o.state_dir, "folder of the daemon's state (users)")->required();
+      "RPC: POST http://BIND:PORT/transmission/rpc (see docs/daemon.md); web UI: http://BIND:PORT/\n"
+      "Users: shoald user add|remove|list ... --state-dir DIR (see shoald user --help).");
+  app.add_option("--state-dir", o.state_dir, "folder of the daemon's state: its torrents and their progress, users")
+      ->required();
   app.add_option("--download-dir", o.download_dir, "where torrents are downloaded unless a request names a folder")
       ->required();
   app.add_option("--rpc-bind", o.rpc_bind, "address of the RPC and web UI")->capture_default_str();
@@ -49,6 +92,7 @@ int main(int argc, char** argv) {
   app.add_option("--peer-host", o.peer_host, "address the peer port listens on")->capture_default_str();
   app.add_option("--web-root", web_root, "folder of the web UI's files (default: the installed one, else the "
                                          "source tree's web/)");
+  app.add_option("--watch-dir", o.watch_dir, "a .torrent dropped here is added (renamed .added, or .invalid)");
   app.add_option("--allowed-root", o.allowed_roots,
                  "a folder torrent-create and shoal-browse may read (repeat for several); none: both are off");
   app.add_option("--rpc-host-whitelist", o.host_whitelist,

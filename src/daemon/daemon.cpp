@@ -5,12 +5,19 @@
 #include <ctime>
 #include <map>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "shoal/daemon/resume_saver.hpp"
+#include "shoal/daemon/state_store.hpp"
+#include "shoal/daemon/user_db.hpp"
+#include "shoal/daemon/watch_dir.hpp"
 #include "shoal/metainfo/file_walk.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/metainfo/torrent_builder.hpp"
@@ -55,7 +62,8 @@ result<fs::path> confine(const std::string& p, const std::vector<std::string>& r
 class shoald final : public rpc::backend {
  public:
   explicit shoald(const daemon_options& opt)
-      : opt_(opt), session_(io_.get_executor(), session_options_of(opt)), signals_(io_) {
+      : opt_(opt), session_(io_.get_executor(), session_options_of(opt)), signals_(io_), users_(opt.state_dir),
+        store_(opt.state_dir) {
     settings_.download_dir = opt.download_dir.string();
     settings_.peer_port = opt.peer_port;
     settings_.speed_limit_down = opt.speed_limit_down;
@@ -81,8 +89,9 @@ class shoald final : public rpc::backend {
   std::uint64_t downloaded_ever() const override { return session_.totals().downloaded + downloaded_removed_; }
   result<rpc::created_torrent> create(const rpc::create_request& r) override;
   result<rpc::browse_listing> browse(const std::optional<std::string>& path) const override;
-  bool auth_required() const override { return false; }
-  bool check_user(std::string_view, std::string_view) const override { return false; }
+  // users.json is read again when it changed: a user added by `shoald user add` counts at once.
+  bool auth_required() const override { return !users_.empty(); }
+  bool check_user(std::string_view name, std::string_view pw) const override { return users_.verify(name, pw); }
 
  private:
   static session::session_options session_options_of(const daemon_options& opt) {
@@ -94,7 +103,11 @@ class shoald final : public rpc::backend {
     s.max_peers_total = static_cast<std::size_t>(std::max<std::int64_t>(0, opt.peer_limit_global));
     return s;
   }
-  result<rpc::added_torrent> add_parsed(metainfo m, const fs::path& dir, bool paused, bool seed);
+  result<rpc::added_torrent> add_parsed(metainfo m, const fs::path& dir, bool paused, bool seed,
+                                        std::string_view torrent_bytes);
+  session::torrent_options options_for(const fs::path& dir, bool seed) const;
+  void restore();
+  asio::awaitable<void> watch_loop();
   void on_event(const session::session_event& e);
   void on_signal(int sig);
   void on_hangup();
@@ -108,16 +121,32 @@ class shoald final : public rpc::backend {
   rpc::session_settings settings_;
   std::map<session::torrent_id, rpc::torrent_extras> extras_;
   std::uint64_t uploaded_removed_ = 0, downloaded_removed_ = 0;  // of torrents removed this run
+  mutable user_db users_;
+  state_store store_;
+  std::unique_ptr<resume_saver> saver_;
+  std::unique_ptr<watch_dir> watch_;
+  asio::steady_timer watch_timer_{io_};
   bool stopping_ = false;
 };
 
 result<rpc::added_torrent> shoald::add(std::string_view bytes, const std::string& dir, bool paused) {
   auto m = parse_metainfo(bytes);
   if (!m) return error{error_code::invalid_data, "invalid or corrupt torrent file: " + m.message()};
-  return add_parsed(std::move(*m), dir.empty() ? fs::path(settings_.download_dir) : fs::path(dir), paused, false);
+  return add_parsed(std::move(*m), dir.empty() ? fs::path(settings_.download_dir) : fs::path(dir), paused, false, bytes);
 }
 
-result<rpc::added_torrent> shoald::add_parsed(metainfo m, const fs::path& dir, bool paused, bool seed) {
+session::torrent_options shoald::options_for(const fs::path& dir, bool seed) const {
+  session::torrent_options o;
+  o.root = dir;
+  o.seed_only = seed;
+  o.keep_seeding = true;
+  o.timeout = never;
+  o.max_peers = static_cast<std::size_t>(std::max<std::int64_t>(1, settings_.peer_limit_per_torrent));
+  return o;
+}
+
+result<rpc::added_torrent> shoald::add_parsed(metainfo m, const fs::path& dir, bool paused, bool seed,
+                                              std::string_view torrent_bytes) {
   if (auto existing = session_.find(m.info_hash)) {
     auto st = session_.status_of(*existing);
     return rpc::added_torrent{*existing, st ? st->name : m.name, m.info_hash.hex(), true};
@@ -126,19 +155,21 @@ result<rpc::added_torrent> shoald::add_parsed(metainfo m, const fs::path& dir, b
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return error{error_code::io, "download-dir '" + dir.string() + "': " + ec.message()};
-  session::torrent_options o;
-  o.root = dir;
-  o.seed_only = seed;
-  o.keep_seeding = true;
-  o.timeout = never;
-  o.max_peers = static_cast<std::size_t>(std::max<std::int64_t>(1, settings_.peer_limit_per_torrent));
+  // Saved first: a torrent the daemon runs is one it finds again after a restart (or a SIGKILL).
+  const sha1_digest info_hash = m.info_hash;
+  if (auto st = store_.save_torrent(info_hash, torrent_bytes); !st) return st.err();
   const std::string name = m.name, hash = m.info_hash.hex();
-  auto id = session_.add(std::move(m), std::move(o), paused);
-  if (!id) return id.err();
+  auto id = session_.add(std::move(m), options_for(dir, seed), paused);
+  if (!id) {
+    (void)store_.remove(info_hash);
+    return id.err();
+  }
   auto& x = extras_[*id];
   x.download_dir = dir.string();
   x.added_date = unix_now();
   x.peer_limit = settings_.peer_limit_per_torrent;
+  x.torrent_file = store_.torrent_path(info_hash).string();
+  if (saver_) (void)saver_->save(*id);
   spdlog::info("added {} ({}) into {}{}", name, hash, dir.string(), paused ? ", paused" : "");
   return rpc::added_torrent{*id, name, hash, false};
 }
@@ -147,6 +178,7 @@ status shoald::remove(session::torrent_id id, bool delete_data) {
   auto st = session_.status_of(id);
   if (!st) return error{error_code::not_found, "no torrent with id " + std::to_string(id)};
   if (auto r = session_.remove(id, delete_data); !r) return r;
+  if (auto r = store_.remove(st->info_hash); !r) spdlog::warn("{}: {}", st->name, r.message());
   uploaded_removed_ += st->uploaded;
   downloaded_removed_ += st->downloaded;
   extras_.erase(id);
@@ -166,12 +198,23 @@ status shoald::set_limits(session::torrent_id id, const rpc::torrent_extras& x) 
   mine.download_limited = x.download_limited;
   mine.upload_limited = x.upload_limited;
   mine.peer_limit = x.peer_limit;
+  if (saver_) (void)saver_->save(id);
   return ok();
 }
 
 rpc::torrent_extras shoald::extras(session::torrent_id id) const {
   auto it = extras_.find(id);
-  return it != extras_.end() ? it->second : rpc::torrent_extras{};
+  rpc::torrent_extras x = it != extras_.end() ? it->second : rpc::torrent_extras{};
+  // Dates and counters over every run: the session carries them from the resume data.
+  if (auto h = session_.history_of(id)) {
+    if (h->added_at != 0) x.added_date = h->added_at;
+    if (h->completed_at != 0) x.done_date = h->completed_at;
+    if (auto st = session_.status_of(id)) {
+      x.uploaded_before = h->uploaded - std::min<std::uint64_t>(h->uploaded, st->uploaded);
+      x.downloaded_before = h->downloaded - std::min<std::uint64_t>(h->downloaded, st->downloaded);
+    }
+  }
+  return x;
 }
 
 status shoald::apply(const rpc::session_settings& s) {
@@ -217,7 +260,7 @@ result<rpc::created_torrent> shoald::create(const rpc::create_request& r) {
   auto built = build_torrent(spec);
   auto m = parse_metainfo(built.bytes);
   if (!m) return error{error_code::invalid_data, "torrent-create: the new torrent does not parse: " + m.message()};
-  auto added = add_parsed(std::move(*m), path->parent_path(), false, true);
+  auto added = add_parsed(std::move(*m), path->parent_path(), false, true, built.bytes);
   if (!added) return added.err();
   return rpc::created_torrent{*added, std::move(built.bytes)};
 }
@@ -272,6 +315,8 @@ void shoald::on_signal(int sig) {
   stopping_ = true;
   spdlog::info("{}: stopping", sig == SIGINT ? "interrupted" : "terminated");
   server_->stop();
+  watch_timer_.cancel();
+  if (saver_) saver_->save_all();
   asio::co_spawn(io_, [this]() -> asio::awaitable<void> {
     co_await session_.stop(5s, false);
     boost::system::error_code ec;
@@ -293,12 +338,61 @@ void shoald::on_hangup() {
   });
 }
 
+// Every torrent of the state folder back, with its folder, limits and progress (trusted when the files did not
+// change, else checked again); what cannot be read is reported and skipped.
+void shoald::restore() {
+  auto loaded = store_.load_all();
+  for (const auto& p : loaded.problems) spdlog::warn("state: {}", p);
+  for (auto& t : loaded.torrents) {
+    auto o = options_for(settings_.download_dir, false);
+    apply_resume(o, t.resume);
+    if (!t.resume_problem.empty()) spdlog::warn("{}: {}: checking its data again", t.meta.name, t.resume_problem);
+    const fs::path root = o.root;
+    const std::string name = t.meta.name;
+    const auto limits = t.resume;
+    auto id = session_.add(std::move(t.meta), std::move(o), false);
+    if (!id) {
+      spdlog::warn("state: {}: {}", name, id.message());
+      continue;
+    }
+    auto& x = extras_[*id];
+    x.download_dir = root.string();
+    x.torrent_file = t.torrent_file.string();
+    x.peer_limit = settings_.peer_limit_per_torrent;
+    if (limits) {
+      x.download_limited = limits->download_rate_limit != 0;
+      x.upload_limited = limits->upload_rate_limit != 0;
+      if (x.download_limited) x.download_limit = static_cast<std::int64_t>(limits->download_rate_limit / kib);
+      if (x.upload_limited) x.upload_limit = static_cast<std::int64_t>(limits->upload_rate_limit / kib);
+      if (limits->max_peers != 0) x.peer_limit = static_cast<std::int64_t>(limits->max_peers);
+    }
+  }
+  if (!loaded.torrents.empty()) spdlog::info("state: {} torrents restored", session_.torrent_count());
+}
+
+// --watch-dir: a .torrent dropped there is added (renamed .added), or reported (renamed .invalid).
+asio::awaitable<void> shoald::watch_loop() {
+  while (!stopping_) {
+    watch_->scan([this](const fs::path& file, std::string_view bytes) -> status {
+      auto added = add(bytes, "", false);
+      if (!added) return added.err();
+      if (added->duplicate) spdlog::info("{}: already there as torrent {}", file.string(), added->id);
+      return ok();
+    });
+    watch_timer_.expires_after(2s);
+    auto [ec] = co_await watch_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+  }
+}
+
 int shoald::run() {
   std::error_code ec;
   fs::create_directories(opt_.state_dir, ec);
   if (ec) return (spdlog::error("--state-dir {}: {}", opt_.state_dir.string(), ec.message()), 1);
   fs::create_directories(opt_.download_dir, ec);
   if (ec) return (spdlog::error("--download-dir {}: {}", opt_.download_dir.string(), ec.message()), 1);
+  if (auto st = store_.open(); !st) return (spdlog::error("{}", st.message()), 1);
+  if (auto st = users_.refresh(); !st) return (spdlog::error("{}", st.message()), 1);
   if (!auth_required() && !is_loopback_bind(opt_.rpc_bind))
     return (spdlog::error("--rpc-bind {} is not a loopback address and no user exists: add one first "
                           "(printf 'PASSWORD\\n' | shoald user add NAME --state-dir DIR)", opt_.rpc_bind), 1);
@@ -312,6 +406,12 @@ int shoald::run() {
   server_ = std::make_unique<rpc::http_server>(io_, so, *this);
   if (auto st = server_->listen(); !st) return (spdlog::error("{}", st.message()), 1);
   session_.subscribe([this](const session::session_event& e) { on_event(e); });
+  restore();
+  saver_ = std::make_unique<resume_saver>(session_, store_);
+  if (!opt_.watch_dir.empty()) {
+    watch_ = std::make_unique<watch_dir>(opt_.watch_dir);
+    asio::co_spawn(io_, watch_loop(), net::report_exception("watch-dir"));
+  }
   signals_.add(SIGINT);
   signals_.add(SIGTERM);
   signals_.async_wait([this](const boost::system::error_code& e, int sig) {
@@ -333,6 +433,14 @@ bool is_loopback_bind(const std::string& address) {
   const auto a = asio::ip::make_address(address, ec);
   return !ec && a.is_loopback();
 }
+
+status user_add(const fs::path& state_dir, const std::string& name, const std::string& password) {
+  return user_db(state_dir).add(name, password);
+}
+
+status user_remove(const fs::path& state_dir, const std::string& name) { return user_db(state_dir).remove(name); }
+
+result<std::vector<std::string>> user_list(const fs::path& state_dir) { return user_db(state_dir).list(); }
 
 int run_daemon(const daemon_options& opt) {
   shoald d(opt);

@@ -55,8 +55,7 @@ void rpc_methods::on_event(const session::session_event& e) {
   using kind = session::session_event::kind;
   const auto now = unix_now();
   if (e.type == kind::removed) {
-    activity_.erase(e.id);
-    removed_.emplace_back(now, e.id);
+    note_removed(e.id);
     return;
   }
   // A stats event of a torrent that moves nothing is only a heartbeat.
@@ -64,6 +63,14 @@ void rpc_methods::on_event(const session::session_event& e) {
       e.status.state != session::torrent_state::checking)
     return;
   activity_[e.id] = now;
+}
+
+// Also called at once by torrent-remove: the session's event comes later, and a client may ask before it.
+void rpc_methods::note_removed(session::torrent_id id) {
+  activity_.erase(id);
+  for (const auto& r : removed_)
+    if (r.second == id) return;
+  removed_.emplace_back(unix_now(), id);
 }
 
 std::vector<session::torrent_id> rpc_methods::recently_removed() {
@@ -206,8 +213,10 @@ rpc_methods::reply rpc_methods::for_each(const rpc_call& c, status (*act)(backen
 }
 
 rpc_methods::reply rpc_methods::torrent_remove(const rpc_call& c, const torrent_remove_args& a) {
-  for (auto id : selected(c.ids))
+  for (auto id : selected(c.ids)) {
     if (auto st = backend_.remove(id, a.delete_local_data); !st) return {st.message(), "{}"};
+    note_removed(id);
+  }
   return {};
 }
 

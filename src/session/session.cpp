@@ -75,6 +75,7 @@ status session::listen() {
 result<torrent_id> session::add(metainfo m, torrent_options opt, bool paused) {
   if (stopped_) return error{m.name + ": the session is stopping"};
   if (by_hash_.contains(m.info_hash)) return error{m.name + ": the same torrent was added already"};
+  if (opt.resume && opt.resume->paused) paused = true;
   session_link link;
   link.executor = executor_;
   link.hash_pool = &hash_pool_;
@@ -101,7 +102,8 @@ result<torrent_id> session::add(metainfo m, torrent_options opt, bool paused) {
   emit(std::move(e));  // before the torrent's own events
   auto t = torrent::create(id, std::move(m), std::move(opt), std::move(link), paused);
   by_hash_.emplace(hash, id);
-  torrents_.emplace(id, std::move(t));
+  torrents_.emplace(id, t);
+  t->start_from_resume();  // trusted: not queued_for_check any more, so the verify queue passes it by
   start_checks();
   return id;
 }
@@ -186,6 +188,18 @@ std::optional<torrent_status> session::status_of(torrent_id id) const {
   auto t = get(id);
   if (!t) return std::nullopt;
   return t->status();
+}
+
+std::optional<resume_data> session::resume_of(torrent_id id) const {
+  auto t = get(id);
+  if (!t) return std::nullopt;
+  return t->resume_now();
+}
+
+std::optional<torrent_history> session::history_of(torrent_id id) const {
+  auto t = get(id);
+  if (!t) return std::nullopt;
+  return t->history();
 }
 
 void session::statuses(std::vector<torrent_status>& out) const {

@@ -43,6 +43,16 @@ bool torrent_lifecycle::check_done(bool complete) {
   return move_to(complete ? torrent_state::seeding : torrent_state::downloading);
 }
 
+bool torrent_lifecycle::trusted(bool complete) {
+  if (state_ == torrent_state::paused && has_metadata_) {
+    checked_ = true;
+    return true;
+  }
+  if (state_ != torrent_state::queued_for_check) return false;
+  checked_ = true;
+  return move_to(complete ? torrent_state::seeding : torrent_state::downloading);
+}
+
 bool torrent_lifecycle::completed() {
   if (state_ != torrent_state::downloading) return false;
   return move_to(torrent_state::seeding);

@@ -8,7 +8,8 @@ import socket
 import unittest
 
 from shoald_testlib import RpcClient, RpcError, metainfo_b64, start_shoald, stop_shoald
-from swarm_testlib import SwarmTestCase, log_text, make_torrent, same_file, start_tracker, write_random_file
+from swarm_testlib import (SwarmTestCase, bin_path, log_text, make_torrent, same_file, same_tree, start_tracker,
+                           wait_exit, write_random_file)
 
 MIB = 1024 * 1024
 STOPPED, CHECK_WAIT, CHECK, DOWNLOAD, SEED = 0, 1, 2, 4, 6
@@ -21,7 +22,10 @@ class DaemonRpc(SwarmTestCase):
         os.makedirs(self.web)
         with open(os.path.join(self.web, "index.html"), "w") as f:
             f.write("<!doctype html><title>shoal</title>")
-        self.daemon, self.port = start_shoald(self.procs, self.dir, web_root=self.web)
+        self.share = self.path("share")
+        os.makedirs(self.share)
+        self.daemon, self.port = start_shoald(self.procs, self.dir, web_root=self.web,
+                                              extra=("--allowed-root", self.share))
         self.rpc = RpcClient(self.port)
         self.addCleanup(self.rpc.close)
         self.downloads = self.path("shoald-downloads")
@@ -137,8 +141,8 @@ class DaemonRpc(SwarmTestCase):
         self.assertIn("method name not recognized", result(b'{"method":"torrent-explode"}'))
         self.assertIn("no such file", result(b'{"method":"torrent-add","arguments":{"filename":"/nonexistent/x.torrent"}}').lower())
         self.assertIn("arguments.ids", result(b'{"method":"torrent-stop","arguments":{"ids":[{"a":1}]}}'))
-        self.assertIn("outside the allowed roots", result(b'{"method":"shoal-browse","arguments":{"path":"/etc"}}')
-                      .replace("no allowed-roots configured", "outside the allowed roots"))
+        self.assertIn("outside the allowed roots", result(b'{"method":"shoal-browse","arguments":{"path":"/etc"}}'))
+        self.assertIn("outside the allowed roots", result(b'{"method":"torrent-create","arguments":{"path":"/etc"}}'))
         tag = self.rpc.request("torrent-explode", tag=41)
         self.assertEqual(tag["tag"], 41)
 
@@ -188,6 +192,37 @@ class DaemonRpc(SwarmTestCase):
         status, _, data = self.rpc.raw("POST", "/login", b'{"username":"a","password":"b"}',
                                        {"Host": "localhost", "Content-Type": "application/json"})
         self.assertEqual((status, json.loads(data)), (200, {"ok": True, "username": None}))
+
+    def test_create_seed_and_browse(self):
+        write_random_file(os.path.join(self.share, "album", "one.bin"), 300 * 1024, seed=1)
+        write_random_file(os.path.join(self.share, "album", "two.bin"), 100 * 1024 + 3, seed=2)
+        roots = self.rpc.call("shoal-browse")
+        self.assertEqual(roots["roots"], [self.share])
+        listing = self.rpc.call("shoal-browse", path=self.share)
+        self.assertEqual([(e["name"], e["directory"]) for e in listing["entries"]], [("album", True)])
+        inside = self.rpc.call("shoal-browse", path=os.path.join(self.share, "album"))
+        self.assertEqual([(e["name"], e["size"]) for e in inside["entries"]], [("one.bin", 300 * 1024),
+                                                                                ("two.bin", 100 * 1024 + 3)])
+        with self.assertRaises(RpcError) as e:
+            self.rpc.call("shoal-browse", path=os.path.join(self.share, "..", ".."))
+        self.assertIn("outside the allowed roots", str(e.exception))
+
+        made = self.rpc.call("torrent-create", path=os.path.join(self.share, "album"), trackers=[],
+                             piece_size=32 * 1024, comment="made by the test")
+        tid = made["torrent-added"]["id"]
+        self.assertEqual(made["torrent-added"]["name"], "album")
+        with open(self.path("album.torrent"), "wb") as f:
+            f.write(base64.b64decode(made["metainfo"]))
+        self.rpc.wait_for(tid, lambda t: t["status"] == SEED, 60)
+        self.assertEqual(self.rpc.torrents(["comment", "pieceSize"], ids=[tid])[0],
+                         {"comment": "made by the test", "pieceSize": 32 * 1024})
+
+        # A leech fetches it from the daemon's peer port: the created torrent really is seeded.
+        peer_port = self.rpc.call("session-get")["peer-port"]
+        leech = self.procs.start("leech", [bin_path("leech"), self.path("album.torrent"), "-o", self.path("got"),
+                                           "--peer", "127.0.0.1:%d" % peer_port])
+        self.assertEqual(wait_exit(leech, 120), 0, log_text(leech)[-3000:])
+        self.assertTrue(same_tree(os.path.join(self.share, "album"), self.path("got", "album")))
 
     def test_sigterm_stops_with_status_zero(self):
         write_random_file(self.path("data", "s.bin"), 64 * 1024, seed=5)

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "shoal/util/result.hpp"
+
 namespace shoal::daemon {
 
 struct daemon_options {
@@ -17,6 +19,7 @@ struct daemon_options {
   std::string peer_host = "0.0.0.0";
   std::uint16_t peer_port = 51413;
   std::filesystem::path web_root;  // empty: no web UI
+  std::filesystem::path watch_dir;  // empty: none
   std::vector<std::string> allowed_roots;   // torrent-create and shoal-browse stay inside these
   std::vector<std::string> host_whitelist;  // extra names the Host header may carry
   std::int64_t speed_limit_down = 0;        // KiB/s over every torrent, 0 = unlimited
@@ -27,6 +30,11 @@ struct daemon_options {
 
 // True for 127.0.0.0/8, ::1 and "localhost": binds where the RPC may answer without users.
 bool is_loopback_bind(const std::string& address);
+
+// `shoald user add|remove|list` over the users file in `state_dir` (main.cpp reads the password from stdin).
+status user_add(const std::filesystem::path& state_dir, const std::string& name, const std::string& password);
+status user_remove(const std::filesystem::path& state_dir, const std::string& name);
+result<std::vector<std::string>> user_list(const std::filesystem::path& state_dir);
 
 // Runs until SIGTERM or SIGINT (exit status 0 after a clean stop), or fails to start (1, said in one line).
 int run_daemon(const daemon_options& opt);

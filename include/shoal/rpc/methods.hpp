@@ -43,6 +43,7 @@ class rpc_methods {
   reply browse(const browse_args& a);
   std::vector<session::torrent_id> selected(const id_selector& s);
   void on_event(const session::session_event& e);
+  void note_removed(session::torrent_id id);
   std::vector<session::torrent_id> recently_removed();
 
   backend& backend_;

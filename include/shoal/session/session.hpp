@@ -52,8 +52,11 @@ class session {
   // Binds the listening port and starts accepting (before torrents, so they announce the real one).
   status listen();
   std::uint16_t port() const { return port_; }
+  const boost::asio::any_io_executor& executor() const { return executor_; }
 
   // Returns at once: the torrent waits for the verify queue (or stays paused). Refused: the same torrent twice.
+  // With opt.resume whose file stamps match the files: no check, straight to downloading or seeding (paused when
+  // `paused` or the resume says so).
   result<torrent_id> add(metainfo m, torrent_options opt, bool paused = false);
   // Every command names a torrent by id; an unknown id is an error saying so.
   status remove(torrent_id id, bool delete_data);
@@ -68,6 +71,10 @@ class session {
   // Files, pieces, peers and trackers of one torrent (torrent_inspect.cpp); none for an unknown id.
   std::optional<torrent_details> details(torrent_id id) const;
   const metainfo* info_of(torrent_id id) const;  // null for an unknown id; valid until it is removed
+  // What the daemon saves (torrent::resume_now: the stamps are read from the files now) and the dates and
+  // counters over every run.
+  std::optional<resume_data> resume_of(torrent_id id) const;
+  std::optional<torrent_history> history_of(torrent_id id) const;
   // Every torrent's snapshot, in id order, appended to `out` (reuse it: cheap for thousands of torrents).
   void statuses(std::vector<torrent_status>& out) const;
   session_status totals() const;

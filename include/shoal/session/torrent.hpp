@@ -33,6 +33,7 @@
 #include "shoal/session/torrent_state.hpp"
 #include "shoal/session/torrent_status.hpp"
 #include "shoal/storage/arrival_hash.hpp"
+#include "shoal/storage/resume_data.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/addr/peer_address.hpp"
 #include "shoal/util/rate_window.hpp"
@@ -66,6 +67,9 @@ struct torrent_options {
   bool overwrite = false;    // leech --overwrite: files in root Shoal did not create may be replaced
   bool preallocate = false;  // leech: fallocate the files before downloading (--sparse: not)
   std::vector<peer_address> peers;  // --peer: connected to directly
+  // What an earlier run saved (the daemon): its pieces are trusted without hashing when every file still has the
+  // size and time it had then (else a full check); its counters and dates carry on (torrent_resume.cpp).
+  std::optional<resume_data> resume;
 };
 
 // Connections over every torrent of the process (--max-peers-total).
@@ -141,6 +145,15 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
               bool outgoing);
   // Once a second: rates for the status, batched piece events, stats events.
   void flush_events(bool with_stats);
+
+  // Fast resume (torrent_resume.cpp). Once, right after creation: takes over opt.resume's counters and dates,
+  // and its pieces when the files' stamps match (queued -> downloading or seeding, or paused with the data
+  // known). False: no resume, or the files changed (the verify queue checks the data in full).
+  bool start_from_resume();
+  // What to save now. Pieces and stamps only while the data is known (checked or trusted); else no pieces and
+  // stamps of missing files, which match only when there is no data to trust anyway.
+  resume_data resume_now() const;
+  torrent_history history() const;
 
   // connection_events: what connections call.
   const wire::wire_limits& limits() const override { return limits_; }
@@ -288,6 +301,10 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::chrono::steady_clock::time_point last_stats_at_{};
   boost::asio::steady_timer* announce_deadline_ = nullptr;  // the announce in flight's, to abandon it at shutdown
   std::size_t refusals_reported_ = 0;
+  // Over every run (torrent_resume.cpp): earlier runs' counters, and the dates.
+  std::uint64_t uploaded_before_ = 0, downloaded_before_ = 0;
+  std::int64_t added_at_ = 0;
+  mutable std::int64_t completed_at_ = 0;  // noted the first time the complete data is looked at
 };
 
 }  // namespace shoal::session

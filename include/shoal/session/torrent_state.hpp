@@ -42,6 +42,9 @@ class torrent_lifecycle {
   bool metadata_received();            // fetching_metadata -> queued_for_check
   bool start_check();                  // queued_for_check -> checking
   bool check_done(bool complete);      // checking -> seeding (complete) or downloading
+  // Saved pieces trusted without a check (fast resume): queued_for_check -> seeding (complete) or downloading;
+  // paused stays paused with the data known (a resume goes straight on).
+  bool trusted(bool complete);
   bool completed();                    // downloading -> seeding
   bool pause();                        // anything but paused -> paused (an error stays an error)
   // paused -> downloading or seeding (`complete`) when the data was checked before, else queued_for_check;

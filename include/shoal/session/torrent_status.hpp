@@ -42,6 +42,14 @@ struct torrent_status {
   double progress() const;
 };
 
+// A torrent's life over every run (the daemon's resume data carries it from one run to the next).
+struct torrent_history {
+  std::int64_t added_at = 0;      // unix seconds
+  std::int64_t completed_at = 0;  // unix seconds; 0: not complete
+  std::uint64_t uploaded = 0;     // payload bytes over every run, this one included
+  std::uint64_t downloaded = 0;
+};
+
 struct session_status {
   std::uint16_t port = 0;
   std::size_t torrents = 0;

@@ -102,6 +102,28 @@ TEST(TorrentLifecycle, FetchingMetadataComesFirst) {
   EXPECT_EQ(l.state(), torrent_state::queued_for_check);
 }
 
+TEST(TorrentLifecycle, TrustedResumeDataSkipsTheCheck) {
+  torrent_lifecycle l;
+  ASSERT_TRUE(l.trusted(false));
+  EXPECT_EQ(l.state(), torrent_state::downloading);
+  EXPECT_TRUE(l.checked());
+  EXPECT_FALSE(l.trusted(true));  // only before any check
+
+  torrent_lifecycle seed;
+  ASSERT_TRUE(seed.trusted(true));
+  EXPECT_EQ(seed.state(), torrent_state::seeding);
+
+  torrent_lifecycle paused;
+  ASSERT_TRUE(paused.pause());
+  ASSERT_TRUE(paused.trusted(false));
+  EXPECT_EQ(paused.state(), torrent_state::paused);
+  ASSERT_TRUE(paused.resume(false));
+  EXPECT_EQ(paused.state(), torrent_state::downloading);  // the data is known: no check on resume
+
+  torrent_lifecycle fetching(torrent_state::fetching_metadata);
+  EXPECT_FALSE(fetching.trusted(false));
+}
+
 TEST(TorrentLifecycle, NamesForPeople) {
   EXPECT_EQ(to_string(torrent_state::queued_for_check), "queued for check");
   EXPECT_EQ(to_string(torrent_state::fetching_metadata), "fetching metadata");

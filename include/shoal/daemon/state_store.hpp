@@ -1,0 +1,58 @@
+#pragma once
+// shoald's memory of its torrents: per torrent `<state>/torrents/<info-hash hex>.torrent` (the bytes it was added
+// with) and `.resume` (storage/resume_data.hpp), each written atomically. Loading never fails as a whole: a
+// corrupt or missing resume costs that torrent a full check; a corrupt .torrent is reported, renamed aside
+// (`.torrent.corrupt`) and skipped.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shoal/hash/sha1.hpp"
+#include "shoal/metainfo/metainfo.hpp"
+#include "shoal/session/torrent.hpp"
+#include "shoal/storage/resume_data.hpp"
+#include "shoal/util/result.hpp"
+
+namespace shoal::daemon {
+
+struct stored_torrent {
+  metainfo meta;
+  std::filesystem::path torrent_file;  // the saved .torrent (torrent-get's torrentFile)
+  std::optional<resume_data> resume;   // none: no resume file, or one that did not decode (a full check)
+  std::string resume_problem;          // why there is none, when there was a file ("" otherwise)
+};
+
+struct load_result {
+  std::vector<stored_torrent> torrents;  // in info-hash order
+  std::vector<std::string> problems;     // one line per file skipped or set aside, naming it
+};
+
+class state_store {
+ public:
+  explicit state_store(std::filesystem::path state_dir);
+
+  const std::filesystem::path& folder() const { return folder_; }  // <state>/torrents
+  // Creates the folder (and the state dir); errors name it.
+  status open();
+  std::filesystem::path torrent_path(const sha1_digest& h) const;
+  std::filesystem::path resume_path(const sha1_digest& h) const;
+
+  // The .torrent as added (replaces one saved before).
+  status save_torrent(const sha1_digest& h, std::string_view torrent_bytes);
+  status save_resume(const resume_data& r);
+  // Both files; a file already gone is no error.
+  status remove(const sha1_digest& h);
+  // Every <hex>.torrent: parsed, its info-hash checked against its name, its resume decoded against it.
+  load_result load_all() const;
+
+ private:
+  std::filesystem::path folder_;
+};
+
+// A stored torrent's options back as they were: its folder, limits and peer limit from the resume data, which
+// rides along in opt.resume for the session to trust (or not). Without a resume `o` is left as the caller made it.
+void apply_resume(session::torrent_options& o, const std::optional<resume_data>& r);
+
+}  // namespace shoal::daemon

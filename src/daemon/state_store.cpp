@@ -1,0 +1,133 @@
+#include "shoal/daemon/state_store.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include "shoal/util/atomic_write.hpp"
+
+namespace fs = std::filesystem;
+
+namespace shoal::daemon {
+
+namespace {
+
+constexpr std::uintmax_t max_resume_size = 64u << 20;  // one bit per piece and a few fields: far below this
+
+// A 40-digit lower-case hex name.
+bool hash_name(std::string_view stem) {
+  return stem.size() == 40 && std::all_of(stem.begin(), stem.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+result<std::string> read_small_file(const fs::path& p, std::uintmax_t max) {
+  std::error_code ec;
+  const auto size = fs::file_size(p, ec);
+  if (ec) return error{ec == std::errc::no_such_file_or_directory ? error_code::not_found : error_code::io,
+                       p.string() + ": " + ec.message()};
+  if (size > max) return error{error_code::invalid_data, p.string() + ": larger than " + std::to_string(max) + " bytes"};
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return error{error_code::io, p.string() + ": cannot be read"};
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::uintmax_t>(in.gcount()) != size) return error{error_code::io, p.string() + ": short read"};
+  return bytes;
+}
+
+status remove_file(const fs::path& p) {
+  std::error_code ec;
+  fs::remove(p, ec);
+  if (ec) return error{error_code::io, "remove " + p.string() + ": " + ec.message()};
+  return ok();
+}
+
+}  // namespace
+
+state_store::state_store(fs::path state_dir) : folder_(std::move(state_dir) / "torrents") {}
+
+status state_store::open() {
+  std::error_code ec;
+  fs::create_directories(folder_, ec);
+  if (ec) return error{error_code::io, "create " + folder_.string() + ": " + ec.message()};
+  return ok();
+}
+
+fs::path state_store::torrent_path(const sha1_digest& h) const { return folder_ / (h.hex() + ".torrent"); }
+fs::path state_store::resume_path(const sha1_digest& h) const { return folder_ / (h.hex() + ".resume"); }
+
+status state_store::save_torrent(const sha1_digest& h, std::string_view torrent_bytes) {
+  return write_file_atomically(torrent_path(h), torrent_bytes, true);
+}
+
+status state_store::save_resume(const resume_data& r) {
+  return write_file_atomically(resume_path(r.info_hash), encode_resume(r), true);
+}
+
+status state_store::remove(const sha1_digest& h) {
+  auto a = remove_file(resume_path(h));
+  auto b = remove_file(torrent_path(h));
+  return a ? b : a;
+}
+
+load_result state_store::load_all() const {
+  load_result out;
+  std::error_code ec;
+  fs::directory_iterator it(folder_, ec), end;
+  if (ec) {
+    if (ec != std::errc::no_such_file_or_directory) out.problems.push_back(folder_.string() + ": " + ec.message());
+    return out;
+  }
+  std::vector<fs::path> files;
+  for (; it != end; it.increment(ec)) {
+    const auto& p = it->path();
+    if (p.extension() == ".torrent" && hash_name(p.stem().string())) files.push_back(p);
+  }
+  if (ec) out.problems.push_back(folder_.string() + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  for (const auto& p : files) {
+    const auto stem = p.stem().string();
+    auto set_aside = [&](const std::string& why) {
+      auto aside = p;
+      aside += ".corrupt";
+      std::error_code rename_ec;
+      fs::rename(p, aside, rename_ec);
+      out.problems.push_back(p.string() + ": " + why +
+                             (rename_ec ? " (could not be renamed aside: " + rename_ec.message() + ")"
+                                        : "; renamed to " + aside.filename().string()));
+    };
+    auto meta = load_metainfo(p);
+    if (!meta) {
+      set_aside(meta.message());
+      continue;
+    }
+    if (meta->info_hash.hex() != stem) {
+      set_aside("its info-hash is " + meta->info_hash.hex() + ", not the one its name says");
+      continue;
+    }
+    stored_torrent t;
+    t.torrent_file = p;
+    const auto rp = resume_path(meta->info_hash);
+    if (auto bytes = read_small_file(rp, max_resume_size); !bytes) {
+      if (bytes.code() != error_code::not_found) t.resume_problem = bytes.message();
+    } else if (auto r = decode_resume(*bytes, *meta); !r) {
+      t.resume_problem = rp.string() + ": " + r.message();
+    } else {
+      t.resume = std::move(*r);
+    }
+    if (!t.resume_problem.empty()) out.problems.push_back(t.resume_problem + ": its data will be checked in full");
+    t.meta = std::move(*meta);
+    out.torrents.push_back(std::move(t));
+  }
+  return out;
+}
+
+void apply_resume(session::torrent_options& o, const std::optional<resume_data>& r) {
+  if (!r) return;
+  if (!r->root.empty()) o.root = r->root;
+  o.download_rate_limit = r->download_rate_limit;
+  o.upload_rate_limit = r->upload_rate_limit;
+  if (r->max_peers != 0) o.max_peers = static_cast<std::size_t>(r->max_peers);
+  o.resume = r;
+}
+
+}  // namespace shoal::daemon
