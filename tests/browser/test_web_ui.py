@@ -4,9 +4,10 @@ web_ui.mjs (headless Debian chromium driven by playwright-core) against the daem
 
 SHOAL_WEB_BACKEND=transmission runs the same UI against Debian's transmission-daemon instead (its web home set to
 web/; no login, no torrent-create): a development aid, shoald is the default and what ctest runs."""
+import base64
+import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -16,9 +17,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 
-from swarm_testlib import (Procs, TempDir, bin_path, free_port, log_text, make_torrent,  # noqa: E402
+from swarm_testlib import (Procs, TempDir, bencode, bin_path, free_port, log_text, make_torrent,  # noqa: E402
                            start_tracker, wait_port, write_random_file)
-from shoald_testlib import start_shoald  # noqa: E402
+from shoald_testlib import RpcClient, start_shoald  # noqa: E402
 
 USER, PASSWORD = "tester", "correct horse"
 
@@ -32,32 +33,44 @@ def make_content(base):
     write_random_file(os.path.join(base, "share", "gamma", "b.bin"), 200 * 1024 + 2, seed=5)
 
 
-def shoald_has_users():
-    """True once shoald has the `user` subcommand (the users file); until then it runs without a login."""
-    r = subprocess.run([bin_path("shoald"), "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
-    return re.search(rb"^\s*user\b", r.stdout, re.M) is not None
-
-
 def start_shoald_backend(procs, d):
     if not os.path.exists(bin_path("shoald")):
         raise AssertionError("%s is not built (cmake --build build --target shoald); SHOAL_WEB_BACKEND=transmission "
                              "runs the UI against transmission-daemon instead" % bin_path("shoald"))
     state = os.path.join(d, "shoald-state")
-    users = shoald_has_users()
-    if users:
-        os.makedirs(state, exist_ok=True)
-        add = subprocess.run([bin_path("shoald"), "user", "add", USER, "--state-dir", state],
-                             input=(PASSWORD + "\n").encode(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             timeout=60)
-        if add.returncode != 0:
-            raise AssertionError("shoald user add failed (%d): %s" % (add.returncode, add.stdout.decode(errors="replace")))
-    else:
-        print("shoald has no `user` subcommand yet: the UI is tested without a login")
+    os.makedirs(state, exist_ok=True)
+    add = subprocess.run([bin_path("shoald"), "user", "add", USER, "--state-dir", state],
+                         input=(PASSWORD + "\n").encode(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    if add.returncode != 0:
+        raise AssertionError("shoald user add failed (%d): %s" % (add.returncode, add.stdout.decode(errors="replace")))
     share = os.path.join(d, "share")
     p, port = start_shoald(procs, d, extra=["--allowed-root", share], web_root=os.path.join(ROOT, "web"))
     return p, {"url": "http://127.0.0.1:%d/" % port, "downloadDir": os.path.join(d, "shoald-downloads"),
-               "user": USER if users else None, "password": PASSWORD if users else None, "canCreate": True,
+               "user": USER, "password": PASSWORD, "canCreate": True,
                "shareRoot": share}
+
+
+def add_many_paused(cfg, count):
+    """`count` small torrents (no data anywhere) added paused over the RPC, so the UI lists real daemon torrents."""
+    port = int(cfg["url"].split(":")[2].split("/")[0])
+    client = RpcClient(port, path=cfg.get("rpcPath", "/transmission/rpc"))
+    headers = {}
+    if cfg["user"]:  # one login, then the cookie (a slow password hash per request would take minutes)
+        body = json.dumps({"username": cfg["user"], "password": cfg["password"]}).encode()
+        status, hdrs, data = client.raw("POST", "/login", body, {"Content-Type": "application/json",
+                                                                 "Host": "127.0.0.1:%d" % port})
+        assert status == 200, (status, data)
+        headers["Cookie"] = hdrs["set-cookie"].split(";")[0]
+    t0 = time.monotonic()
+    for i in range(count):
+        info = {"name": "many-%05d" % i, "piece length": 16384, "length": 1000 + i,
+                "pieces": hashlib.sha1(b"%d" % i).digest()}
+        meta = base64.b64encode(bencode({"info": info})).decode()
+        req = json.dumps({"method": "torrent-add", "arguments": {"metainfo": meta, "paused": True}}).encode()
+        status, _, data = client.post(req, dict(headers))
+        assert status == 200 and json.loads(data)["result"] == "success", (status, data[:300])
+    client.close()
+    print("%d paused torrents added over the RPC in %.1f s" % (count, time.monotonic() - t0))
 
 
 def start_transmission(procs, d):
@@ -75,6 +88,7 @@ def start_transmission(procs, d):
                                             "127.0.0.1", "-p", str(web_port), "-T"], env=env)
     wait_port(web_port, 30)
     return p, {"url": "http://127.0.0.1:%d/transmission/web/" % web_port, "downloadDir": downloads,
+               "rpcPath": "/transmission/rpc",
                "user": None, "password": None, "canCreate": False, "shareRoot": os.path.join(d, "share")}
 
 
@@ -105,6 +119,8 @@ def main():
             cfg.update({"backend": backend, "announce": announce, "screenshots": shots,
                         "alphaTorrent": os.path.join(d, "alpha.torrent"), "betaTorrent": os.path.join(d, "beta.torrent"),
                         "seedDir": os.path.join(d, "seed")})
+            cfg["many"] = int(os.environ.get("SHOAL_WEB_MANY", "1000"))
+            add_many_paused(cfg, cfg["many"])
             env = dict(os.environ, SHOAL_WEB_TEST=json.dumps(cfg))
             t0 = time.monotonic()
             r = subprocess.run(["node", os.path.join(HERE, "web_ui.mjs")], env=env, timeout=540)
