@@ -52,6 +52,7 @@ export class RpcClient {
   async whoami() {
     try {
       const res = await fetch('/whoami', { headers: { 'X-Shoal-Web': '1' }, credentials: 'same-origin' });
+      if (res.status === 401) return { auth_required: true, username: null };
       if (!res.ok) return { auth_required: false, username: null };
       return await res.json();
     } catch {
