@@ -19,6 +19,9 @@ echo "== release build: all tests"
 bash scripts/build.sh build || exit 1
 run_ctest build 'unit|integration|interop'
 
+echo "== browser tests: the web UI in headless chromium (screenshots in build/browser-screenshots)"
+run_ctest build browser
+
 echo "== ASan+UBSan build: unit and integration tests"
 bash scripts/build.sh build-asan -DSHOAL_SANITIZE=ON || exit 1
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
