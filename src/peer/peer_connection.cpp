@@ -67,6 +67,18 @@ void peer_connection::wake() { wake_.cancel(); }
 void peer_connection::send_bitfield(std::string_view bytes) { wire::append_bitfield(outbox_, bytes); wake(); }
 void peer_connection::send_have(std::uint32_t piece) { wire::append_have(outbox_, piece); wake(); }
 void peer_connection::send_keep_alive() { wire::append_keep_alive(outbox_); wake(); }
+void peer_connection::send_have_all(bool all) {
+  wire::append_simple(outbox_, all ? wire::message_id::have_all : wire::message_id::have_none);
+  wake();
+}
+void peer_connection::send_reject(const block_ref& b) {
+  wire::append_reject(outbox_, b.piece, b.begin, b.length);
+  wake();
+}
+void peer_connection::send_allowed_fast(std::uint32_t piece) {
+  wire::append_allowed_fast(outbox_, piece);
+  wake();
+}
 
 void peer_connection::send_extended(std::uint8_t ext_id, std::string_view payload) {
   wire::ext::append_extended(outbox_, ext_id, payload);
@@ -76,8 +88,16 @@ void peer_connection::send_extended(std::uint8_t ext_id, std::string_view payloa
 void peer_connection::send_choke(bool choke) {
   if (am_choking == choke) return;
   am_choking = choke;
-  if (choke) uploads_.clear();  // BEP 3: a choke discards the peer's pending requests
   wire::append_simple(outbox_, choke ? wire::message_id::choke : wire::message_id::unchoke);
+  if (choke && fast) {  // BEP 6: each dropped request is rejected; allowed-fast ones stay queued
+    std::erase_if(uploads_, [&](const block_ref& b) {
+      if (std::find(allowed_fast_out.begin(), allowed_fast_out.end(), b.piece) != allowed_fast_out.end()) return false;
+      wire::append_reject(outbox_, b.piece, b.begin, b.length);
+      return true;
+    });
+  } else if (choke) {
+    uploads_.clear();  // BEP 3: a choke discards the peer's pending requests
+  }
   wake();
 }
 
@@ -101,7 +121,9 @@ bool peer_connection::queue_upload(const block_ref& b) {
 
 void peer_connection::cancel_upload(const block_ref& b) {
   auto it = std::find(uploads_.begin(), uploads_.end(), b);
-  if (it != uploads_.end()) uploads_.erase(it);
+  if (it == uploads_.end()) return;
+  uploads_.erase(it);
+  if (fast) send_reject(b);  // BEP 6: a cancel is answered with the block or a reject
 }
 
 asio::awaitable<void> peer_connection::reader() {
@@ -171,7 +193,7 @@ bool peer_connection::handle_frames() {
 clock::duration peer_connection::upload_wait() {
   auto* limit = owner_->upload_limiter();
   if (limit == nullptr) return clock::duration::zero();
-  if (am_choking || uploads_.empty()) {
+  if (!may_upload() || uploads_.empty()) {
     limit->leave(id());  // out of the turns while it has nothing to send
     return clock::duration::zero();
   }
@@ -188,7 +210,7 @@ std::size_t peer_connection::gather_uploads(std::vector<asio::const_buffer>& buf
   std::size_t most = batch_bytes;
   if (const auto burst = limit != nullptr ? limit->tightest_burst() : 0; burst != 0)
     most = std::clamp<std::size_t>(burst / 8, 1, batch_bytes);
-  while (!am_choking && !uploads_.empty() && count < batch_blocks && bytes < most) {
+  while (may_upload() && !uploads_.empty() && count < batch_blocks && bytes < most) {
     if (limit != nullptr && limit->request(uploads_.front().length, clock::now(), id()) != clock::duration::zero())
       break;
     block_ref b = uploads_.front();
@@ -216,7 +238,7 @@ asio::awaitable<void> peer_connection::writer() {
   bufs.reserve(2 * batch_blocks + 1);
   while (!closed_) {
     const auto wait = upload_wait();
-    const bool can_upload = !am_choking && !uploads_.empty() && wait == clock::duration::zero();
+    const bool can_upload = may_upload() && !uploads_.empty() && wait == clock::duration::zero();
     if (outbox_.empty() && !can_upload) {
       // Woken early by new messages (wake() cancels), or when the upload bucket has tokens again.
       if (wait == clock::duration::zero()) wake_.expires_at(asio::steady_timer::time_point::max());

@@ -352,7 +352,7 @@ asio::awaitable<void> session::handle_incoming(asio::ip::tcp::socket s, std::sha
     }
     if (t->ready_for_peers()) {
       if (auto st = co_await peer::send_handshake(s, {t->info_hash(), peer_id_}); !st || !*alive) co_return;
-      t->attach(std::move(s), name, hs->peer_id, false, hs->extensions);
+      t->attach(std::move(s), name, hs->peer_id, false, hs->extensions, hs->fast);
       co_return;
     }
     if (std::chrono::steady_clock::now() > give_up) co_return;

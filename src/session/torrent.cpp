@@ -305,7 +305,7 @@ bool torrent::keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_i
 }
 
 void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
-                     bool outgoing, bool extensions) {
+                     bool outgoing, bool extensions, bool fast) {
   // A leech keeps a few spare slots for incoming peers beyond the ones it dials; a seed only takes incoming ones.
   const std::size_t limit = opt_.seed_only ? opt_.max_peers : opt_.max_peers + 10;
   if (!active() || seeding_done_) return;
@@ -326,18 +326,23 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
     return;
   }
   if (link_.peers_total != nullptr) ++link_.peers_total->used;
+  boost::system::error_code ec;
+  const auto local = socket.local_endpoint(ec);
+  if (!ec) note_own_address(peer_address::from_ip(local.address().to_string(), local.port()));
   auto c = std::make_shared<peer::peer_connection>(std::move(socket), *this, std::move(name),
                                                    static_cast<std::size_t>(meta_.piece_count()));
   c->peer_id = peer_id;
   c->outgoing = outgoing;
   c->client = wire::client_name(peer_id);
   c->extensions = extensions;
+  c->fast = fast;
   const bool was_idle = idle_seed();
   peers_.push_back(c);
   ++peers_seen_;
   if (was_idle) tick_timer_.cancel();  // back to a tick a second
   spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_.name, c->name(), c->client, peers_.size());
-  if (super_seeding()) super_seed_refill(*c);  // pieces revealed one by one, never a bitfield
+  if (fast) greet_fast(*c);
+  else if (super_seeding()) super_seed_refill(*c);  // pieces revealed one by one, never a bitfield
   else if (picker_.have_count() > 0) c->send_bitfield(have_.bytes());
   if (extensions) send_extended_handshake(*c);
   c->start();
@@ -518,6 +523,7 @@ void torrent::tick() {
     update_interest(*c);
     fill_requests(*c);
   }
+  pex_tick(now);
   if (fetching_metadata()) {
     metadata_tick(now);
     if (may_dial()) connect_more();
@@ -637,7 +643,7 @@ asio::awaitable<void> torrent::connect(peer_address addr, std::uint64_t generati
     co_return;
   }
   if (!active()) co_return;
-  attach(std::move(peer->socket), key, peer->peer_id, true, peer->extensions);
+  attach(std::move(peer->socket), key, peer->peer_id, true, peer->extensions, peer->fast);
 }
 
 void torrent::report_complete() {

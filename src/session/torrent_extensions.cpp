@@ -25,6 +25,8 @@ namespace ext = wire::ext;
 namespace {
 // The id peers send ut_metadata messages to us under (libtorrent's choice too).
 constexpr std::uint8_t our_ut_metadata_id = 2;
+// ... and ut_pex messages (libtorrent's too).
+constexpr std::uint8_t our_ut_pex_id = 1;
 // What our handshake says we queue (we close a peer beyond 4096 queued requests).
 constexpr std::uint32_t our_request_queue = 500;
 // A peer whose small messages pile up this high gets rejects instead of more metadata pieces.
@@ -54,6 +56,7 @@ std::shared_ptr<torrent> torrent::create_magnet(torrent_id id, const magnet_link
 void torrent::send_extended_handshake(peer_connection& c) {
   ext::extended_handshake h;
   h.extensions.emplace(std::string(ext::ut_metadata_name), our_ut_metadata_id);
+  if (pex_allowed()) h.extensions.emplace(std::string(ext::ut_pex_name), our_ut_pex_id);  // BEP 27: not private
   h.client = std::string(wire::client_version);
   if (link_.listen_port != 0) h.listen_port = link_.listen_port;
   h.request_queue = our_request_queue;
@@ -79,9 +82,11 @@ void torrent::on_extended(peer_connection& c, const wire::message& m) {
         spdlog::info("{}: peer {}: not fetching metadata from it: {}", meta_.name, c.name(), st.message());
       request_metadata(c);
     }
+    pex_start(c);
     return;
   }
   if (m.ext_id == our_ut_metadata_id) on_ut_metadata(c, m.payload);
+  else if (m.ext_id == our_ut_pex_id) on_ut_pex(c, m.payload);
   // Anything else is an extension we never announced: ignored (BEP 10).
 }
 

@@ -22,7 +22,9 @@ void torrent::on_message(peer_connection& c, const wire::message& m) {
   switch (m.id) {
     case wire::message_id::choke:
       c.peer_choking = true;
-      return_requests(c);  // without the fast extension a choke drops every pending request
+      // Without the fast extension a choke drops every pending request; with it, the peer rejects each one it
+      // drops (and one never answered times out in tick()).
+      if (!c.fast) return_requests(c);
       break;
     case wire::message_id::unchoke:
       c.peer_choking = false;
@@ -41,6 +43,11 @@ void torrent::on_message(peer_connection& c, const wire::message& m) {
     case wire::message_id::request: on_request(c, m); break;
     case wire::message_id::piece: on_piece(c, m); break;
     case wire::message_id::cancel: c.cancel_upload({m.index, m.begin, m.length}); break;
+    case wire::message_id::suggest:
+    case wire::message_id::have_all:
+    case wire::message_id::have_none:
+    case wire::message_id::reject:
+    case wire::message_id::allowed_fast: on_fast_message(c, m); break;
     default: break;  // port (DHT) and anything else: not used
   }
 }
@@ -51,8 +58,13 @@ void torrent::on_bitfield(peer_connection& c, std::string_view bytes) {
     c.close("bad bitfield: " + bf.message());
     return;
   }
+  set_peer_has(c, std::move(*bf));
+}
+
+// Its whole set of pieces: a bitfield, or (BEP 6) have all / have none.
+void torrent::set_peer_has(peer_connection& c, bitfield has) {
   if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
-  c.peer_has = std::move(*bf);
+  c.peer_has = std::move(has);
   picker_.add_peer(c.peer_has);
   c.bitfield_counted = true;
   if (close_if_both_complete(c)) return;
@@ -91,7 +103,9 @@ void torrent::update_interest(peer_connection& c) {
 }
 
 void torrent::fill_requests(peer_connection& c) {
-  if (c.closed() || c.peer_choking || !c.am_interested || c.snubbed || !running()) return;
+  if (c.closed() || !c.am_interested || c.snubbed || !running()) return;
+  if (fill_fast_requests(c)) return;  // choked: allowed-fast pieces only
+  if (c.peer_choking) return;
   // Refill in batches (not one request per arrival): fewer picker scans, fuller writes.
   if (c.inflight.size() > c.max_inflight * 3 / 4) return;
   scratch_.clear();
@@ -152,14 +166,24 @@ void torrent::on_piece(peer_connection& c, const wire::message& m) {
 }
 
 void torrent::on_request(peer_connection& c, const wire::message& m) {
-  // BEP 3: requests while choked are ignored. A super-seed serves pieces it has not revealed to the asker too:
-  // refusing would help nobody.
-  if (c.am_choking) return;
-  if (!have_.get(m.index)) {
-    c.close("requested piece " + std::to_string(m.index) + " which we do not have");
+  // BEP 3: requests while choked are ignored; BEP 6: rejected, except for the pieces we allowed it. A super-seed
+  // serves pieces it has not revealed to the asker too: refusing would help nobody.
+  const block_ref b{m.index, m.begin, m.length};
+  const bool allowed = c.fast && !seeding_done_ &&
+                       std::find(c.allowed_fast_out.begin(), c.allowed_fast_out.end(), m.index) != c.allowed_fast_out.end();
+  if (c.am_choking && !allowed) {
+    if (c.fast) c.send_reject(b);
     return;
   }
-  if (!c.queue_upload({m.index, m.begin, m.length})) c.close("more than 4096 requests queued");
+  if (!have_.get(m.index)) {
+    if (c.fast) c.send_reject(b);
+    else c.close("requested piece " + std::to_string(m.index) + " which we do not have");
+    return;
+  }
+  if (!c.queue_upload(b)) {
+    if (c.fast) c.send_reject(b);
+    else c.close("more than 4096 requests queued");
+  }
 }
 
 status torrent::read_block(const block_ref& b, std::span<std::byte> out) {
@@ -175,6 +199,7 @@ void torrent::on_closed(peer_connection& c, std::string_view why) {
     spdlog::debug("{}: peer {} ({}) left: {}", meta_.name, c.name(), c.client, why);
   return_requests(c);
   if (metadata_) metadata_->remove_peer(c.id());
+  pex_.erase(c.id());
   if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
   c.bitfield_counted = false;
   if (super_seeding()) super_seeder_->remove_peer(c.id());

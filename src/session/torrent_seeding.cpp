@@ -61,7 +61,11 @@ void torrent::finish_seeding() {
   seeding_done_ = true;
   spdlog::info("{}: seed ratio {:.2f} reached: uploaded {} bytes ({:.2f} copies); leaving", meta_.name,
                opt_.seed_ratio, uploaded_, static_cast<double>(uploaded_) / static_cast<double>(meta_.total_length));
-  for (auto& c : std::vector(peers_)) c->send_choke(true);  // no more uploads; queued requests are dropped
+  for (auto& c : std::vector(peers_)) {
+    c->allowed_fast_out.clear();  // no more uploads, allowed-fast ones included
+    c->send_choke(true);          // queued requests are dropped (rejected, under BEP 6)
+    c->clear_uploads();           // a peer choked already may still have allowed-fast ones queued
+  }
   auto self = shared_from_this();
   asio::co_spawn(link_.executor, [self] { return self->leave_after_drain(); }, net::report_exception("leave"));
 }

@@ -28,9 +28,21 @@ void append_keep_alive(std::string& out) { out.append(4, '\0'); }
 
 void append_simple(std::string& out, message_id id) { append_header(out, 0, id); }
 
-void append_have(std::string& out, std::uint32_t index) {
-  const std::size_t p = append_header(out, 4, message_id::have);  // resizes: take data() after
+namespace {
+void append_index(std::string& out, message_id id, std::uint32_t index) {
+  const std::size_t p = append_header(out, 4, id);  // resizes: take data() after
   store_be32(out.data() + p, index);
+}
+}  // namespace
+
+void append_have(std::string& out, std::uint32_t index) { append_index(out, message_id::have, index); }
+
+void append_suggest(std::string& out, std::uint32_t index) { append_index(out, message_id::suggest, index); }
+
+void append_allowed_fast(std::string& out, std::uint32_t index) { append_index(out, message_id::allowed_fast, index); }
+
+void append_reject(std::string& out, std::uint32_t index, std::uint32_t begin, std::uint32_t length) {
+  append_triple(out, message_id::reject, index, begin, length);
 }
 
 void append_bitfield(std::string& out, std::string_view bytes) {

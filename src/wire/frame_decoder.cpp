@@ -28,6 +28,13 @@ decode_step need(std::size_t total) {
   return s;
 }
 
+// The ids parsed here (BEP 3, BEP 6, BEP 10); any other is skipped whole.
+bool known_id(std::uint8_t id) {
+  return id <= static_cast<std::uint8_t>(message_id::port) ||
+         (id >= static_cast<std::uint8_t>(message_id::suggest) && id <= static_cast<std::uint8_t>(message_id::allowed_fast)) ||
+         id == static_cast<std::uint8_t>(message_id::extended);
+}
+
 std::string name(std::uint8_t id) { return std::string(to_string(static_cast<message_id>(id))); }
 
 // The one length a fixed-size message may declare, or 0 when the id has a variable or unknown size.
@@ -42,6 +49,11 @@ std::uint64_t fixed_length(std::uint8_t id, const wire_limits& l) {
     case message_id::request:
     case message_id::cancel: return triple_length;
     case message_id::port: return 3;
+    case message_id::suggest:
+    case message_id::allowed_fast: return 5;
+    case message_id::have_all:
+    case message_id::have_none: return 1;
+    case message_id::reject: return triple_length;
     case message_id::piece:
     case message_id::extended: return 0;
   }
@@ -53,7 +65,7 @@ std::uint64_t fixed_length(std::uint8_t id, const wire_limits& l) {
 std::string check_length(std::uint8_t id, std::uint32_t len, const wire_limits& l) {
   if (id == static_cast<std::uint8_t>(message_id::extended))
     return len >= 2 ? std::string{} : "extended: frame length " + std::to_string(len) + " carries no extension id";
-  if (id > static_cast<std::uint8_t>(message_id::port)) return {};
+  if (!known_id(id)) return {};
   if (l.geometry_unknown && id == static_cast<std::uint8_t>(message_id::bitfield)) return {};
   if (l.geometry_unknown && id == static_cast<std::uint8_t>(message_id::have))
     return len == 5 ? std::string{} : "have: frame length " + std::to_string(len) + ", expected 5";
@@ -104,12 +116,19 @@ std::string parse_body(message& m, const char* body, std::uint32_t body_size, co
       m.ext_id = static_cast<std::uint8_t>(body[0]);
       m.payload = std::string_view(body + 1, body_size - 1);
       return {};
+    case message_id::suggest:
+    case message_id::allowed_fast:
+      // Before the metadata the piece count is unknown: the torrent ignores these then.
+      m.index = load_be32(body);
+      return l.geometry_unknown ? std::string{} : check_index(to_string(m.id), m.index, l);
     case message_id::request:
     case message_id::cancel:
+    case message_id::reject:
       m.index = load_be32(body);
       m.begin = load_be32(body + 4);
       m.length = load_be32(body + 8);
-      return check_request(m.id == message_id::request ? "request" : "cancel", m, l);
+      if (m.id == message_id::reject && l.geometry_unknown) return {};
+      return check_request(to_string(m.id), m, l);
     case message_id::piece:
       m.index = load_be32(body);
       m.begin = load_be32(body + 4);
@@ -162,7 +181,7 @@ decode_step decode_frame(std::string_view buffer, const wire_limits& limits) {
   if (auto e = check_length(id, len, limits); !e.empty()) return failed(std::move(e));
   if (buffer.size() < total) return need(total);
   s.consumed = total;
-  if (id > static_cast<std::uint8_t>(message_id::port) && id != static_cast<std::uint8_t>(message_id::extended)) {
+  if (!known_id(id)) {
     s.kind = decode_step::skipped;  // extensions we did not announce; a compliant peer never sends them
     return s;
   }

@@ -14,6 +14,11 @@ std::string_view to_string(message_id id) noexcept {
     case message_id::piece: return "piece";
     case message_id::cancel: return "cancel";
     case message_id::port: return "port";
+    case message_id::suggest: return "suggest piece";
+    case message_id::have_all: return "have all";
+    case message_id::have_none: return "have none";
+    case message_id::reject: return "reject request";
+    case message_id::allowed_fast: return "allowed fast";
     case message_id::extended: return "extended";
   }
   return "unknown";

@@ -24,12 +24,14 @@ struct incoming_handshake {
   sha1_digest info_hash;
   std::array<std::uint8_t, 20> peer_id{};
   bool extensions = false;  // reserved bit 20: the peer speaks BEP 10
+  bool fast = false;        // reserved[7] & 0x04: the peer speaks BEP 6
 };
 
 struct connected_peer {
   boost::asio::ip::tcp::socket socket;
   std::array<std::uint8_t, 20> peer_id{};
   bool extensions = false;
+  bool fast = false;
 };
 
 // Connects, sends our handshake, reads theirs; refuses another info-hash and ourselves.

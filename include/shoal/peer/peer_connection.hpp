@@ -50,6 +50,11 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   void send_request(const block_ref& b);
   void send_cancel(const block_ref& b);
   void send_keep_alive();
+  // BEP 6 (only when `fast`): have all / have none, a reject for a request we will not serve, an allowed-fast
+  // piece (served while we choke it).
+  void send_have_all(bool all);
+  void send_reject(const block_ref& b);
+  void send_allowed_fast(std::uint32_t piece);
   // BEP 10: an extended message under the id the peer assigned (0: the extended handshake).
   void send_extended(std::uint8_t ext_id, std::string_view payload);
   // Bytes of small messages waiting for the writer (metadata replies are refused beyond a bound).
@@ -65,6 +70,12 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   std::string client;     // the printable client part of its peer id, for logs
   bool extensions = false;  // its handshake had the BEP 10 bit
   std::optional<wire::ext::extended_handshake> ext;  // its extended handshake(s), merged
+  // BEP 6: both handshakes had the fast bit. A choke then rejects queued requests one by one (allowed-fast ones
+  // stay), a cancel is answered, and requests for allowed-fast pieces are served while it is choked.
+  bool fast = false;
+  std::vector<std::uint32_t> allowed_fast_out;  // pieces we let it fetch while we choke it
+  std::vector<std::uint32_t> allowed_fast_in;   // pieces it lets us fetch while it chokes us (bounded)
+  std::vector<std::uint32_t> suggested;         // its suggest messages: pieces to prefer (bounded)
 
   // Protocol state, read and changed by the torrent.
   bitfield peer_has;
@@ -88,6 +99,8 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   bool handle_frames();  // false: protocol error, connection closed
   std::size_t gather_uploads(std::vector<boost::asio::const_buffer>& bufs);
   clock::duration upload_wait();
+  // Under BEP 6 a choked peer's queue holds only allowed-fast requests (the rest were rejected): served.
+  bool may_upload() const { return !am_choking || fast; }
 
   boost::asio::ip::tcp::socket socket_;
   connection_events* owner_;  // null once closed

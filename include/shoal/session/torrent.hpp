@@ -38,6 +38,7 @@
 #include "shoal/addr/peer_address.hpp"
 #include "shoal/util/rate_window.hpp"
 #include "shoal/util/result.hpp"
+#include "shoal/wire/ext/pex_state.hpp"
 #include "shoal/wire/frame_decoder.hpp"
 #include "shoal/wire/message.hpp"
 
@@ -153,7 +154,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // `outgoing`: we dialled it. A second connection to the same peer id is resolved here.
   // `extensions`: its handshake had the BEP 10 bit (our extended handshake follows at once).
   void attach(boost::asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
-              bool outgoing, bool extensions = false);
+              bool outgoing, bool extensions = false, bool fast = false);
   // Once a second: rates for the status, batched piece events, stats events.
   void flush_events(bool with_stats);
 
@@ -200,9 +201,14 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   void queue_check();
   // Messages.
   void on_bitfield(peer::peer_connection& c, std::string_view bytes);
+  void set_peer_has(peer::peer_connection& c, bitfield has);
   void on_have(peer::peer_connection& c, std::uint32_t piece);
   void on_piece(peer::peer_connection& c, const wire::message& m);
   void on_request(peer::peer_connection& c, const wire::message& m);
+  // BEP 6 (torrent_fast.cpp): what we send a new fast peer, and its have all/none, reject, suggest, allowed fast.
+  void greet_fast(peer::peer_connection& c);
+  void on_fast_message(peer::peer_connection& c, const wire::message& m);
+  bool fill_fast_requests(peer::peer_connection& c);
   void update_interest(peer::peer_connection& c);
   bool close_if_both_complete(peer::peer_connection& c);
   void fill_requests(peer::peer_connection& c);
@@ -217,6 +223,13 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   void metadata_tick(std::chrono::steady_clock::time_point now);
   void install_metadata();
   void save_learned_torrent(const std::string& torrent_file);
+  // BEP 11 (torrent_pex.cpp): what neighbours are told, and the candidates they name.
+  bool pex_allowed() const;
+  std::optional<peer_address> listen_address_of(const peer::peer_connection& c) const;
+  void pex_start(peer::peer_connection& c);
+  void pex_tick(std::chrono::steady_clock::time_point now);
+  void on_ut_pex(peer::peer_connection& c, std::string_view payload);
+  void note_own_address(const std::optional<peer_address>& local);
   // Seeding policy: super-seeding offers, and leaving once --seed-ratio is reached.
   bool super_seeding() const { return super_seeder_ != nullptr; }
   void super_seed_refill(peer::peer_connection& c);
@@ -330,6 +343,8 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::uint64_t uploaded_before_ = 0, downloaded_before_ = 0;
   std::int64_t added_at_ = 0;
   mutable std::int64_t completed_at_ = 0;  // noted the first time the complete data is looked at
+  std::unordered_map<std::uint64_t, wire::ext::pex_state> pex_;  // by connection id: neighbours speaking ut_pex
+  std::vector<peer_address> own_addresses_;  // ours, as peers reach us (PEX entries naming us are skipped)
 };
 
 }  // namespace shoal::session

@@ -10,12 +10,16 @@
 namespace shoal::wire {
 
 void append_keep_alive(std::string& out);
-void append_simple(std::string& out, message_id id);  // choke, unchoke, interested, not_interested
+void append_simple(std::string& out, message_id id);  // choke, unchoke, interested, not_interested, have all/none
 void append_have(std::string& out, std::uint32_t index);
 void append_bitfield(std::string& out, std::string_view bytes);
 void append_request(std::string& out, std::uint32_t index, std::uint32_t begin, std::uint32_t length);
 void append_cancel(std::string& out, std::uint32_t index, std::uint32_t begin, std::uint32_t length);
 void append_port(std::string& out, std::uint16_t port);
+// BEP 6 fast extension (have all and have none are append_simple).
+void append_suggest(std::string& out, std::uint32_t index);
+void append_reject(std::string& out, std::uint32_t index, std::uint32_t begin, std::uint32_t length);
+void append_allowed_fast(std::string& out, std::uint32_t index);
 
 // A piece message is its 13-byte header followed by the block; the engine sends both with one
 // scatter/gather write so the block is never copied.
