@@ -45,11 +45,13 @@ def rss_kib(pid):
 
 
 class Dht(SwarmTestCase):
-    def dht_seed(self, name, content, torrent, *bootstrap):
-        """Our seed serving `torrent` with its DHT node on the same number as its TCP port."""
+    def dht_seed(self, name, content, torrent, *bootstrap, dht_port=None):
+        """Our seed serving `torrent`, its DHT node on `dht_port` (default: the number of its TCP port)."""
         port = free_tcp_udp_port()
         args = [bin_path("seed"), torrent, "--data", content, "--host", "127.0.0.1", "--port", str(port),
                 "--log-level", "debug"]
+        if dht_port:
+            args += ["--dht-port", str(dht_port)]
         for b in bootstrap:
             args += ["--dht-bootstrap", "127.0.0.1:%d" % b]
         p = self.procs.start(name, args)
@@ -77,7 +79,9 @@ class Dht(SwarmTestCase):
         content = self.path("data", "sample.bin")
         write_random_file(content, 2 * 1024 * 1024 + 123, seed=17)
         ih = make_torrent(content, self.path("t.torrent"), 64 * 1024)  # no announce URL: trackerless
-        seed, seed_port = self.dht_seed("seed", content, self.path("t.torrent"), a_port)
+        # Its DHT port differs from its peer port: the announce must name the peer port (implied_port 0).
+        seed, seed_port = self.dht_seed("seed", content, self.path("t.torrent"), a_port,
+                                        dht_port=free_tcp_udp_port())
         # The seed has announced itself to the nodes it found (its lookup ended with replies).
         wait_for_log(seed, r"dht: lookup %s: \d+ queries, [1-9]\d* nodes replied" % ih, 60)
         leech_port = free_tcp_udp_port()
