@@ -102,6 +102,22 @@ class Dht(SwarmTestCase):
         wait_port(port, 30)
         self.assertIsNone(ping(port, timeout=1.0))
 
+    def test_only_private_torrents_run_no_node(self):
+        content = self.path("data", "s.bin")
+        write_random_file(content, 10000, seed=1)
+        make_torrent(content, self.path("t.torrent"), 16 * 1024)
+        with open(self.path("t.torrent"), "rb") as f:
+            top = bdecode(f.read())
+        top[b"info"][b"private"] = 1  # BEP 27: never on the DHT
+        with open(self.path("p.torrent"), "wb") as f:
+            f.write(bencode(top))
+        seed, port = self.dht_seed("seed", content, self.path("p.torrent"))
+        self.assertIsNone(ping(port, timeout=1.0))
+        self.assertNotIn("dht: node", log_text(seed))
+        # The same data as a public torrent: the node answers.
+        public, public_port = self.dht_seed("public", content, self.path("t.torrent"))
+        self.assertIsNotNone(ping(public_port), log_text(public))
+
     def test_garbage_oversized_and_floods_do_not_stop_the_node(self):
         content = self.path("data", "s.bin")
         write_random_file(content, 10000, seed=1)
