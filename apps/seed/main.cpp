@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   app.add_flag("--control", cfg.control,
                "read JSON commands from stdin, one per line (add, remove, pause, resume, verify, reannounce, "
                "limits, status, stop); the process then runs until \"stop\", the end of stdin or a signal");
+  shoal::ui::add_dht_options(app, cfg.dht_port, cfg.dht_bootstrap, cfg.no_dht);
   shoal::ui::add_log_level_option(app, level);
   if (auto status = shoal::ui::parse_command_line(app, "seed", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;

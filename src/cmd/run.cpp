@@ -41,6 +41,9 @@ session::session_options process_options(const peer_process_config& cfg) {
   so.hash_threads = cfg.hash_threads;
   so.max_upload_rate_total = cfg.max_upload_rate_total;
   so.max_peers_total = cfg.max_peers_total;
+  so.dht = !cfg.no_dht;
+  if (cfg.dht_port != 0) so.dht_port = cfg.dht_port;
+  so.dht_bootstrap = cfg.dht_bootstrap;
   return so;
 }
 

@@ -79,8 +79,10 @@ result<torrent_id> session::add(metainfo m, torrent_options opt, bool paused) {
   const torrent_id id = next_id_++;
   const auto hash = m.info_hash;
   added_event(id, hash, m.name, paused ? torrent_state::paused : torrent_state::queued_for_check);
+  const bool is_private = m.is_private;
   auto t = torrent::create(id, std::move(m), std::move(opt), torrent_link(), paused);
   by_hash_.emplace(hash, id);
+  dht_track(t, is_private);
   torrents_.emplace(id, t);
   t->start_from_resume();  // trusted: not queued_for_check any more, so the verify queue passes it by
   start_checks();
@@ -95,6 +97,7 @@ result<torrent_id> session::add_magnet(const magnet_link& link, torrent_options 
   added_event(id, link.info_hash, name, paused ? torrent_state::paused : torrent_state::fetching_metadata);
   auto t = torrent::create_magnet(id, link, std::move(opt), torrent_link(), paused);
   by_hash_.emplace(link.info_hash, id);
+  dht_track(t, false);  // a magnet's privacy is unknown until its metadata arrives
   torrents_.emplace(id, std::move(t));
   return id;
 }
@@ -140,6 +143,7 @@ status session::remove(torrent_id id, bool delete_data) {
   if (!t) return unknown(id);
   torrents_.erase(id);
   by_hash_.erase(t->info_hash());
+  dht_untrack(t->info_hash());
   std::erase(check_queue_, id);
   t->stop_now();
   session_event e;
@@ -368,6 +372,7 @@ asio::awaitable<void> session::stop(std::chrono::milliseconds bound, bool hurry)
   boost::system::error_code ec;
   acceptor_.close(ec);
   events_timer_.cancel();
+  if (dht_) dht_->stop();
   for (auto& [id, t] : torrents_) t->flush_events(false);
   // Every torrent stops at once, all within one bound: a user who pressed Ctrl-C waits under a second even when
   // a tracker never answers.

@@ -85,6 +85,26 @@ CLI::Option* check_port(CLI::Option* option, const std::string& zero_means) {
       ->type_name("PORT");
 }
 
+void add_dht_options(CLI::App& app, std::uint16_t& port, std::vector<std::string>& bootstrap, bool& off) {
+  check_port(app.add_option("--dht-port", port, "UDP port of the DHT node (BEP 5)"), "the peer port");
+  app.add_option("--dht-bootstrap", bootstrap,
+                 "HOST:PORT of a DHT node to bootstrap from, router or ordinary (repeatable; default: "
+                 "router.bittorrent.com:6881, dht.transmissionbt.com:6881, router.utorrent.com:6881)")
+      ->type_name("HOST:PORT")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const auto colon = text.rfind(':');
+            if (colon == std::string::npos || colon == 0) return "'" + text + "' is not HOST:PORT";
+            const auto port = text.substr(colon + 1);
+            if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoul(port) == 0 || std::stoul(port) > 65535)
+              return "'" + text + "': the port must be 1 to 65535";
+            return {};
+          },
+          ""));
+  app.add_flag("--no-dht", off, "run no DHT node (private torrents never use it anyway)");
+}
+
 CLI::Option* check_urls(CLI::Option* option, std::vector<std::string> schemes, bool commas_join) {
   document(option, "URL", describe_url(schemes));
   return option->check(CLI::Validator(

@@ -18,6 +18,9 @@ struct peer_process_config {
   std::uint64_t max_upload_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited
   int hash_threads = 2;
   bool json = false;     // --json: one JSON object per event on stdout
+  bool no_dht = false;             // --no-dht
+  std::uint16_t dht_port = 0;       // --dht-port; 0: the peer port
+  std::vector<std::string> dht_bootstrap;  // --dht-bootstrap HOST:PORT; empty: the public routers
   bool control = false;  // --control: JSON commands on stdin; the process ends on "stop", end of input or a signal
 };
 

@@ -20,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "shoal/dht/node.hpp"
 #include "shoal/metainfo/magnet.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/session/torrent.hpp"
@@ -39,6 +40,10 @@ struct session_options {
   std::uint64_t max_upload_rate_total = 0;    // the same for uploads
   std::size_t max_peers_total = 0;            // connections over every torrent, 0 = unlimited
   std::chrono::milliseconds stats_interval{2000};  // stats events of active torrents
+  // The DHT (BEP 5): one node for every torrent, started with the first torrent that is not private.
+  bool dht = true;
+  std::optional<std::uint16_t> dht_port;       // UDP; default: the listening (peer) port
+  std::vector<std::string> dht_bootstrap;      // HOST:PORT; empty: dht::default_bootstrap_nodes
 };
 
 class session {
@@ -103,6 +108,9 @@ class session {
   void added_event(torrent_id id, const sha1_digest& hash, const std::string& name, torrent_state state);
   void deliver();
   void request_check(torrent_id id);
+  // The DHT side (session_dht.cpp): a torrent that is not private looks up and announces through the node.
+  void dht_track(const std::shared_ptr<torrent>& t, bool is_private);
+  void dht_untrack(const sha1_digest& info_hash);
   void start_checks();
   std::shared_ptr<torrent> get(torrent_id id) const;
   static error unknown(torrent_id id);
@@ -129,6 +137,7 @@ class session {
   bool delivering_ = false;
   bool stopped_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::unique_ptr<dht::node> dht_;  // null until a torrent that is not private needs it
 };
 
 }  // namespace shoal::session

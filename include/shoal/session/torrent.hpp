@@ -155,6 +155,8 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // `extensions`: its handshake had the BEP 10 bit (our extended handshake follows at once).
   void attach(boost::asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
               bool outgoing, bool extensions = false, bool fast = false);
+  // Peers the DHT found (torrent_dht.cpp): candidates like a tracker's.
+  void add_dht_peers(const std::vector<peer_address>& peers);
   // Once a second: rates for the status, batched piece events, stats events.
   void flush_events(bool with_stats);
 

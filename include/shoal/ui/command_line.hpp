@@ -37,6 +37,8 @@ CLI::Option* check_rate(CLI::Option* option);
 CLI::Option* check_port(CLI::Option* option, const std::string& zero_means = {});
 // A URL with one of `schemes` ("http", "https", "udp"); with `commas_join`, every
 // comma-separated part must be one.
+// --dht-port, --dht-bootstrap (repeatable HOST:PORT) and --no-dht, as seed and leech share them.
+void add_dht_options(CLI::App& app, std::uint16_t& port, std::vector<std::string>& bootstrap, bool& off);
 CLI::Option* check_urls(CLI::Option* option, std::vector<std::string> schemes, bool commas_join = false);
 
 }  // namespace shoal::ui

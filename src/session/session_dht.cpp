@@ -1,0 +1,35 @@
+// The session's DHT node: created with the first torrent that is not private (a process whose torrents are
+// all private runs none, BEP 27), shared by every torrent, stopped with the session.
+#include <spdlog/spdlog.h>
+
+#include "shoal/session/session.hpp"
+
+namespace shoal::session {
+
+void session::dht_track(const std::shared_ptr<torrent>& t, bool is_private) {
+  if (!opt_.dht || is_private || stopped_) return;
+  if (!dht_) {
+    dht::node_options o;
+    o.bind_host = opt_.host.find(':') == std::string::npos ? opt_.host : "0.0.0.0";  // the node speaks IPv4
+    o.port = opt_.dht_port.value_or(port_);
+    o.bootstrap = opt_.dht_bootstrap.empty() ? dht::default_bootstrap_nodes : opt_.dht_bootstrap;
+    auto node = std::make_unique<dht::node>(executor_, std::move(o));
+    if (auto st = node->start(); !st) {
+      // Torrents still work through trackers and peers: the DHT is one source among several.
+      spdlog::warn("{}; going on without the DHT", st.message());
+      opt_.dht = false;
+      return;
+    }
+    dht_ = std::move(node);
+  }
+  std::weak_ptr<torrent> weak = t;
+  dht_->track(t->info_hash(), port_, [weak](const std::vector<peer_address>& peers) {
+    if (auto torrent = weak.lock()) torrent->add_dht_peers(peers);
+  });
+}
+
+void session::dht_untrack(const sha1_digest& info_hash) {
+  if (dht_) dht_->untrack(info_hash);
+}
+
+}  // namespace shoal::session

@@ -1,0 +1,193 @@
+"""The BEP 5 DHT on loopback: a few of our processes form a DHT (two seeds of an unrelated torrent as
+bootstrap nodes, a seed of the real torrent, a leech); a trackerless magnet (only xt: no tr, no x.pe) completes
+through the DHT alone. A running node keeps answering pings after KRPC garbage, oversized datagrams and a flood
+of queries, with its memory bounded."""
+import os
+import socket
+import time
+import unittest
+
+from bdecode import bdecode
+from swarm_testlib import (SwarmTestCase, bencode, bin_path, log_text, make_torrent, same_tree, wait_exit,
+                           wait_for_log, write_random_file)
+from ports import free_tcp_udp_port, wait_port
+
+
+def ping(port, timeout=2.0, tid=b"pp"):
+    """A KRPC ping to 127.0.0.1:port; the decoded reply, or None when none came within `timeout`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(timeout)
+        s.sendto(bencode({"t": tid, "y": "q", "q": "ping", "a": {"id": b"\x01" * 20}}), ("127.0.0.1", port))
+        try:
+            data, _ = s.recvfrom(4096)
+        except socket.timeout:
+            return None
+        return bdecode(data)
+
+
+def drain(s):
+    """How many datagrams arrive on `s` until it stays quiet for its timeout."""
+    got = 0
+    try:
+        while True:
+            s.recvfrom(4096)
+            got += 1
+    except socket.timeout:
+        return got
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for %d" % pid)
+
+
+class Dht(SwarmTestCase):
+    def dht_seed(self, name, content, torrent, *bootstrap, dht_port=None):
+        """Our seed serving `torrent`, its DHT node on `dht_port` (default: the number of its TCP port)."""
+        port = free_tcp_udp_port()
+        args = [bin_path("seed"), torrent, "--data", content, "--host", "127.0.0.1", "--port", str(port),
+                "--log-level", "debug"]
+        if dht_port:
+            args += ["--dht-port", str(dht_port)]
+        for b in bootstrap:
+            args += ["--dht-bootstrap", "127.0.0.1:%d" % b]
+        p = self.procs.start(name, args)
+        wait_port(port, 30)
+        return p, port
+
+    def bootstrap_pair(self):
+        other = self.path("other", "x.bin")
+        write_random_file(other, 100 * 1024, seed=3)
+        make_torrent(other, self.path("other.torrent"), 16 * 1024)
+        a_port, b_port = free_tcp_udp_port(), free_tcp_udp_port()
+        # Each bootstraps from the other: a DHT of two ordinary nodes, no router.
+        a = self.procs.start("boot-a", [bin_path("seed"), self.path("other.torrent"), "--data", other, "--host",
+                                        "127.0.0.1", "--port", str(a_port), "--dht-bootstrap",
+                                        "127.0.0.1:%d" % b_port, "--log-level", "debug"])
+        b = self.procs.start("boot-b", [bin_path("seed"), self.path("other.torrent"), "--data", other, "--host",
+                                        "127.0.0.1", "--port", str(b_port), "--dht-bootstrap",
+                                        "127.0.0.1:%d" % a_port, "--log-level", "debug"])
+        wait_port(a_port, 30)
+        wait_port(b_port, 30)
+        return (a, a_port), (b, b_port)
+
+    def test_trackerless_magnet_completes_through_the_dht(self):
+        (_, a_port), (_, b_port) = self.bootstrap_pair()
+        content = self.path("data", "sample.bin")
+        write_random_file(content, 2 * 1024 * 1024 + 123, seed=17)
+        ih = make_torrent(content, self.path("t.torrent"), 64 * 1024)  # no announce URL: trackerless
+        # Its DHT port differs from its peer port: the announce must name the peer port (implied_port 0).
+        seed, seed_port = self.dht_seed("seed", content, self.path("t.torrent"), a_port,
+                                        dht_port=free_tcp_udp_port())
+        # The seed has announced itself to the nodes it found (its lookup ended with replies).
+        wait_for_log(seed, r"dht: lookup %s: \d+ queries, [1-9]\d* nodes replied" % ih, 60)
+        leech_port = free_tcp_udp_port()
+        leech = self.procs.start("leech", [bin_path("leech"), "magnet:?xt=urn:btih:" + ih, "-o", self.path("out"),
+                                           "--host", "127.0.0.1", "--port", str(leech_port), "--timeout", "90",
+                                           "--dht-bootstrap", "127.0.0.1:%d" % b_port, "--log-level", "debug"])
+        self.assertEqual(wait_exit(leech, 150), 0, log_text(leech))
+        self.assertTrue(same_tree(content, self.path("out", "sample.bin")))
+        self.assertRegex(log_text(leech), r"peers from the DHT")
+
+    def test_no_dht_runs_no_node(self):
+        content = self.path("data", "s.bin")
+        write_random_file(content, 10000, seed=1)
+        make_torrent(content, self.path("t.torrent"), 16 * 1024)
+        port = free_tcp_udp_port()
+        self.procs.start("seed", [bin_path("seed"), self.path("t.torrent"), "--data", content, "--host",
+                                  "127.0.0.1", "--port", str(port), "--no-dht"])
+        wait_port(port, 30)
+        self.assertIsNone(ping(port, timeout=1.0))
+
+    def test_only_private_torrents_run_no_node(self):
+        content = self.path("data", "s.bin")
+        write_random_file(content, 10000, seed=1)
+        make_torrent(content, self.path("t.torrent"), 16 * 1024)
+        with open(self.path("t.torrent"), "rb") as f:
+            top = bdecode(f.read())
+        top[b"info"][b"private"] = 1  # BEP 27: never on the DHT
+        with open(self.path("p.torrent"), "wb") as f:
+            f.write(bencode(top))
+        seed, port = self.dht_seed("seed", content, self.path("p.torrent"))
+        self.assertIsNone(ping(port, timeout=1.0))
+        self.assertNotIn("dht: node", log_text(seed))
+        # The same data as a public torrent: the node answers.
+        public, public_port = self.dht_seed("public", content, self.path("t.torrent"))
+        self.assertIsNotNone(ping(public_port), log_text(public))
+
+    def test_garbage_oversized_and_floods_do_not_stop_the_node(self):
+        content = self.path("data", "s.bin")
+        write_random_file(content, 10000, seed=1)
+        make_torrent(content, self.path("t.torrent"), 16 * 1024)
+        seed, port = self.dht_seed("seed", content, self.path("t.torrent"))
+        reply = ping(port)
+        self.assertIsNotNone(reply, log_text(seed))
+        self.assertEqual(reply[b"y"], b"r")
+        self.assertEqual(len(reply[b"r"][b"id"]), 20)
+        before = rss_kib(seed.pid)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(0.5)
+            junk = [b"", b"d", b"i1e", b"garbage\x00\xff", b"d1:t2:aa1:y1:qe", b"d1:ad2:id3:abce1:q4:ping1:t2:aa1:y1:qe",
+                    b"l" * 5000, b"x" * 65000, bencode({"t": b"aa", "y": "q", "q": "ping", "a": {"id": b"\x00" * 20,
+                                                                                              "pad": b"z" * 3000}})]
+            for _ in range(30):
+                for j in junk:
+                    s.sendto(j, ("127.0.0.1", port))
+            # None of the garbage is answered (a spoofed source must get nothing).
+            self.assertEqual(drain(s), 0)
+            # A flood of valid queries from one source: most are dropped by the per-source limit.
+            time.sleep(2.5)  # the garbage spent this source's budget: let it refill
+            q = bencode({"t": b"fl", "y": "q", "q": "find_node", "a": {"id": b"\x02" * 20, "target": b"\x03" * 20}})
+            for _ in range(3000):
+                s.sendto(q, ("127.0.0.1", port))
+            answered = drain(s)
+            self.assertGreater(answered, 0)
+            self.assertLess(answered, 1000)
+            # Unknown methods get error 204 (BEP 5).
+            time.sleep(3)  # the source's budget refills
+            s.sendto(bencode({"t": b"uk", "y": "q", "q": "frobnicate", "a": {"id": b"\x02" * 20}}), ("127.0.0.1", port))
+            err = bdecode(s.recvfrom(4096)[0])
+            self.assertEqual(err[b"y"], b"e")
+            self.assertEqual(err[b"e"][0], 204)
+            # announce_peer with a wrong token: error 203.
+            s.sendto(bencode({"t": b"an", "y": "q", "q": "announce_peer",
+                              "a": {"id": b"\x02" * 20, "info_hash": b"\x04" * 20, "port": 1234, "token": b"bad"}}),
+                     ("127.0.0.1", port))
+            err = bdecode(s.recvfrom(4096)[0])
+            self.assertEqual(err[b"e"][0], 203)
+        self.assertIsNotNone(ping(port, tid=b"p2"), "the node stopped answering")
+        self.assertIsNone(seed.poll())
+        self.assertLess(rss_kib(seed.pid) - before, 20 * 1024)
+
+    def test_announce_then_get_peers_with_token_and_implied_port(self):
+        content = self.path("data", "s.bin")
+        write_random_file(content, 10000, seed=1)
+        make_torrent(content, self.path("t.torrent"), 16 * 1024)
+        seed, port = self.dht_seed("seed", content, self.path("t.torrent"))
+        ih = b"\x05" * 20
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(3)
+            s.sendto(bencode({"t": b"g1", "y": "q", "q": "get_peers", "a": {"id": b"\x02" * 20, "info_hash": ih}}),
+                     ("127.0.0.1", port))
+            r = bdecode(s.recvfrom(4096)[0])[b"r"]
+            self.assertNotIn(b"values", r)
+            token = r[b"token"]
+            s.sendto(bencode({"t": b"a1", "y": "q", "q": "announce_peer", "a": {
+                "id": b"\x02" * 20, "info_hash": ih, "port": 4321, "token": token}}), ("127.0.0.1", port))
+            self.assertEqual(bdecode(s.recvfrom(4096)[0])[b"y"], b"r")
+            s.sendto(bencode({"t": b"a2", "y": "q", "q": "announce_peer", "a": {
+                "id": b"\x02" * 20, "info_hash": ih, "port": 9, "implied_port": 1, "token": token}}),
+                     ("127.0.0.1", port))
+            self.assertEqual(bdecode(s.recvfrom(4096)[0])[b"y"], b"r")
+            s.sendto(bencode({"t": b"g2", "y": "q", "q": "get_peers", "a": {"id": b"\x02" * 20, "info_hash": ih}}),
+                     ("127.0.0.1", port))
+            values = bdecode(s.recvfrom(4096)[0])[b"r"][b"values"]
+            ports = sorted(int.from_bytes(v[4:6], "big") for v in values)
+            self.assertEqual(ports, sorted([4321, s.getsockname()[1]]))
+
+
+if __name__ == "__main__":
+    unittest.main()

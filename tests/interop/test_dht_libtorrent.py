@@ -1,0 +1,59 @@
+"""A DHT mixing our nodes and libtorrent's on loopback (libtorrent's DHT restrictions relaxed): libtorrent,
+bootstrapped from our seed's node, fetches a trackerless magnet our seed serves, and our leech, bootstrapped from
+the same node, fetches a trackerless magnet libtorrent seeds. Each side finds the other's torrent through the DHT
+alone (no tracker, no x.pe, no --peer)."""
+import os
+import time
+import unittest
+
+import libtorrent as lt
+
+from swarm_testlib import (SwarmTestCase, bin_path, log_text, make_torrent, same_tree, wait_exit, write_random_file)
+from ports import free_tcp_udp_port, wait_port
+
+
+class DhtLibtorrent(SwarmTestCase):
+    def test_each_side_finds_the_others_torrent(self):
+        ours = self.path("ours", "ours.bin")
+        write_random_file(ours, 1024 * 1024 + 5, seed=21)
+        ours_ih = make_torrent(ours, self.path("ours.torrent"), 64 * 1024)
+        theirs = self.path("theirs", "theirs.bin")
+        write_random_file(theirs, 1024 * 1024 + 9, seed=22)
+        theirs_ih = make_torrent(theirs, self.path("theirs.torrent"), 64 * 1024)
+
+        seed_port = free_tcp_udp_port()
+        self.procs.start("seed", [bin_path("seed"), self.path("ours.torrent"), "--data", ours, "--host", "127.0.0.1",
+                                  "--port", str(seed_port), "--log-level", "debug"])
+        wait_port(seed_port, 30)
+
+        lt_port = free_tcp_udp_port()
+        ses = lt.session({"listen_interfaces": "127.0.0.1:%d" % lt_port, "enable_dht": True, "enable_lsd": False,
+                          "enable_upnp": False, "enable_natpmp": False, "allow_multiple_connections_per_ip": True,
+                          "dht_bootstrap_nodes": "127.0.0.1:%d" % seed_port, "dht_restrict_routing_ips": False,
+                          "dht_restrict_search_ips": False, "dht_enforce_node_id": False,
+                          "dht_ignore_dark_internet": False, "dht_announce_interval": 5})
+        try:
+            ses.add_torrent({"ti": lt.torrent_info(self.path("theirs.torrent")),
+                             "save_path": os.path.dirname(theirs)})
+            params = lt.parse_magnet_uri("magnet:?xt=urn:btih:" + ours_ih)
+            params.save_path = self.path("lt-out")
+            handle = ses.add_torrent(params)
+
+            leech = self.procs.start("leech", [bin_path("leech"), "magnet:?xt=urn:btih:" + theirs_ih, "-o",
+                                               self.path("out"), "--host", "127.0.0.1", "--port",
+                                               str(free_tcp_udp_port()), "--timeout", "120", "--dht-bootstrap",
+                                               "127.0.0.1:%d" % seed_port, "--log-level", "debug"])
+            deadline = time.monotonic() + 150
+            while time.monotonic() < deadline and not handle.status().is_seeding:
+                time.sleep(0.2)
+            self.assertTrue(handle.status().is_seeding, "libtorrent did not get our torrent through the DHT")
+            self.assertTrue(same_tree(ours, self.path("lt-out", "ours.bin")))
+            self.assertEqual(wait_exit(leech, 150), 0, log_text(leech))
+            self.assertTrue(same_tree(theirs, self.path("out", "theirs.bin")))
+            self.assertRegex(log_text(leech), r"peers from the DHT")
+        finally:
+            del ses
+
+
+if __name__ == "__main__":
+    unittest.main()
