@@ -336,10 +336,9 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   c->client = wire::client_name(peer_id);
   c->extensions = extensions;
   c->fast = fast;
-  const bool was_idle = idle_seed();
   peers_.push_back(c);
   ++peers_seen_;
-  if (was_idle) tick_timer_.cancel();  // back to a tick a second
+  if (ticking_idle_) tick_timer_.cancel();  // back to a tick a second
   spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_.name, c->name(), c->client, peers_.size());
   if (fast) greet_fast(*c);
   else if (super_seeding()) super_seed_refill(*c);  // pieces revealed one by one, never a bitfield
@@ -493,8 +492,10 @@ asio::awaitable<void> torrent::ticker(std::uint64_t generation) {
   while (generation == generation_) {
     // A complete torrent with no peer has little to do each second (no rates, no timeouts, nobody to choke):
     // ticking it every 5 s keeps a daemon seeding thousands of torrents idle. A peer arriving wakes it.
-    tick_timer_.expires_after(idle_seed() ? 5s : 1s);
+    ticking_idle_ = idle_seed();
+    tick_timer_.expires_after(ticking_idle_ ? 5s : 1s);
     co_await tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled: the generation says so
+    ticking_idle_ = false;
     if (generation != generation_) break;
     tick();
   }

@@ -296,6 +296,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::vector<std::shared_ptr<peer::peer_connection>> peers_;
   std::map<std::string, candidate> candidates_;  // by "host:port"
   std::size_t connecting_ = 0;
+  bool ticking_idle_ = false;  // the ticker waits 5 s (idle_seed): a peer arriving cuts the wait short
   std::vector<int> failures_;  // hash failures per piece
   std::vector<std::uint8_t> retried_;  // per piece: failed before, so its passing digests settle the verdict
   swarm::ban_list bans_;
