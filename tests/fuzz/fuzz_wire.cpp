@@ -29,12 +29,14 @@ void check_ok_frame(const message& m, std::size_t consumed, std::string_view fra
       check(m.payload.data() == frame.data() + 5);
       return check(shoal::bitfield::from_bytes(m.payload, l.piece_count).has_value());
     case message_id::suggest:
-    case message_id::allowed_fast: return check(m.index < l.piece_count && consumed == 9);
+    case message_id::allowed_fast: return check((l.geometry_unknown || m.index < l.piece_count) && consumed == 9);
     case message_id::have_all:
     case message_id::have_none: return check(consumed == 5);
+    case message_id::reject:
+      if (l.geometry_unknown) return check(consumed == 17);  // before the metadata: nothing to check it against
+      [[fallthrough]];
     case message_id::request:
     case message_id::cancel:
-    case message_id::reject:
       check(m.index < l.piece_count && m.length > 0 && m.length <= l.max_request);
       return check(std::uint64_t{m.begin} + m.length <= l.piece_size(m.index));
     case message_id::piece:
