@@ -1,6 +1,7 @@
 // leech FILE.torrent|MAGNET... -o DIR: downloads from many peers at once, verified piece by piece, resumable.
 #include <CLI/CLI.hpp>
 
+#include "shoal/cmd/peer_process_options.hpp"
 #include "shoal/cmd/run.hpp"
 #include "shoal/metainfo/magnet.hpp"
 #include "shoal/ui/command_line.hpp"
@@ -29,10 +30,7 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", cfg.output, "folder the data goes to")->required();
   shoal::ui::check_port(app.add_option("--port", cfg.port, "TCP port to listen on (another one if busy)"),
                         "any free port")->capture_default_str();
-  app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
   app.add_option("--peer", cfg.peers, "HOST:PORT of a peer to connect to directly (repeatable)");
-  shoal::ui::check_integer(app.add_option("--max-peers", cfg.max_peers, "connections per torrent"), {1, 1000})
-      ->capture_default_str();
   app.add_flag("--seed", cfg.seed, "go on seeding after completion until stopped");
   shoal::ui::check_number(app.add_option("--seed-ratio", cfg.seed_ratio,
                                          "seed after completion until uploaded >= RATIO x size, then exit"),
@@ -40,37 +38,18 @@ int main(int argc, char** argv) {
   shoal::ui::check_integer(app.add_option("--timeout", cfg.timeout_s,
                                           "give up after this many seconds without a verified piece"),
                            {1, 1 << 30, "", "seconds"})->capture_default_str();
-  shoal::ui::check_integer(app.add_option("--max-peers-total", cfg.max_peers_total,
-                                          "connections over every torrent"),
-                           {0, 1000000, "unlimited"})->capture_default_str();
-  shoal::ui::check_integer(app.add_option("--upload-slots", cfg.upload_slots, "peers served at once"), {1, 1000})
-      ->capture_default_str();
   shoal::ui::check_rate(app.add_option("--max-download-rate", cfg.max_download_rate,
                                        "bytes/s per torrent, e.g. 500K or 2M"))
       ->capture_default_str();
   shoal::ui::check_rate(app.add_option("--max-download-rate-total", cfg.max_download_rate_total,
                                        "bytes/s over every torrent of this process"))
       ->capture_default_str();
-  shoal::ui::check_rate(app.add_option("--max-upload-rate", cfg.max_upload_rate,
-                                       "bytes/s per torrent, e.g. 500K or 2M"))
-      ->capture_default_str();
-  shoal::ui::check_rate(app.add_option("--max-upload-rate-total", cfg.max_upload_rate_total,
-                                       "bytes/s over every torrent of this process"))
-      ->capture_default_str();
-  shoal::ui::check_integer(app.add_option("--hash-threads", cfg.hash_threads, "threads checking pieces"), {1, 64})
-      ->capture_default_str();
   app.add_flag("--overwrite", cfg.overwrite,
                "write into and cut files in DIR that leech did not create (default: such a file is kept only if its "
                "data verifies as the torrent's, and otherwise refused)");
   app.add_flag("--sparse", cfg.sparse,
                "do not preallocate the files (default: reserve their space first, so a full disk shows at once)");
-  app.add_flag("--json", cfg.json,
-               "one JSON object per event on stdout (listening, added, state, pieces, completed, error, removed, "
-               "stats, exit); see docs/cli.md");
-  app.add_flag("--control", cfg.control,
-               "read JSON commands from stdin, one per line (add, remove, pause, resume, verify, reannounce, "
-               "limits, status, stop); the process then runs until \"stop\", the end of stdin or a signal");
-  shoal::ui::add_dht_options(app, cfg.dht_port, cfg.dht_bootstrap, cfg.no_dht);
+  shoal::cmd::add_peer_process_options(app, cfg);
   shoal::ui::add_log_level_option(app, level);
   if (auto status = shoal::ui::parse_command_line(app, "leech", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;

@@ -2,6 +2,7 @@
 // With several torrents, --data DIR holds each one's content under its name.
 #include <CLI/CLI.hpp>
 
+#include "shoal/cmd/peer_process_options.hpp"
 #include "shoal/cmd/run.hpp"
 #include "shoal/ui/command_line.hpp"
 #include "shoal/ui/log.hpp"
@@ -20,33 +21,11 @@ int main(int argc, char** argv) {
                  "its name; default: the torrents' names here");
   shoal::ui::check_port(app.add_option("--port", cfg.port, "TCP port to listen on"), "any free port")
       ->capture_default_str();
-  app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
-  shoal::ui::check_integer(app.add_option("--max-peers", cfg.max_peers, "connections per torrent"), {1, 1000})
-      ->capture_default_str();
-  shoal::ui::check_integer(app.add_option("--max-peers-total", cfg.max_peers_total,
-                                          "connections over every torrent"),
-                           {0, 1000000, "unlimited"})->capture_default_str();
-  shoal::ui::check_integer(app.add_option("--upload-slots", cfg.upload_slots, "peers served at once"), {1, 1000})
-      ->capture_default_str();
-  shoal::ui::check_rate(app.add_option("--max-upload-rate", cfg.max_upload_rate,
-                                       "bytes/s per torrent, e.g. 500K or 2M"))
-      ->capture_default_str();
-  shoal::ui::check_rate(app.add_option("--max-upload-rate-total", cfg.max_upload_rate_total,
-                                       "bytes/s over every torrent of this process"))
-      ->capture_default_str();
   app.add_flag("--super-seed", cfg.super_seed,
                "reveal pieces a few at a time, each to one peer, so the first copy uploaded has no duplicates");
   shoal::ui::check_number(app.add_option("--seed-ratio", cfg.seed_ratio, "exit once uploaded >= RATIO x size"),
                           {0.0, 1e6, "seed until stopped"});
-  shoal::ui::check_integer(app.add_option("--hash-threads", cfg.hash_threads, "threads checking the data"), {1, 64})
-      ->capture_default_str();
-  app.add_flag("--json", cfg.json,
-               "one JSON object per event on stdout (listening, added, state, pieces, completed, error, removed, "
-               "stats, exit); see docs/cli.md");
-  app.add_flag("--control", cfg.control,
-               "read JSON commands from stdin, one per line (add, remove, pause, resume, verify, reannounce, "
-               "limits, status, stop); the process then runs until \"stop\", the end of stdin or a signal");
-  shoal::ui::add_dht_options(app, cfg.dht_port, cfg.dht_bootstrap, cfg.no_dht);
+  shoal::cmd::add_peer_process_options(app, cfg);
   shoal::ui::add_log_level_option(app, level);
   if (auto status = shoal::ui::parse_command_line(app, "seed", argc, argv)) return *status;
   if (!shoal::ui::setup_logging(level)) return 2;

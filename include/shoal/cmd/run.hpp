@@ -16,6 +16,7 @@ struct peer_process_config {
   std::size_t max_peers_total = 0;          // over every torrent, 0 = unlimited
   std::uint64_t max_upload_rate = 0;        // bytes/s per torrent, 0 = unlimited
   std::uint64_t max_upload_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited
+  std::size_t upload_slots = 4;            // peers served at once: swarm::default_upload_slots(leech); seeds 8
   int hash_threads = 2;
   bool json = false;     // --json: one JSON object per event on stdout
   bool no_dht = false;             // --no-dht
@@ -25,8 +26,8 @@ struct peer_process_config {
 };
 
 struct seed_config : peer_process_config {
+  seed_config() { upload_slots = 8; }
   std::string data;  // the content (file or folder); empty: the torrent's name in the current folder
-  std::size_t upload_slots = 8;
   bool super_seed = false;
   double seed_ratio = 0;  // leave once uploaded >= ratio x size; 0 = seed until stopped
 };
@@ -34,7 +35,6 @@ struct seed_config : peer_process_config {
 struct leech_config : peer_process_config {
   std::string output;
   std::vector<std::string> peers;  // HOST:PORT
-  std::size_t upload_slots = 4;  // swarm::default_upload_slots(leech); seeds default to 8
   std::uint64_t max_download_rate = 0;  // bytes/s per torrent, 0 = unlimited
   std::uint64_t max_download_rate_total = 0;  // bytes/s over all torrents of the process, 0 = unlimited
   bool seed = false;
