@@ -12,38 +12,17 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import lying_peer  # noqa: E402
+from peer_wire import recv_exact  # noqa: E402
+from swarm_testlib import bencode  # noqa: E402
 
 PIECE_LENGTH = 32768
 TIMEOUT = 10
-
-
-def bencode(v):
-    if isinstance(v, int):
-        return b"i%de" % v
-    if isinstance(v, bytes):
-        return b"%d:%s" % (len(v), v)
-    if isinstance(v, str):
-        return bencode(v.encode())
-    if isinstance(v, list):
-        return b"l" + b"".join(bencode(x) for x in v) + b"e"
-    return b"d" + b"".join(bencode(k.encode() if isinstance(k, str) else k) + bencode(v[k])
-                           for k in sorted(v, key=lambda k: k.encode() if isinstance(k, str) else k)) + b"e"
 
 
 def make_torrent(data):
     pieces = b"".join(hashlib.sha1(data[i:i + PIECE_LENGTH]).digest() for i in range(0, len(data), PIECE_LENGTH))
     info = {"length": len(data), "name": "payload.bin", "piece length": PIECE_LENGTH, "pieces": pieces}
     return bencode({"announce": "http://127.0.0.1:1/announce", "info": info}), hashlib.sha1(bencode(info)).digest()
-
-
-def recv_exact(sock, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("closed after %d of %d bytes" % (len(buf), n))
-        buf += chunk
-    return buf
 
 
 def recv_message(sock):

@@ -12,6 +12,7 @@ import urllib.parse
 
 from bdecode import bdecode, bdecode_torrent
 from metadata_peer import MetadataPeer
+from peer_wire import recv_exact
 from swarm_testlib import (SwarmTestCase, bencode, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
                            wait_exit, wait_for_log, write_random_file)
 
@@ -35,22 +36,12 @@ def info_bytes(torrent):
         return bdecode_torrent(f.read())[1]
 
 
-def read_exact(sock, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("closed after %d of %d bytes" % (len(buf), n))
-        buf += chunk
-    return buf
-
-
 def dial_with_extensions(port, info_hash):
     """A raw connection to our seed: the BitTorrent handshake with the BEP 10 bit; returns (socket, their reserved)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=20)
     reserved = b"\x00\x00\x00\x00\x00\x10\x00\x00"
     s.sendall(b"\x13BitTorrent protocol" + reserved + info_hash + b"-XX0001-" + os.urandom(6).hex().encode())
-    theirs = read_exact(s, 68)
+    theirs = recv_exact(s, 68)
     return s, theirs[20:28]
 
 
@@ -62,8 +53,8 @@ def next_extended(sock, deadline=20):
     """Skips other messages; returns (ext id, payload) of the next extended message."""
     end = time.time() + deadline
     while time.time() < end:
-        (n,) = struct.unpack(">I", read_exact(sock, 4))
-        body = read_exact(sock, n) if n else b""
+        (n,) = struct.unpack(">I", recv_exact(sock, 4))
+        body = recv_exact(sock, n) if n else b""
         if body and body[0] == 20:
             return body[1], body[2:]
     raise AssertionError("no extended message")

@@ -19,6 +19,7 @@ import sys
 import threading
 
 from bdecode import BencodeError, bdecode_torrent  # noqa: F401 (BencodeError re-exported)
+from peer_wire import message, recv_exact
 from scripted_peer import ScriptedPeer
 
 PROTOCOL = b"BitTorrent protocol"
@@ -71,20 +72,6 @@ def garbage(index, begin, length):
     return bytes(out[:length])
 
 
-def _recv_exact(sock, n):
-    buf = bytearray()
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("peer closed the connection")
-        buf += chunk
-    return bytes(buf)
-
-
-def _message(msg_id, payload=b""):
-    return struct.pack(">IB", 1 + len(payload), msg_id) + payload
-
-
 class LyingPeer(ScriptedPeer):
     def __init__(self, geometry, host="127.0.0.1", port=0, peer_id=None):
         super().__init__(host, port)
@@ -101,14 +88,14 @@ class LyingPeer(ScriptedPeer):
     def _serve(self, conn):
         try:
             self._handshake(conn)
-            conn.sendall(_message(BITFIELD, self.geometry.bitfield()) + _message(UNCHOKE))
+            conn.sendall(message(BITFIELD, self.geometry.bitfield()) + message(UNCHOKE))
             while not self._stop.is_set():
-                (length,) = struct.unpack(">I", _recv_exact(conn, 4))
+                (length,) = struct.unpack(">I", recv_exact(conn, 4))
                 if length == 0:
                     continue  # keep-alive
                 if length > MAX_MESSAGE:
                     return
-                body = _recv_exact(conn, length)
+                body = recv_exact(conn, length)
                 if body[0] == REQUEST and length == 13:
                     if not self._answer(conn, *struct.unpack(">III", body[1:])):
                         return
@@ -117,7 +104,7 @@ class LyingPeer(ScriptedPeer):
             pass
 
     def _handshake(self, conn):
-        theirs = _recv_exact(conn, HANDSHAKE_LEN)
+        theirs = recv_exact(conn, HANDSHAKE_LEN)
         if theirs[0] != len(PROTOCOL) or theirs[1:20] != PROTOCOL:
             raise ConnectionError("not a BitTorrent handshake")
         if theirs[28:48] != self.geometry.info_hash:
@@ -130,7 +117,7 @@ class LyingPeer(ScriptedPeer):
         g = self.geometry
         if index >= g.num_pieces or length == 0 or length > MAX_REQUEST or begin + length > g.piece_size(index):
             return False  # a request no honest leech would send: hang up
-        conn.sendall(_message(PIECE, struct.pack(">II", index, begin) + garbage(index, begin, length)))
+        conn.sendall(message(PIECE, struct.pack(">II", index, begin) + garbage(index, begin, length)))
         with self._lock:
             self.blocks_served += 1
         return True

@@ -10,6 +10,7 @@ import os
 import struct
 
 from bdecode import BencodeError, bdecode
+from peer_wire import message, recv_exact
 from scripted_peer import ScriptedPeer
 from swarm_testlib import bencode
 
@@ -18,20 +19,6 @@ EXTENDED = 20
 OUR_UT_METADATA = 3  # the id the leech must send ut_metadata to us under
 PIECE = 16 * 1024
 MAX_MESSAGE = 1 << 20
-
-
-def _read_exact(conn, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = conn.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("closed")
-        buf += chunk
-    return buf
-
-
-def _message(msg_id, payload=b""):
-    return struct.pack(">IB", len(payload) + 1, msg_id) + payload
 
 
 class MetadataPeer(ScriptedPeer):
@@ -45,7 +32,7 @@ class MetadataPeer(ScriptedPeer):
         self.peer_id = b"-XX0001-" + os.urandom(6).hex().encode()  # one per peer: two liars are two peers
 
     def _serve(self, conn):
-        hs = _read_exact(conn, 68)
+        hs = recv_exact(conn, 68)
         if hs[:20] != PROTOCOL or hs[28:48] != self.info_hash:
             return
         self.connections += 1
@@ -54,15 +41,15 @@ class MetadataPeer(ScriptedPeer):
         conn.sendall(PROTOCOL + bytes(reserved) + self.info_hash + self.peer_id)
         ext_hs = bencode({"m": {"ut_metadata": OUR_UT_METADATA}, "metadata_size": self.metadata_size,
                           "v": "metadata test peer"})
-        conn.sendall(_message(EXTENDED, b"\x00" + ext_hs))
+        conn.sendall(message(EXTENDED, b"\x00" + ext_hs))
         their_ut_metadata = 0
         while not self._stop.is_set():
-            (length,) = struct.unpack(">I", _read_exact(conn, 4))
+            (length,) = struct.unpack(">I", recv_exact(conn, 4))
             if length == 0:
                 continue
             if length > MAX_MESSAGE:
                 return
-            body = _read_exact(conn, length)
+            body = recv_exact(conn, length)
             if body[0] != EXTENDED:
                 continue
             ext_id, payload = body[1], body[2:]
@@ -83,4 +70,4 @@ class MetadataPeer(ScriptedPeer):
                 continue  # claims a size, never delivers
             chunk = self.metadata[piece * PIECE:(piece + 1) * PIECE]
             reply = bencode({"msg_type": 1, "piece": piece, "total_size": len(self.metadata)}) + chunk
-            conn.sendall(_message(EXTENDED, bytes([their_ut_metadata]) + reply))
+            conn.sendall(message(EXTENDED, bytes([their_ut_metadata]) + reply))

@@ -1,0 +1,18 @@
+"""Framing of the peer wire protocol (BEP 3) for the scripted peers and raw-socket tests. Stdlib only."""
+import struct
+
+
+def recv_exact(sock, n):
+    """Exactly n bytes from sock; a peer that closes first raises ConnectionError saying how far it got."""
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise ConnectionError("peer closed the connection after %d of %d bytes" % (len(buf), n))
+        buf += chunk
+    return bytes(buf)
+
+
+def message(msg_id, payload=b""):
+    """One length-prefixed message: <length><id><payload>."""
+    return struct.pack(">IB", 1 + len(payload), msg_id) + payload
