@@ -15,7 +15,8 @@ import urllib.parse
 import urllib.request
 
 from bdecode import bdecode, bdecode_torrent
-from lying_peer import HANDSHAKE_LEN, PROTOCOL, _message, _recv_exact
+from lying_peer import HANDSHAKE_LEN, PROTOCOL
+from peer_wire import message, recv_exact
 from scripted_peer import ScriptedPeer
 
 CHOKE, UNCHOKE, INTERESTED, NOT_INTERESTED, HAVE, BITFIELD, REQUEST, PIECE, CANCEL = range(9)
@@ -61,13 +62,13 @@ class ListeningLeech(ScriptedPeer):
             return bdecode(r.read())
 
     def _serve(self, conn):
-        theirs = _recv_exact(conn, HANDSHAKE_LEN)
+        theirs = recv_exact(conn, HANDSHAKE_LEN)
         if theirs[1:20] != PROTOCOL or theirs[28:48] != self.info_hash:
             return
         conn.sendall(bytes([len(PROTOCOL)]) + PROTOCOL + bytes(8) + self.info_hash + self.peer_id)
         with self._lock:
             self.connections += 1
-        conn.sendall(_message(INTERESTED))
+        conn.sendall(message(INTERESTED))
         try:
             self._transfer(conn)
         except struct.error:
@@ -93,13 +94,13 @@ class ListeningLeech(ScriptedPeer):
                 if block is None:
                     break
                 inflight.add(block)
-                conn.sendall(_message(REQUEST, struct.pack(">III", *block)))
-            (length,) = struct.unpack(">I", _recv_exact(conn, 4))
+                conn.sendall(message(REQUEST, struct.pack(">III", *block)))
+            (length,) = struct.unpack(">I", recv_exact(conn, 4))
             if length == 0:
                 continue
             if length > MAX_MESSAGE:
                 return
-            body = _recv_exact(conn, length)
+            body = recv_exact(conn, length)
             if body[0] == UNCHOKE:
                 choked = False
             elif body[0] == CHOKE:
