@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "shoal/daemon/resume_saver.hpp"
+#include "shoal/daemon/service_notify.hpp"
 #include "shoal/daemon/state_store.hpp"
 #include "shoal/daemon/user_db.hpp"
 #include "shoal/daemon/watch_dir.hpp"
@@ -317,6 +318,7 @@ void shoald::on_signal(int sig) {
   }
   stopping_ = true;
   spdlog::info("{}: stopping", sig == SIGINT ? "interrupted" : "terminated");
+  notify_stopping();
   server_->stop();
   watch_timer_.cancel();
   if (saver_) saver_->save_all();
@@ -369,7 +371,9 @@ void shoald::reload() {
 void shoald::on_hangup() {
   hangup_.async_wait([this](const boost::system::error_code& ec, int) {
     if (ec || stopping_) return;
+    notify_reloading();
     reload();
+    notify_ready("reloaded");
     on_hangup();
   });
 }
@@ -456,6 +460,7 @@ int shoald::run() {
   on_hangup();
   spdlog::info("shoald: RPC on http://{}:{}/transmission/rpc, peers on port {}, downloads into {}", opt_.rpc_bind,
                server_->port(), session_.port(), opt_.download_dir.string());
+  notify_ready(fmt::format("RPC on port {}, peers on port {}", server_->port(), session_.port()));
   io_.run();
   spdlog::info("shoald: stopped");
   return 0;

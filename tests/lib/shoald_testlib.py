@@ -11,8 +11,9 @@ from ports import free_port, wait_port
 from swarm_testlib import bin_path
 
 
-def start_shoald(procs, workdir, name="shoald", extra=(), rpc_port=None, web_root=None):
-    """shoald with its state and downloads under `workdir`; returns (process, rpc port) once the RPC listens."""
+def start_shoald(procs, workdir, name="shoald", extra=(), rpc_port=None, web_root=None, env=None):
+    """shoald with its state and downloads under `workdir` (and `env` for its environment, if given); returns
+    (process, rpc port) once the RPC listens."""
     rpc_port = rpc_port or free_port()
     cmd = [bin_path("shoald"), "--state-dir", os.path.join(workdir, name + "-state"),
            "--download-dir", os.path.join(workdir, name + "-downloads"), "--rpc-bind", "127.0.0.1",
@@ -20,7 +21,7 @@ def start_shoald(procs, workdir, name="shoald", extra=(), rpc_port=None, web_roo
            "--log-level", "debug"]
     if web_root is not None:
         cmd += ["--web-root", web_root]
-    p = procs.start(name, cmd + list(extra))
+    p = procs.start(name, cmd + list(extra), **({"env": env} if env is not None else {}))
     wait_port(rpc_port, 30)
     return p, rpc_port
 
