@@ -1,5 +1,5 @@
 """Magnet links across clients on loopback: libtorrent and aria2c magnet leeches fetch the metadata (BEP 9 over
-BEP 10) and then the data from our seed; our magnet leech does the same from a libtorrent seed."""
+BEP 10) and then the data from our seed; our magnet leech does the same from a libtorrent seed and an aria2c seed."""
 import http.server
 import os
 import shutil
@@ -143,6 +143,22 @@ class MagnetInterop(unittest.TestCase):
         leech = self.procs.start("leech", [bin_path("leech"), link, "-o", self.out, "--host", "127.0.0.1", "--port",
                                            str(free_port()), "--timeout", "60", "--save-torrent", saved])
         self.assertEqual(wait_exit(leech, 150), 0, log_text(leech))
+        self.assertTrue(same_tree(self.data, os.path.join(self.out, "sample.bin")))
+        with open(saved, "rb") as f, open(self.torrent, "rb") as g:
+            self.assertEqual(bdecode_torrent(f.read())[1], bdecode_torrent(g.read())[1])
+
+    @unittest.skipUnless(ARIA2, "aria2c not installed")
+    def test_our_magnet_leech_from_aria2_seed(self):
+        port = free_port()
+        aria = self.procs.start("aria2c-seed", [ARIA2, *ARIA2_QUIET, "--dir", os.path.dirname(self.data),
+                                                "--check-integrity=true", "--seed-ratio=0.0",
+                                                "--listen-port=%d" % port, self.torrent])
+        wait_port(port, 60)
+        saved = os.path.join(self.dir, "learned.torrent")
+        link = "magnet:?xt=urn:btih:%s&x.pe=127.0.0.1:%d" % (self.info_hash, port)
+        leech = self.procs.start("leech", [bin_path("leech"), link, "-o", self.out, "--host", "127.0.0.1", "--port",
+                                           str(free_port()), "--timeout", "60", "--no-dht", "--save-torrent", saved])
+        self.assertEqual(wait_exit(leech, 150), 0, log_text(leech) + log_text(aria))
         self.assertTrue(same_tree(self.data, os.path.join(self.out, "sample.bin")))
         with open(saved, "rb") as f, open(self.torrent, "rb") as g:
             self.assertEqual(bdecode_torrent(f.read())[1], bdecode_torrent(g.read())[1])
