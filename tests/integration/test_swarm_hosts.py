@@ -14,7 +14,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import netns  # noqa: E402
-from swarm_testlib import (SwarmTestCase, bin_path, log_text, make_torrent, same_file, wait_exit,  # noqa: E402
+from hosts_testcase import HostsTestCase  # noqa: E402
+from swarm_testlib import (bin_path, log_text, make_torrent, same_file, wait_exit,  # noqa: E402
                            wait_for_log, write_random_file)
 
 REASON = netns.unsupported_reason()
@@ -41,21 +42,9 @@ def gone_lines(text):
 
 
 @unittest.skipIf(REASON is not None, "netns unavailable: %s" % REASON)
-class SwarmOnSeveralHosts(SwarmTestCase):
-    def setUp(self):
-        super().setUp()
-        self.net = netns.Network(4, relay=True)
-        try:
-            self.net.up()
-        except BaseException:
-            super().tearDown()
-            raise
-
-    def tearDown(self):
-        # Processes first (SIGKILL, logs closed), then the namespaces; the temp folder last.
-        self.procs.kill_all()
-        self.net.down()
-        super().tearDown()
+class SwarmOnSeveralHosts(HostsTestCase):
+    HOSTS = 4
+    RELAY = True
 
     def start_on(self, host, name, argv):
         return self.procs.start(name, host.command([os.path.abspath(bin_path(argv[0])), *argv[1:]]))
