@@ -74,6 +74,7 @@ class shoald final : public rpc::backend {
     settings_.peer_limit_global = opt.peer_limit_global;
     settings_.peer_limit_per_torrent = opt.peer_limit_per_torrent;
     settings_.allowed_roots = opt.allowed_roots;
+    settings_.dht_enabled = opt.dht;
   }
 
   int run();
@@ -103,6 +104,10 @@ class shoald final : public rpc::backend {
     s.max_download_rate_total = rate_of(true, opt.speed_limit_down);
     s.max_upload_rate_total = rate_of(true, opt.speed_limit_up);
     s.max_peers_total = static_cast<std::size_t>(std::max<std::int64_t>(0, opt.peer_limit_global));
+    s.dht = opt.dht;
+    if (opt.dht_port != 0) s.dht_port = opt.dht_port;
+    s.dht_bootstrap = opt.dht_bootstrap;
+    if (opt.dht) s.dht_state = saved_dht_state(opt.state_dir);
     return s;
   }
   result<rpc::added_torrent> add_parsed(metainfo m, const fs::path& dir, bool paused, bool seed,
@@ -114,6 +119,9 @@ class shoald final : public rpc::backend {
   void on_signal(int sig);
   void on_hangup();
   void reload();
+  static std::optional<dht::node_state> saved_dht_state(const fs::path& state_dir);
+  asio::awaitable<void> dht_save_loop();
+  void save_dht(bool at_stop);
 
   daemon_options opt_;
   asio::io_context io_;
@@ -129,6 +137,7 @@ class shoald final : public rpc::backend {
   std::unique_ptr<resume_saver> saver_;
   std::unique_ptr<watch_dir> watch_;
   asio::steady_timer watch_timer_{io_};
+  asio::steady_timer dht_timer_{io_};
   bool stopping_ = false;
 };
 
@@ -319,9 +328,11 @@ void shoald::on_signal(int sig) {
   spdlog::info("{}: stopping", sig == SIGINT ? "interrupted" : "terminated");
   server_->stop();
   watch_timer_.cancel();
+  dht_timer_.cancel();
   if (saver_) saver_->save_all();
   asio::co_spawn(io_, [this]() -> asio::awaitable<void> {
     co_await session_.stop(5s, false);
+    save_dht(true);
     boost::system::error_code ec;
     signals_.cancel(ec);
     hangup_.cancel(ec);
@@ -357,9 +368,10 @@ void shoald::reload() {
     spdlog::set_level(level);
   if (next.rpc_bind != opt_.rpc_bind || next.rpc_port != opt_.rpc_port || next.peer_port != opt_.peer_port ||
       next.watch_dir != opt_.watch_dir || next.speed_limit_down != opt_.speed_limit_down ||
-      next.speed_limit_up != opt_.speed_limit_up || next.peer_limit_global != opt_.peer_limit_global)
-    spdlog::warn("SIGHUP: rpc-bind, rpc-port, peer-port, watch-dir, speed-limit-* and peer-limit-global take effect "
-                 "at the next start");
+      next.speed_limit_up != opt_.speed_limit_up || next.peer_limit_global != opt_.peer_limit_global ||
+      next.dht != opt_.dht || next.dht_port != opt_.dht_port || next.dht_bootstrap != opt_.dht_bootstrap)
+    spdlog::warn("SIGHUP: rpc-bind, rpc-port, peer-port, watch-dir, speed-limit-*, peer-limit-global and dht-* take "
+                 "effect at the next start");
   spdlog::info("SIGHUP: {} reloaded (download-dir {}, {} allowed roots, {} extra host names)",
                opt_.config_file.string(), settings_.download_dir, settings_.allowed_roots.size(),
                next.host_whitelist.size());
@@ -406,6 +418,37 @@ void shoald::restore() {
   if (!loaded.torrents.empty()) spdlog::info("state: {} torrents restored", session_.torrent_count());
 }
 
+// <state>/dht.state: the DHT node comes back with its id and contacts. A file that does not decode is reported,
+// set aside, and the node starts afresh.
+std::optional<dht::node_state> shoald::saved_dht_state(const fs::path& state_dir) {
+  auto loaded = state_store(state_dir).load_dht();
+  if (!loaded) {
+    spdlog::warn("state: {}: the DHT node starts afresh", loaded.message());
+    return std::nullopt;
+  }
+  if (*loaded) spdlog::info("state: DHT node {} with {} nodes", (*loaded)->id.hex(), (*loaded)->nodes.size());
+  return *loaded;
+}
+
+// Every few minutes (a SIGKILL loses at most that much of the table), and at stop.
+asio::awaitable<void> shoald::dht_save_loop() {
+  constexpr auto every = 5min;
+  while (!stopping_) {
+    dht_timer_.expires_after(every);
+    auto [ec] = co_await dht_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec || stopping_) co_return;
+    save_dht(false);
+  }
+}
+
+void shoald::save_dht(bool at_stop) {
+  auto s = session_.dht_state();
+  if (!s) return;  // no node ever ran and none was saved
+  auto written = store_.save_dht(*s);
+  if (!written) spdlog::warn("state: {}", written.message());
+  else if (at_stop) spdlog::info("state: DHT node {} saved with {} nodes", s->id.hex(), s->nodes.size());
+}
+
 // --watch-dir: a .torrent dropped there is added (renamed .added), or reported (renamed .invalid).
 asio::awaitable<void> shoald::watch_loop() {
   while (!stopping_) {
@@ -444,6 +487,7 @@ int shoald::run() {
   session_.subscribe([this](const session::session_event& e) { on_event(e); });
   restore();
   saver_ = std::make_unique<resume_saver>(session_, store_);
+  if (opt_.dht) asio::co_spawn(io_, dht_save_loop(), net::report_exception("dht.state"));
   if (!opt_.watch_dir.empty()) {
     watch_ = std::make_unique<watch_dir>(opt_.watch_dir);
     asio::co_spawn(io_, watch_loop(), net::report_exception("watch-dir"));
@@ -491,6 +535,9 @@ daemon_options options_from(const daemon_settings& s, daemon_options o) {
   o.speed_limit_up = static_cast<std::int64_t>(s.speed_limit_up);
   o.peer_limit_global = static_cast<std::int64_t>(s.peer_limit_global);
   o.peer_limit_per_torrent = static_cast<std::int64_t>(s.peer_limit_per_torrent);
+  o.dht = s.dht_enabled;
+  o.dht_port = s.dht_port;
+  o.dht_bootstrap = s.dht_bootstrap;
   return o;
 }
 
