@@ -33,7 +33,7 @@ TEST(NodeState, RoundTripsIdAndNodes) {
   ASSERT_TRUE(back) << back.message();
   EXPECT_EQ(*back, s);
   // The layout other tools can read: a bencoded dictionary with the id and compact node info.
-  EXPECT_EQ(bytes.substr(0, 27), "d2:id20:" + std::string(20, '\x42'));
+  EXPECT_EQ(bytes.substr(0, 28), "d2:id20:" + std::string(20, '\x42'));
   EXPECT_NE(bytes.find("5:nodes52:"), std::string::npos);
 }
 
