@@ -1,0 +1,89 @@
+// rpc::backend over the daemon's torrents: adding one (saved in the state folder first), removing, per-torrent
+// limits, and what the session does not keep (folder, dates, totals over every run).
+#include "shoald.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace fs = std::filesystem;
+
+namespace shoal::daemon {
+
+result<rpc::added_torrent> shoald::add(std::string_view bytes, const std::string& dir, bool paused) {
+  auto m = parse_metainfo(bytes);
+  if (!m) return error{error_code::invalid_data, "invalid or corrupt torrent file: " + m.message()};
+  return add_parsed(std::move(*m), dir.empty() ? fs::path(settings_.download_dir) : fs::path(dir), paused, false, bytes);
+}
+
+result<rpc::added_torrent> shoald::add_parsed(metainfo m, const fs::path& dir, bool paused, bool seed,
+                                              std::string_view torrent_bytes) {
+  if (auto existing = session_.find(m.info_hash)) {
+    auto st = session_.status_of(*existing);
+    return rpc::added_torrent{*existing, st ? st->name : m.name, m.info_hash.hex(), true};
+  }
+  if (!dir.is_absolute()) return error{error_code::invalid_data, "download-dir '" + dir.string() + "': not an absolute path"};
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return error{error_code::io, "download-dir '" + dir.string() + "': " + ec.message()};
+  // Saved first: a torrent the daemon runs is one it finds again after a restart (or a SIGKILL).
+  const sha1_digest info_hash = m.info_hash;
+  if (auto st = store_.save_torrent(info_hash, torrent_bytes); !st) return st.err();
+  const std::string name = m.name, hash = m.info_hash.hex();
+  auto id = session_.add(std::move(m), options_for(dir, seed), paused);
+  if (!id) {
+    (void)store_.remove(info_hash);
+    return id.err();
+  }
+  auto& x = extras_[*id];
+  x.download_dir = dir.string();
+  x.added_date = unix_now();
+  x.peer_limit = settings_.peer_limit_per_torrent;
+  x.torrent_file = store_.torrent_path(info_hash).string();
+  if (saver_) (void)saver_->save(*id);
+  spdlog::info("added {} ({}) into {}{}", name, hash, dir.string(), paused ? ", paused" : "");
+  return rpc::added_torrent{*id, name, hash, false};
+}
+
+status shoald::remove(session::torrent_id id, bool delete_data) {
+  auto st = session_.status_of(id);
+  if (!st) return error{error_code::not_found, "no torrent with id " + std::to_string(id)};
+  if (auto r = session_.remove(id, delete_data); !r) return r;
+  if (auto r = store_.remove(st->info_hash); !r) spdlog::warn("{}: {}", st->name, r.message());
+  uploaded_removed_ += st->uploaded;
+  downloaded_removed_ += st->downloaded;
+  extras_.erase(id);
+  spdlog::info("removed {}{}", st->name, delete_data ? " and its data" : "");
+  return ok();
+}
+
+status shoald::set_limits(session::torrent_id id, const rpc::torrent_extras& x) {
+  session::torrent_limits l;
+  l.download_rate = rate_of(x.download_limited, x.download_limit);
+  l.upload_rate = rate_of(x.upload_limited, x.upload_limit);
+  l.max_peers = static_cast<std::size_t>(std::max<std::int64_t>(1, x.peer_limit));
+  if (auto st = session_.set_limits(id, l); !st) return st;
+  auto& mine = extras_[id];
+  mine.download_limit = x.download_limit;
+  mine.upload_limit = x.upload_limit;
+  mine.download_limited = x.download_limited;
+  mine.upload_limited = x.upload_limited;
+  mine.peer_limit = x.peer_limit;
+  if (saver_) (void)saver_->save(id);
+  return ok();
+}
+
+rpc::torrent_extras shoald::extras(session::torrent_id id) const {
+  auto it = extras_.find(id);
+  rpc::torrent_extras x = it != extras_.end() ? it->second : rpc::torrent_extras{};
+  // Dates and counters over every run: the session carries them from the resume data.
+  if (auto h = session_.history_of(id)) {
+    if (h->added_at != 0) x.added_date = h->added_at;
+    if (h->completed_at != 0) x.done_date = h->completed_at;
+    if (auto st = session_.status_of(id)) {
+      x.uploaded_before = h->uploaded - std::min<std::uint64_t>(h->uploaded, st->uploaded);
+      x.downloaded_before = h->downloaded - std::min<std::uint64_t>(h->downloaded, st->downloaded);
+    }
+  }
+  return x;
+}
+
+}  // namespace shoal::daemon

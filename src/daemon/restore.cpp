@@ -1,0 +1,42 @@
+// At start: every torrent of the state folder back.
+#include "shoald.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace fs = std::filesystem;
+
+namespace shoal::daemon {
+
+// Each with its folder, limits and progress (trusted when the files did not change, else checked again); what
+// cannot be read is reported and skipped.
+void shoald::restore() {
+  auto loaded = store_.load_all();
+  for (const auto& p : loaded.problems) spdlog::warn("state: {}", p);
+  for (auto& t : loaded.torrents) {
+    auto o = options_for(settings_.download_dir, false);
+    apply_resume(o, t.resume);
+    if (!t.resume_problem.empty()) spdlog::warn("{}: {}: checking its data again", t.meta.name, t.resume_problem);
+    const fs::path root = o.root;
+    const std::string name = t.meta.name;
+    const auto limits = t.resume;
+    auto id = session_.add(std::move(t.meta), std::move(o), false);
+    if (!id) {
+      spdlog::warn("state: {}: {}", name, id.message());
+      continue;
+    }
+    auto& x = extras_[*id];
+    x.download_dir = root.string();
+    x.torrent_file = t.torrent_file.string();
+    x.peer_limit = settings_.peer_limit_per_torrent;
+    if (limits) {
+      x.download_limited = limits->download_rate_limit != 0;
+      x.upload_limited = limits->upload_rate_limit != 0;
+      if (x.download_limited) x.download_limit = static_cast<std::int64_t>(limits->download_rate_limit / kib);
+      if (x.upload_limited) x.upload_limit = static_cast<std::int64_t>(limits->upload_rate_limit / kib);
+      if (limits->max_peers != 0) x.peer_limit = static_cast<std::int64_t>(limits->max_peers);
+    }
+  }
+  if (!loaded.torrents.empty()) spdlog::info("state: {} torrents restored", session_.torrent_count());
+}
+
+}  // namespace shoal::daemon
