@@ -10,6 +10,8 @@ enable_testing()
 find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json)
 set(SHOAL_FUZZ_EXTRA_fuzz_config ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon/config.cpp)
 set(SHOAL_FUZZ_LIBS_fuzz_config Boost::json)
+# The DHT state file (dht/, a shell module whose state codec is pure).
+set(SHOAL_FUZZ_EXTRA_fuzz_dht_state ${CMAKE_CURRENT_SOURCE_DIR}/src/dht/node_state.cpp)
 # The RPC request parser and the torrent-get writer (rpc/, a shell module whose parsing and writing are pure).
 set(SHOAL_FUZZ_EXTRA_fuzz_rpc_request
   ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/request.cpp ${CMAKE_CURRENT_SOURCE_DIR}/src/rpc/base64.cpp

@@ -109,6 +109,8 @@ int main(int argc, char** argv) {
                            {0, 1000000, "unlimited"})->capture_default_str();
   shoal::ui::check_integer(app.add_option("--peer-limit-per-torrent", d.peer_limit_per_torrent,
                                           "connections per torrent"), {1, 10000})->capture_default_str();
+  bool no_dht = false;
+  shoal::ui::add_dht_options(app, d.dht_port, d.dht_bootstrap, no_dht);
   shoal::ui::add_log_level_option(app, level);
   if (auto status = shoal::ui::parse_command_line(app, "shoald", argc, argv)) return *status;
 
@@ -127,6 +129,9 @@ int main(int argc, char** argv) {
   if (given("--peer-limit-global")) flags.peer_limit_global = d.peer_limit_global;
   if (given("--peer-limit-per-torrent")) flags.peer_limit_per_torrent = d.peer_limit_per_torrent;
   if (given("--log-level")) flags.log_level = level;
+  if (given("--dht-port") && d.dht_port != 0) flags.dht_port = d.dht_port;
+  if (given("--dht-bootstrap")) flags.dht_bootstrap = d.dht_bootstrap;
+  if (no_dht) flags.dht_enabled = false;
   shoal::daemon::daemon_config file;
   if (!config_file.empty()) {
     auto c = shoal::daemon::read_config(config_file);

@@ -114,8 +114,8 @@ int run_leech(const leech_config& cfg) {
     if (looks_like_magnet(file)) {
       auto link = parse_magnet(file);
       if (!link) return error{link.code(), "magnet link: " + link.message()};
-      if (link->peers.empty() && link->trackers.empty() && peers.empty())
-        spdlog::warn("magnet {}: no trackers, no x.pe and no --peer: nobody to ask", link->info_hash.hex());
+      if (link->peers.empty() && link->peer_hosts.empty() && link->trackers.empty() && peers.empty() && cfg.no_dht)
+        spdlog::warn("magnet {}: no trackers, no x.pe, no --peer and --no-dht: nobody to ask", link->info_hash.hex());
       to.save_torrent = cfg.save_torrent;
       magnet = std::move(*link);
     }

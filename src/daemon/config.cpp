@@ -1,6 +1,7 @@
 #include "shoal/daemon/config.hpp"
 
 #include <array>
+#include <charconv>
 #include <limits>
 
 #include <boost/json.hpp>
@@ -46,6 +47,27 @@ result<std::vector<std::string>> read_strings(std::string_view key, const json::
   return out;
 }
 
+result<bool> read_bool(std::string_view key, const json::value& v) {
+  if (!v.is_bool()) return bad(key, "must be true or false");
+  return v.get_bool();
+}
+
+// HOST:PORT each, the port 1..65535 (a name is resolved when the node bootstraps).
+result<std::vector<std::string>> read_nodes(std::string_view key, const json::value& v) {
+  auto nodes = read_strings(key, v);
+  if (!nodes) return nodes;
+  for (const auto& n : *nodes) {
+    const auto colon = n.rfind(':');
+    unsigned port = 0;
+    const char* end = n.data() + n.size();
+    const bool has_port = colon != std::string::npos && colon != 0;
+    auto [at, ec] = std::from_chars(has_port ? n.data() + colon + 1 : end, end, port);
+    if (!has_port || ec != std::errc{} || at != end || port == 0 || port > 65535)
+      return bad(key, "\"" + n + "\" is not HOST:PORT");
+  }
+  return nodes;
+}
+
 template <class T>
 status store(std::optional<T>& field, result<T> r) {
   if (!r) return r.err();
@@ -66,6 +88,9 @@ status read_key(daemon_config& c, std::string_view key, const json::value& v) {
   if (key == "speed-limit-up") return store(c.speed_limit_up, read_count(key, v, max));
   if (key == "peer-limit-global") return store(c.peer_limit_global, read_count(key, v, 1'000'000));
   if (key == "peer-limit-per-torrent") return store(c.peer_limit_per_torrent, read_count(key, v, 1'000'000));
+  if (key == "dht-enabled") return store(c.dht_enabled, read_bool(key, v));
+  if (key == "dht-port") return store(c.dht_port, read_port(key, v, false));
+  if (key == "dht-bootstrap") return store(c.dht_bootstrap, read_nodes(key, v));
   if (key == "log-level") {
     if (auto s = store(c.log_level, read_string(key, v)); !s) return s;
     if (!valid_log_level(*c.log_level))
@@ -128,6 +153,9 @@ std::string encode_config(const daemon_config& c) {
   put(o, "peer-limit-global", c.peer_limit_global);
   put(o, "peer-limit-per-torrent", c.peer_limit_per_torrent);
   put(o, "log-level", c.log_level);
+  put(o, "dht-enabled", c.dht_enabled);
+  put(o, "dht-port", c.dht_port);
+  put(o, "dht-bootstrap", c.dht_bootstrap);
   return json::serialize(o);
 }
 
@@ -144,6 +172,9 @@ daemon_config merge_config(daemon_config base, const daemon_config& over) {
   take(base.peer_limit_global, over.peer_limit_global);
   take(base.peer_limit_per_torrent, over.peer_limit_per_torrent);
   take(base.log_level, over.log_level);
+  take(base.dht_enabled, over.dht_enabled);
+  take(base.dht_port, over.dht_port);
+  take(base.dht_bootstrap, over.dht_bootstrap);
   return base;
 }
 
@@ -161,6 +192,9 @@ daemon_settings resolve_config(const daemon_config& c) {
   s.peer_limit_global = c.peer_limit_global.value_or(s.peer_limit_global);
   s.peer_limit_per_torrent = c.peer_limit_per_torrent.value_or(s.peer_limit_per_torrent);
   s.log_level = c.log_level.value_or(s.log_level);
+  s.dht_enabled = c.dht_enabled.value_or(s.dht_enabled);
+  s.dht_port = c.dht_port.value_or(s.dht_port);
+  s.dht_bootstrap = c.dht_bootstrap.value_or(s.dht_bootstrap);
   return s;
 }
 

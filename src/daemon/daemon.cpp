@@ -40,6 +40,9 @@ daemon_options options_from(const daemon_settings& s, daemon_options o) {
   o.speed_limit_up = static_cast<std::int64_t>(s.speed_limit_up);
   o.peer_limit_global = static_cast<std::int64_t>(s.peer_limit_global);
   o.peer_limit_per_torrent = static_cast<std::int64_t>(s.peer_limit_per_torrent);
+  o.dht = s.dht_enabled;
+  o.dht_port = s.dht_port;
+  o.dht_bootstrap = s.dht_bootstrap;
   return o;
 }
 

@@ -22,7 +22,7 @@ constexpr auto never = std::chrono::seconds(std::int64_t{10} * 365 * 24 * 3600);
 
 shoald::shoald(const daemon_options& opt)
     : opt_(opt), session_(io_.get_executor(), session_options_of(opt)), signals_(io_), hangup_(io_, SIGHUP),
-      users_(opt.state_dir), store_(opt.state_dir), watch_timer_(io_) {
+      users_(opt.state_dir), store_(opt.state_dir), watch_timer_(io_), dht_timer_(io_) {
   settings_.download_dir = opt.download_dir.string();
   settings_.peer_port = opt.peer_port;
   settings_.speed_limit_down = opt.speed_limit_down;
@@ -32,6 +32,7 @@ shoald::shoald(const daemon_options& opt)
   settings_.peer_limit_global = opt.peer_limit_global;
   settings_.peer_limit_per_torrent = opt.peer_limit_per_torrent;
   settings_.allowed_roots = opt.allowed_roots;
+  settings_.dht_enabled = opt.dht;
 }
 
 session::session_options shoald::session_options_of(const daemon_options& opt) {
@@ -41,6 +42,10 @@ session::session_options shoald::session_options_of(const daemon_options& opt) {
   s.max_download_rate_total = rate_of(true, opt.speed_limit_down);
   s.max_upload_rate_total = rate_of(true, opt.speed_limit_up);
   s.max_peers_total = static_cast<std::size_t>(std::max<std::int64_t>(0, opt.peer_limit_global));
+  s.dht = opt.dht;
+  if (opt.dht_port != 0) s.dht_port = opt.dht_port;
+  s.dht_bootstrap = opt.dht_bootstrap;
+  if (opt.dht) s.dht_state = saved_dht_state(opt.state_dir);
   return s;
 }
 
@@ -107,6 +112,7 @@ int shoald::run() {
   session_.subscribe([this](const session::session_event& e) { on_event(e); });
   restore();
   saver_ = std::make_unique<resume_saver>(session_, store_);
+  if (opt_.dht) asio::co_spawn(io_, dht_save_loop(), net::report_exception("dht.state"));
   if (!opt_.watch_dir.empty()) {
     watch_ = std::make_unique<watch_dir>(opt_.watch_dir);
     asio::co_spawn(io_, watch_loop(), net::report_exception("watch-dir"));

@@ -3,7 +3,7 @@
 // signals, the state folder, and the rpc::backend over them. Its members live in one file per idea:
 // shoald.cpp (start, events, watch folder), backend_torrents.cpp (add, remove, limits, extras),
 // backend_settings.cpp (session-set), backend_files.cpp (torrent-create, shoal-browse), restore.cpp (the state
-// folder back at start), signals.cpp (TERM/INT stop, HUP reload).
+// folder back at start), signals.cpp (TERM/INT stop, HUP reload), dht_state.cpp (the DHT node's dht.state).
 #include <chrono>
 #include <cstdint>
 #include <ctime>
@@ -73,6 +73,9 @@ class shoald final : public rpc::backend {
   void on_signal(int sig);
   void on_hangup();
   void reload();
+  static std::optional<dht::node_state> saved_dht_state(const std::filesystem::path& state_dir);
+  boost::asio::awaitable<void> dht_save_loop();
+  void save_dht(bool at_stop);
 
   daemon_options opt_;
   boost::asio::io_context io_;
@@ -88,6 +91,7 @@ class shoald final : public rpc::backend {
   std::unique_ptr<resume_saver> saver_;
   std::unique_ptr<watch_dir> watch_;
   boost::asio::steady_timer watch_timer_;
+  boost::asio::steady_timer dht_timer_;  // dht.state every few minutes
   bool stopping_ = false;
 };
 

@@ -25,9 +25,11 @@ void shoald::on_signal(int sig) {
   notify_stopping();
   server_->stop();
   watch_timer_.cancel();
+  dht_timer_.cancel();
   if (saver_) saver_->save_all();
   asio::co_spawn(io_, [this]() -> asio::awaitable<void> {
     co_await session_.stop(5s, false);
+    save_dht(true);
     boost::system::error_code ec;
     signals_.cancel(ec);
     hangup_.cancel(ec);
@@ -63,9 +65,10 @@ void shoald::reload() {
     spdlog::set_level(level);
   if (next.rpc_bind != opt_.rpc_bind || next.rpc_port != opt_.rpc_port || next.peer_port != opt_.peer_port ||
       next.watch_dir != opt_.watch_dir || next.speed_limit_down != opt_.speed_limit_down ||
-      next.speed_limit_up != opt_.speed_limit_up || next.peer_limit_global != opt_.peer_limit_global)
-    spdlog::warn("SIGHUP: rpc-bind, rpc-port, peer-port, watch-dir, speed-limit-* and peer-limit-global take effect "
-                 "at the next start");
+      next.speed_limit_up != opt_.speed_limit_up || next.peer_limit_global != opt_.peer_limit_global ||
+      next.dht != opt_.dht || next.dht_port != opt_.dht_port || next.dht_bootstrap != opt_.dht_bootstrap)
+    spdlog::warn("SIGHUP: rpc-bind, rpc-port, peer-port, watch-dir, speed-limit-*, peer-limit-global and dht-* take "
+                 "effect at the next start");
   spdlog::info("SIGHUP: {} reloaded (download-dir {}, {} allowed roots, {} extra host names)",
                opt_.config_file.string(), settings_.download_dir, settings_.allowed_roots.size(),
                next.host_whitelist.size());

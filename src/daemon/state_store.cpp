@@ -128,6 +128,31 @@ load_result state_store::load_all() const {
   return out;
 }
 
+fs::path state_store::dht_path() const { return folder_.parent_path() / "dht.state"; }
+
+result<std::optional<dht::node_state>> state_store::load_dht() const {
+  const auto p = dht_path();
+  auto bytes = read_small_file(p, dht::max_node_state_size);
+  if (!bytes && bytes.code() == error_code::not_found) return std::optional<dht::node_state>{};
+  auto s = bytes ? dht::decode_node_state(*bytes) : result<dht::node_state>(bytes.err());
+  if (s) return std::optional<dht::node_state>{std::move(*s)};
+  if (s.code() != error_code::invalid_data) return s.err();  // unreadable: left where it is
+  auto aside = p;
+  aside += ".corrupt";
+  std::error_code ec;
+  fs::rename(p, aside, ec);
+  return error{error_code::invalid_data,
+               (bytes ? p.string() + ": " : std::string()) + s.message() +
+                   (ec ? " (could not be renamed aside: " + ec.message() + ")" : "; renamed to " + aside.filename().string())};
+}
+
+result<bool> state_store::save_dht(const dht::node_state& s) const {
+  const auto bytes = dht::encode_node_state(s);
+  if (auto old = read_small_file(dht_path(), dht::max_node_state_size); old && *old == bytes) return false;
+  if (auto st = write_file_atomically(dht_path(), bytes, true); !st) return st.err();
+  return true;
+}
+
 void apply_resume(session::torrent_options& o, const std::optional<resume_data>& r) {
   if (!r) return;
   if (!r->root.empty()) o.root = r->root;

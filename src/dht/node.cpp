@@ -54,7 +54,8 @@ std::optional<peer_address> from_endpoint(const udp::endpoint& e) {
 
 struct node::impl : std::enable_shared_from_this<impl> {
   impl(asio::any_io_executor ex, node_options o)
-      : executor(ex), options(std::move(o)), rng(std::random_device{}()), self(random_node_id(rng)),
+      : executor(ex), options(std::move(o)), rng(std::random_device{}()),
+        self(options.restore ? options.restore->id : random_node_id(rng)),
         table(self), tokens(rng), socket(ex), tick_timer(ex) {}
 
   using reply_handler = std::function<void(const krpc_message*)>;  // nullptr: timed out
@@ -429,7 +430,12 @@ status node::start() {
   if (!ec) i.socket.bind(ep, ec);
   if (ec) return error{error_code::io, "dht: cannot bind UDP " + i.options.bind_host + ":" +
                                            std::to_string(i.options.port) + ": " + ec.message()};
-  spdlog::info("dht: node {} on UDP port {}", i.self.hex(), port());
+  if (i.options.restore) {
+    const auto now = dht_clock::now();
+    for (const auto& n : i.options.restore->nodes) i.table.heard_from(n, now, false);
+  }
+  spdlog::info("dht: node {} on UDP port {}{}", i.self.hex(), port(),
+               i.options.restore ? " (restored with " + std::to_string(i.table.size()) + " nodes)" : "");
   asio::co_spawn(i.executor, i.receive_loop(), net::report_exception("dht receive"));
   asio::co_spawn(i.executor, i.tick_loop(), net::report_exception("dht timers"));
   asio::co_spawn(i.executor, i.bootstrap(), net::report_exception("dht bootstrap"));
@@ -469,6 +475,10 @@ void node::add_node(const peer_address& address) {
   krpc_query q;
   q.method = query_method::ping;
   impl_->query(address, std::move(q), [](const krpc_message*) {});  // a reply adds it (on_reply)
+}
+
+node_state node::state() const {
+  return {impl_->self, impl_->table.closest(impl_->self, max_saved_nodes, dht_clock::now())};
 }
 
 node_stats node::stats() const {

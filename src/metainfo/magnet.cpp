@@ -91,13 +91,15 @@ bool is_host_char(char c) {
          c == '_';
 }
 
-// x.pe=HOST:PORT: a numeric address becomes a peer_address; a host name stays text.
+// x.pe=HOST:PORT: a numeric address (IPv4, or IPv6 in brackets) becomes a peer_address; a host name stays text
+// (the torrent resolves it).
 status add_peer(magnet_link& link, std::string_view text) {
   if (auto a = peer_address::parse(text)) {
     if (a->port == 0) return error{"x.pe: port 0 in \"" + std::string(text) + "\""};
     if (std::find(link.peers.begin(), link.peers.end(), *a) == link.peers.end()) link.peers.push_back(*a);
     return ok();
   }
+  if (text.starts_with('[')) return error{"x.pe: \"" + std::string(text) + "\" is not [IPv6]:PORT"};
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos) return error{"x.pe: \"" + std::string(text) + "\" has no :PORT"};
   std::string_view host = text.substr(0, colon), port_text = text.substr(colon + 1);

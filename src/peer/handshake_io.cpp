@@ -41,7 +41,8 @@ asio::awaitable<result<incoming_handshake>> read_handshake(asio::ip::tcp::socket
   if (auto [ec, n] = std::get<0>(r); ec) co_return error{"reading handshake: " + ec.message()};
   auto hs = wire::decode_handshake(std::string_view(raw.data(), raw.size()));
   if (!hs) co_return error{"bad handshake: " + hs.message()};
-  co_return incoming_handshake{hs->info_hash, hs->peer_id, hs->supports_extensions(), hs->supports_fast()};
+  co_return incoming_handshake{hs->info_hash, hs->peer_id,
+                               {hs->supports_extensions(), hs->supports_fast(), hs->supports_dht()}};
 }
 
 asio::awaitable<status> send_handshake(asio::ip::tcp::socket& s, const handshake_params& ours) {
@@ -49,7 +50,8 @@ asio::awaitable<status> send_handshake(asio::ip::tcp::socket& s, const handshake
   hs.info_hash = ours.info_hash;
   hs.peer_id = ours.peer_id;
   hs.reserved[wire::ext::reserved_byte] |= wire::ext::reserved_bit;
-  hs.reserved[7] |= 0x04;  // BEP 6 fast extension
+  hs.reserved[7] |= wire::fast_bit;
+  if (ours.dht) hs.reserved[7] |= wire::dht_bit;
   std::array<std::uint8_t, wire::handshake_size> raw{};
   wire::encode_handshake(hs, raw.data());
   auto [ec, n] = co_await asio::async_write(s, asio::buffer(raw), use_nothrow);
@@ -71,7 +73,7 @@ asio::awaitable<result<connected_peer>> connect_and_handshake(asio::any_io_execu
   if (!theirs) co_return theirs.err();
   if (theirs->info_hash != ours.info_hash) co_return error{"peer answered with another info-hash"};
   if (theirs->peer_id == ours.peer_id) co_return error{"connected to ourselves"};
-  co_return connected_peer{std::move(s), theirs->peer_id, theirs->extensions, theirs->fast};
+  co_return connected_peer{std::move(s), theirs->peer_id, theirs->bits};
 }
 
 }  // namespace shoal::peer

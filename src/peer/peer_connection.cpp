@@ -67,6 +67,7 @@ void peer_connection::wake() { wake_.cancel(); }
 void peer_connection::send_bitfield(std::string_view bytes) { wire::append_bitfield(outbox_, bytes); wake(); }
 void peer_connection::send_have(std::uint32_t piece) { wire::append_have(outbox_, piece); wake(); }
 void peer_connection::send_keep_alive() { wire::append_keep_alive(outbox_); wake(); }
+void peer_connection::send_port(std::uint16_t port) { wire::append_port(outbox_, port); wake(); }
 void peer_connection::send_have_all(bool all) {
   wire::append_simple(outbox_, all ? wire::message_id::have_all : wire::message_id::have_none);
   wake();

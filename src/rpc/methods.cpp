@@ -242,7 +242,7 @@ rpc_methods::reply rpc_methods::session_get() {
       .key("alt-speed-down").value(50).key("alt-speed-enabled").value(false).key("alt-speed-up").value(50)
       .key("blocklist-enabled").value(false).key("blocklist-size").value(0)
       .key("cache-size-mb").value(4)
-      .key("dht-enabled").value(false)
+      .key("dht-enabled").value(s.dht_enabled)
       .key("download-dir").value(s.download_dir)
       .key("download-dir-free-space").value(ec ? std::int64_t{-1} : static_cast<std::int64_t>(space.available))
       .key("download-queue-enabled").value(false).key("download-queue-size").value(5)

@@ -36,6 +36,7 @@ session::session(asio::any_io_executor executor, session_options opt)
   upload_total_.set_rate(opt_.max_upload_rate_total, swarm::default_burst(opt_.max_upload_rate_total),
                          std::chrono::steady_clock::now());
   peers_total_.limit = opt_.max_peers_total;
+  dht_saved_ = opt_.dht_state;
   asio::co_spawn(executor_, events_loop(alive_), net::report_exception("session events"));
 }
 
@@ -128,6 +129,16 @@ session_link session::torrent_link() {
   link.request_check = [this, alive = alive_](torrent_id id) {
     if (*alive) request_check(id);
   };
+  link.dht_port = [this, alive = alive_]() -> std::uint16_t { return *alive && dht_ ? dht_->port() : 0; };
+  link.dht_add_node = [this, alive = alive_](const peer_address& node) {
+    if (*alive && dht_) dht_->add_node(node);
+  };
+  // Posted: the torrent calls it from inside its message handling.
+  link.became_private = [this, alive = alive_](torrent_id id) {
+    asio::post(executor_, [this, alive, id] {
+      if (*alive) dht_became_private(id);
+    });
+  };
   return link;
 }
 
@@ -144,6 +155,7 @@ status session::remove(torrent_id id, bool delete_data) {
   torrents_.erase(id);
   by_hash_.erase(t->info_hash());
   dht_untrack(t->info_hash());
+  dht_release();
   std::erase(check_queue_, id);
   t->stop_now();
   session_event e;
@@ -355,8 +367,9 @@ asio::awaitable<void> session::handle_incoming(asio::ip::tcp::socket s, std::sha
       co_return;  // the socket closes here
     }
     if (t->ready_for_peers()) {
-      if (auto st = co_await peer::send_handshake(s, {t->info_hash(), peer_id_}); !st || !*alive) co_return;
-      t->attach(std::move(s), name, hs->peer_id, false, hs->extensions, hs->fast);
+      if (auto st = co_await peer::send_handshake(s, {t->info_hash(), peer_id_, t->dht_port() != 0}); !st || !*alive)
+        co_return;
+      t->attach(std::move(s), name, hs->peer_id, false, hs->bits);
       co_return;
     }
     if (std::chrono::steady_clock::now() > give_up) co_return;
@@ -372,7 +385,7 @@ asio::awaitable<void> session::stop(std::chrono::milliseconds bound, bool hurry)
   boost::system::error_code ec;
   acceptor_.close(ec);
   events_timer_.cancel();
-  if (dht_) dht_->stop();
+  dht_stop();
   for (auto& [id, t] : torrents_) t->flush_events(false);
   // Every torrent stops at once, all within one bound: a user who pressed Ctrl-C waits under a second even when
   // a tracker never answers.

@@ -195,7 +195,7 @@ void torrent::activate() {
     // Tests and users read this line: how much of a previous run survived.
     spdlog::info("{}: resume: {} of {} pieces already verified", meta_.name, resumed_pieces_, total);
   }
-  add_candidates(opt_.peers);
+  add_candidates(opt_.peers, from_given);
   auto self = shared_from_this();
   const auto gen = generation_;
   asio::co_spawn(link_.executor, [self, gen] { return self->ticker(gen); }, net::report_exception("ticker"));
@@ -305,7 +305,7 @@ bool torrent::keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_i
 }
 
 void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
-                     bool outgoing, bool extensions, bool fast) {
+                     bool outgoing, peer::handshake_bits bits) {
   // A leech keeps a few spare slots for incoming peers beyond the ones it dials; a seed only takes incoming ones.
   const std::size_t limit = opt_.seed_only ? opt_.max_peers : opt_.max_peers + 10;
   if (!active() || seeding_done_) return;
@@ -334,16 +334,19 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   c->peer_id = peer_id;
   c->outgoing = outgoing;
   c->client = wire::client_name(peer_id);
-  c->extensions = extensions;
-  c->fast = fast;
+  c->extensions = bits.extensions;
+  c->fast = bits.fast;
+  const std::uint16_t our_dht_port = dht_port();
+  c->dht = bits.dht && our_dht_port != 0;
   peers_.push_back(c);
   ++peers_seen_;
   if (ticking_idle_) tick_timer_.cancel();  // back to a tick a second
   spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_.name, c->name(), c->client, peers_.size());
-  if (fast) greet_fast(*c);
+  if (c->fast) greet_fast(*c);
   else if (super_seeding()) super_seed_refill(*c);  // pieces revealed one by one, never a bitfield
   else if (picker_.have_count() > 0) c->send_bitfield(have_.bytes());
-  if (extensions) send_extended_handshake(*c);
+  if (c->extensions) send_extended_handshake(*c);
+  if (c->dht) c->send_port(our_dht_port);  // BEP 5: after the bitfield, which must come first
   c->start();
 }
 
@@ -582,12 +585,12 @@ bool torrent::all_banned() const {
   return true;
 }
 
-void torrent::add_candidates(const std::vector<peer_address>& peers) {
+void torrent::add_candidates(const std::vector<peer_address>& peers, peer_source source) {
   for (const auto& a : peers) {
     if (a.port == 0) continue;
     auto key = a.to_string();
     if (candidates_.size() >= 1000 && !candidates_.contains(key)) break;  // bounded
-    candidates_.try_emplace(key, candidate{a});
+    candidates_.try_emplace(key, candidate{a}).first->second.sources |= source;
   }
   if (may_dial()) connect_more();
 }
@@ -628,7 +631,7 @@ void torrent::connect_more() {
 asio::awaitable<void> torrent::connect(peer_address addr, std::uint64_t generation) {
   auto self = shared_from_this();
   const auto key = addr.to_string();
-  peer::handshake_params hp{meta_.info_hash, link_.peer_id};
+  peer::handshake_params hp{meta_.info_hash, link_.peer_id, dht_port() != 0};
   auto peer = co_await peer::connect_and_handshake(link_.executor, addr, hp, 10s);
   if (generation != generation_) co_return;  // paused or stopped meanwhile (connecting_ was reset then)
   --connecting_;
@@ -644,7 +647,7 @@ asio::awaitable<void> torrent::connect(peer_address addr, std::uint64_t generati
     co_return;
   }
   if (!active()) co_return;
-  attach(std::move(peer->socket), key, peer->peer_id, true, peer->extensions, peer->fast);
+  attach(std::move(peer->socket), key, peer->peer_id, true, peer->bits);
 }
 
 void torrent::report_complete() {

@@ -55,7 +55,7 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
   }
   if (!reply->warning.empty()) spdlog::warn("{}: tracker warning: {}", meta_.name, reply->warning);
   spdlog::debug("{}: tracker gave {} peers, interval {} s", meta_.name, reply->peers.size(), reply->interval);
-  if (active() && event != static_cast<int>(announce_event::stopped)) add_candidates(reply->peers);
+  if (active() && event != static_cast<int>(announce_event::stopped)) add_candidates(reply->peers, from_tracker);
   co_return true;
 }
 

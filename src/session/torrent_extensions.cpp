@@ -2,14 +2,18 @@
 // from the info dictionary's bytes, and, for a magnet link, fetched from several peers and installed.
 #include <algorithm>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "shoal/addr/peer_address.hpp"
 #include "shoal/metainfo/magnet.hpp"
 #include "shoal/metainfo/torrent_from_metadata.hpp"
+#include "shoal/net/spawn.hpp"
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/torrent.hpp"
 #include "shoal/tracker/client/announcer.hpp"
+#include "shoal/tracker/client/bounded_resolve.hpp"
 #include "shoal/util/atomic_write.hpp"
 #include "shoal/wire/ext/extended_handshake.hpp"
 #include "shoal/wire/ext/extended_message.hpp"
@@ -19,6 +23,7 @@
 
 namespace shoal::session {
 
+namespace asio = boost::asio;
 using peer::peer_connection;
 namespace ext = wire::ext;
 
@@ -41,8 +46,6 @@ std::shared_ptr<torrent> torrent::create_magnet(torrent_id id, const magnet_link
   for (const auto& url : link.trackers) m.trackers.push_back({url});  // a tier each, as libtorrent reads them
   for (const auto& p : link.peers)
     if (std::find(opt.peers.begin(), opt.peers.end(), p) == opt.peers.end()) opt.peers.push_back(p);
-  for (const auto& host : link.peer_hosts)
-    spdlog::warn("{}: x.pe {}: host names are not resolved, give the address", m.name, host);
   auto t = std::shared_ptr<torrent>(new torrent(id, std::move(m), std::move(opt), std::move(session), false));
   t->lifecycle_ = torrent_lifecycle(torrent_state::fetching_metadata);
   t->limits_.geometry_unknown = true;  // peers' bitfields and haves name pieces we cannot count yet
@@ -50,6 +53,7 @@ std::shared_ptr<torrent> torrent::create_magnet(torrent_id id, const magnet_link
   t->metadata_progress_ = std::chrono::steady_clock::now();
   if (paused) t->lifecycle_.pause();
   else t->activate();
+  t->resolve_peer_hosts(link.peer_hosts);
   return t;
 }
 
@@ -182,6 +186,7 @@ void torrent::install_metadata() {
   if (!opt_.save_torrent.empty()) save_learned_torrent(make_torrent_file(bytes, trackers));
   deactivate("metadata received: reconnecting with the torrent's pieces");
   meta_ = std::move(*m);
+  if (meta_.is_private) turn_private();
   const int pieces = meta_.piece_count();
   picker_ = swarm::piece_picker(pieces, meta_.piece_length, meta_.total_length);
   have_ = bitfield(static_cast<std::size_t>(pieces));
@@ -192,6 +197,45 @@ void torrent::install_metadata() {
   const auto from = lifecycle_.state();
   lifecycle_.metadata_received();
   change_state(from);
+}
+
+// BEP 27: from here on no DHT (the session stops its lookups, and its node when no torrent needs it any more), no
+// peer exchange, and only the peers its trackers gave or the user named are dialled again.
+void torrent::turn_private() {
+  pex_.clear();
+  const auto before = candidates_.size();
+  std::erase_if(candidates_, [](const auto& kv) { return (kv.second.sources & (from_tracker | from_given)) == 0; });
+  spdlog::info("{}: a private torrent: no DHT, no peer exchange; {} peers found that way dropped", meta_.name,
+               before - candidates_.size());
+  if (link_.became_private) link_.became_private(id_);
+}
+
+// x.pe with a host name (BEP 9 allows HOST:PORT): each is resolved on its own, bounded, in the background; the
+// torrent goes on with its other sources meanwhile, and a name that does not resolve costs a warning.
+void torrent::resolve_peer_hosts(const std::vector<std::string>& hosts) {
+  for (const auto& host_port : hosts)
+    asio::co_spawn(link_.executor, resolve_peer_host(weak_from_this(), link_.executor, host_port),
+                   net::report_exception("x.pe lookup"));
+}
+
+asio::awaitable<void> torrent::resolve_peer_host(std::weak_ptr<torrent> weak, asio::any_io_executor ex,
+                                                 std::string host_port) {
+  constexpr auto resolve_timeout = std::chrono::seconds(15);
+  const auto colon = host_port.rfind(':');  // parse_magnet checked it: HOST:PORT with a port 1..65535
+  if (colon == std::string::npos) co_return;
+  const auto port = static_cast<std::uint16_t>(std::stoul(host_port.substr(colon + 1)));
+  auto found = co_await resolve_bounded(ex, host_port.substr(0, colon), std::chrono::steady_clock::now() + resolve_timeout);
+  auto self = weak.lock();
+  if (!self || self->stopping_) co_return;
+  if (!found) {
+    spdlog::warn("{}: x.pe {}: {}", self->meta_.name, host_port, found.message());
+    co_return;
+  }
+  std::vector<peer_address> peers;
+  for (const auto& ip : *found)
+    if (auto a = peer_address::from_ip(ip.to_string(), port)) peers.push_back(*a);
+  spdlog::debug("{}: x.pe {}: {} addresses", self->meta_.name, host_port, peers.size());
+  self->add_candidates(peers, from_given);
 }
 
 // --save-torrent: written once, atomically; an existing file is left alone unless it holds the same torrent.

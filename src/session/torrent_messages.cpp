@@ -18,6 +18,10 @@ void torrent::on_message(peer_connection& c, const wire::message& m) {
     on_extended(c, m);
     return;
   }
+  if (m.id == wire::message_id::port) {  // BEP 5: needs no geometry
+    on_dht_port(c, m.port);
+    return;
+  }
   if (fetching_metadata()) return;  // without the pieces' geometry the rest means nothing yet
   switch (m.id) {
     case wire::message_id::choke:
@@ -48,7 +52,7 @@ void torrent::on_message(peer_connection& c, const wire::message& m) {
     case wire::message_id::have_none:
     case wire::message_id::reject:
     case wire::message_id::allowed_fast: on_fast_message(c, m); break;
-    default: break;  // port (DHT) and anything else: not used
+    default: break;  // anything else: not used
   }
 }
 

@@ -80,7 +80,7 @@ void torrent::on_ut_pex(peer_connection& c, std::string_view payload) {
   spdlog::debug("{}: peer exchange from {}: {} added ({} ours, {} over the cap), {} dropped", meta_.name, c.name(),
                 m->added.size(), ours, m->skipped, m->dropped.size());
   // Dropped peers are left to their own timeouts: a neighbour losing one says nothing about our chances.
-  add_candidates(fresh);
+  add_candidates(fresh, from_pex);
 }
 
 // The addresses peers can reach us at (each local end of a connection, at our listen port): a neighbour handing

@@ -1,28 +1,22 @@
 """The BEP 5 DHT on loopback: a few of our processes form a DHT (two seeds of an unrelated torrent as
 bootstrap nodes, a seed of the real torrent, a leech); a trackerless magnet (only xt: no tr, no x.pe) completes
 through the DHT alone. A running node keeps answering pings after KRPC garbage, oversized datagrams and a flood
-of queries, with its memory bounded."""
+of queries, with its memory bounded. The port message (BEP 5): our seed sets the DHT bit and sends its port to a
+scripted peer that sets it too (never to one that does not, never for a private torrent), and the node a peer's
+port message names is pinged and enters the routing table. BEP 27: a magnet whose metadata says private stops
+its node (its only torrent)."""
+import hashlib
 import os
 import socket
+import struct
 import time
 import unittest
 
-from bdecode import bdecode
+from bdecode import bdecode, bdecode_torrent
 from swarm_testlib import (SwarmTestCase, bencode, bin_path, log_text, make_torrent, same_tree, wait_exit,
                            wait_for_log, write_random_file)
 from ports import free_tcp_udp_port, wait_port
-
-
-def ping(port, timeout=2.0, tid=b"pp"):
-    """A KRPC ping to 127.0.0.1:port; the decoded reply, or None when none came within `timeout`."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(timeout)
-        s.sendto(bencode({"t": tid, "y": "q", "q": "ping", "a": {"id": b"\x01" * 20}}), ("127.0.0.1", port))
-        try:
-            data, _ = s.recvfrom(4096)
-        except socket.timeout:
-            return None
-        return bdecode(data)
+from dht_testlib import FakeNode, find_node, ping
 
 
 def drain(s):
@@ -42,6 +36,53 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise AssertionError("no VmRSS for %d" % pid)
+
+
+def read_exact(sock, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise ConnectionError("closed after %d of %d bytes" % (len(buf), n))
+        buf += chunk
+    return buf
+
+
+def dial(port, info_hash, reserved):
+    """A raw peer connection to 127.0.0.1:port with our handshake; returns (socket, the reserved bytes of theirs)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    s.sendall(b"\x13BitTorrent protocol" + reserved + info_hash + b"-XX0001-" + os.urandom(6).hex().encode())
+    theirs = read_exact(s, 68)
+    return s, theirs[20:28]
+
+
+def messages(sock, seconds):
+    """The (id, payload) of each message that arrives within `seconds` (keep-alives skipped)."""
+    out = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        sock.settimeout(max(0.05, end - time.monotonic()))
+        try:
+            (n,) = struct.unpack(">I", read_exact(sock, 4))
+            body = read_exact(sock, n) if n else b""
+        except socket.timeout:
+            break
+        if body:
+            out.append((body[0], body[1:]))
+    return out
+
+
+def make_private(torrent, out):
+    with open(torrent, "rb") as f:
+        top = bdecode(f.read())
+    top[b"info"][b"private"] = 1  # BEP 27: never on the DHT
+    with open(out, "wb") as f:
+        f.write(bencode(top))
+
+
+def info_hash_of(torrent):
+    with open(torrent, "rb") as f:
+        return hashlib.sha1(bdecode_torrent(f.read())[1]).digest()
 
 
 class Dht(SwarmTestCase):
@@ -109,11 +150,7 @@ class Dht(SwarmTestCase):
         content = self.path("data", "s.bin")
         write_random_file(content, 10000, seed=1)
         make_torrent(content, self.path("t.torrent"), 16 * 1024)
-        with open(self.path("t.torrent"), "rb") as f:
-            top = bdecode(f.read())
-        top[b"info"][b"private"] = 1  # BEP 27: never on the DHT
-        with open(self.path("p.torrent"), "wb") as f:
-            f.write(bencode(top))
+        make_private(self.path("t.torrent"), self.path("p.torrent"))
         seed, port = self.dht_seed("seed", content, self.path("p.torrent"), expect_node=False)
         self.assertIsNone(ping(port, timeout=1.0))
         self.assertNotIn("dht: node", log_text(seed))
@@ -190,6 +227,71 @@ class Dht(SwarmTestCase):
             values = bdecode(s.recvfrom(4096)[0])[b"r"][b"values"]
             ports = sorted(int.from_bytes(v[4:6], "big") for v in values)
             self.assertEqual(ports, sorted([4321, s.getsockname()[1]]))
+
+    def test_port_message_both_ways(self):
+        content = self.path("data", "s.bin")
+        write_random_file(content, 100000, seed=1)
+        ih = bytes.fromhex(make_torrent(content, self.path("t.torrent"), 16 * 1024))
+        # Its bootstrap node does not exist: whatever its table holds came through the port message.
+        seed, port = self.dht_seed("seed", content, self.path("t.torrent"), free_tcp_udp_port())
+        theirs = FakeNode(b"\x77" * 20)
+        try:
+            s, reserved = dial(port, ih, b"\x00" * 7 + b"\x01")
+            with s:
+                self.assertTrue(reserved[7] & 0x01, "no DHT bit in our seed's handshake")
+                got = messages(s, 5)
+                ports = [struct.unpack(">H", p)[0] for i, p in got if i == 9]
+                self.assertEqual(ports, [port], got)  # its DHT port defaults to the peer port
+                s.sendall(struct.pack(">IBH", 3, 9, theirs.port))
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and not any(q == b"ping" and p == port for q, p, _ in theirs.queries):
+                    time.sleep(0.05)
+                self.assertIn((b"ping", port), [(q, p) for q, p, _ in theirs.queries], log_text(seed))
+                node = (b"\x77" * 20, "127.0.0.1:%d" % theirs.port)
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and node not in (find_node(port, b"\x77" * 20) or []):
+                    time.sleep(0.2)
+                self.assertIn(node, find_node(port, b"\x77" * 20) or [], "the node is not in the routing table")
+            # A peer without the bit gets no port message.
+            s, reserved = dial(port, ih, b"\x00" * 8)
+            with s:
+                self.assertTrue(reserved[7] & 0x01)
+                self.assertNotIn(9, [i for i, _ in messages(s, 3)])
+        finally:
+            theirs.close()
+
+    def test_private_torrent_sets_no_dht_bit(self):
+        content = self.path("data", "s.bin")
+        write_random_file(content, 10000, seed=1)
+        make_torrent(content, self.path("t.torrent"), 16 * 1024)
+        make_private(self.path("t.torrent"), self.path("p.torrent"))
+        ih = info_hash_of(self.path("p.torrent"))
+        seed, port = self.dht_seed("seed", content, self.path("p.torrent"), expect_node=False)
+        s, reserved = dial(port, ih, b"\x00" * 7 + b"\x01")
+        with s:
+            self.assertFalse(reserved[7] & 0x01)
+            self.assertNotIn(9, [i for i, _ in messages(s, 3)])
+
+    def test_magnet_turning_private_stops_its_node(self):
+        content = self.path("data", "s.bin")
+        write_random_file(content, 300000, seed=4)
+        make_torrent(content, self.path("t.torrent"), 16 * 1024)
+        make_private(self.path("t.torrent"), self.path("p.torrent"))
+        ih = info_hash_of(self.path("p.torrent")).hex()
+        _, seed_port = self.dht_seed("seed", content, self.path("p.torrent"), expect_node=False)
+        leech_port = free_tcp_udp_port()
+        leech = self.procs.start("leech", [bin_path("leech"), "magnet:?xt=urn:btih:%s&x.pe=127.0.0.1:%d" %
+                                           (ih, seed_port), "-o", self.path("out"), "--host", "127.0.0.1", "--port",
+                                           str(leech_port), "--dht-bootstrap", "127.0.0.1:%d" % free_tcp_udp_port(),
+                                           "--seed", "--timeout", "60", "--log-level", "debug"])
+        wait_for_log(leech, r"dht: node [0-9a-f]{40} on UDP port %d" % leech_port, 30)  # privacy unknown yet
+        wait_for_log(leech, r"a private torrent: no DHT, no peer exchange", 60)
+        wait_for_log(leech, r"dht: no torrent left that may use it: node stopped", 30)
+        wait_for_log(leech, r"complete: ", 60)
+        self.assertIsNone(ping(leech_port, timeout=1.0), "the node still answers")
+        self.assertTrue(same_tree(content, self.path("out", "s.bin")))
+        text = log_text(leech)
+        self.assertNotRegex(text.split("a private torrent")[1], r"dht: lookup|peers from the DHT|peer exchange to")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from bdecode import bdecode, bdecode_torrent
 from metadata_peer import MetadataPeer
 from peer_wire import recv_exact
 from swarm_testlib import (SwarmTestCase, bencode, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
-                           wait_exit, wait_for_log, write_random_file)
+                           wait_exit, wait_for_log, wait_port, write_random_file)
 
 
 def magnet(info_hash_hex, name=None, trackers=(), peers=()):
@@ -102,6 +102,30 @@ class Magnet(SwarmTestCase):
         leech = self.procs.start("leech", leech_cmd(link, self.path("out")))
         self.assertEqual(wait_exit(leech, 120), 0, log_text(leech))
         self.assertTrue(same_tree(content, self.path("out", "sample.bin")))
+
+    def test_x_pe_with_a_host_name_and_an_ipv6_literal(self):
+        content, ih = self.make(size=512 * 1024 + 3)
+        _, port = self.start_seed("seed", self.path("t.torrent"), content)
+        # A name, resolved in the background (localhost may give ::1 too: nothing listens there, 127.0.0.1 serves).
+        leech = self.procs.start("leech", leech_cmd(magnet(ih, peers=["localhost:%d" % port]), self.path("out"),
+                                                    "--no-dht", "--log-level", "debug"))
+        self.assertEqual(wait_exit(leech, 120), 0, log_text(leech))
+        self.assertTrue(same_tree(content, self.path("out", "sample.bin")))
+        self.assertRegex(log_text(leech), r"x\.pe localhost:%d: \d+ addresses" % port)
+        # [v6]:port, to a seed listening on ::1 only.
+        port6 = free_port(socket.AF_INET6)
+        self.procs.start("seed6", [bin_path("seed"), self.path("t.torrent"), "--data", content, "--host", "::1",
+                                   "--port", str(port6)])
+        wait_port(port6, 30, host="::1")
+        leech6 = self.procs.start("leech6", leech_cmd(magnet(ih, peers=["[::1]:%d" % port6]), self.path("out6"),
+                                                      "--no-dht"))
+        self.assertEqual(wait_exit(leech6, 120), 0, log_text(leech6))
+        self.assertTrue(same_tree(content, self.path("out6", "sample.bin")))
+        # A name that does not resolve costs a warning; the other x.pe still serves.
+        leech_bad = self.procs.start("leech-bad", leech_cmd(
+            magnet(ih, peers=["no-such-host.invalid:6881", "127.0.0.1:%d" % port]), self.path("out-bad"), "--no-dht"))
+        self.assertEqual(wait_exit(leech_bad, 120), 0, log_text(leech_bad))
+        self.assertRegex(log_text(leech_bad), r"x\.pe no-such-host\.invalid:6881: resolve no-such-host\.invalid: ")
 
     def test_save_torrent_never_replaces_a_different_file(self):
         content, ih = self.make()

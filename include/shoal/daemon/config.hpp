@@ -25,6 +25,9 @@ struct daemon_config {
   std::optional<std::uint64_t> peer_limit_global;              // "peer-limit-global": 0 = unlimited
   std::optional<std::uint64_t> peer_limit_per_torrent;         // "peer-limit-per-torrent"
   std::optional<std::string> log_level;                        // "log-level": trace debug info warn error critical off
+  std::optional<bool> dht_enabled;                             // "dht-enabled"
+  std::optional<std::uint16_t> dht_port;                       // "dht-port": 1..65535 (UDP)
+  std::optional<std::vector<std::string>> dht_bootstrap;       // "dht-bootstrap": HOST:PORT nodes
   friend bool operator==(const daemon_config&, const daemon_config&) = default;
 };
 
@@ -42,6 +45,9 @@ struct daemon_settings {
   std::uint64_t peer_limit_global = 200;
   std::uint64_t peer_limit_per_torrent = 50;
   std::string log_level = "info";
+  bool dht_enabled = true;
+  std::uint16_t dht_port = 0;               // 0: the peer port
+  std::vector<std::string> dht_bootstrap;   // empty: the public routers (dht::default_bootstrap_nodes)
 };
 
 // A JSON object of the keys above. An unknown key, a value of the wrong type or out of range, or text that is no

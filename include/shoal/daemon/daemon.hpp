@@ -27,6 +27,11 @@ struct daemon_options {
   std::int64_t speed_limit_up = 0;
   std::int64_t peer_limit_global = 200;
   std::int64_t peer_limit_per_torrent = 50;
+  // The DHT (BEP 5): one node for every torrent that is not private; its id and contacts kept in
+  // <state_dir>/dht.state.
+  bool dht = true;
+  std::uint16_t dht_port = 0;  // UDP; 0: the peer port
+  std::vector<std::string> dht_bootstrap;  // HOST:PORT; empty: the public routers
   // SIGHUP reads this file again (empty: nothing to reload) and lays `flags` over it, as at start.
   std::filesystem::path config_file;
   daemon_config flags;

@@ -2,13 +2,14 @@
 // shoald's memory of its torrents: per torrent `<state>/torrents/<info-hash hex>.torrent` (the bytes it was added
 // with) and `.resume` (storage/resume_data.hpp), each written atomically. Loading never fails as a whole: a
 // corrupt or missing resume costs that torrent a full check; a corrupt .torrent is reported, renamed aside
-// (`.torrent.corrupt`) and skipped.
+// (`.torrent.corrupt`) and skipped. Beside them `<state>/dht.state`: the DHT node's id and contacts.
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "shoal/dht/node_state.hpp"
 #include "shoal/hash/sha1.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/session/torrent.hpp"
@@ -49,6 +50,13 @@ class state_store {
   status remove(const sha1_digest& h);
   // Every <hex>.torrent: parsed, its info-hash checked against its name, its resume decoded against it.
   load_result load_all() const;
+
+  std::filesystem::path dht_path() const;  // <state>/dht.state
+  // None when there is no file. A file that cannot be read or decoded is an error naming it and what is wrong;
+  // a corrupt one is renamed aside (`dht.state.corrupt`) first, so the next save does not replace it unseen.
+  result<std::optional<dht::node_state>> load_dht() const;
+  // Atomically, and only when the file does not hold these bytes already; true when it wrote.
+  result<bool> save_dht(const dht::node_state& s) const;
 
  private:
   std::filesystem::path folder_;

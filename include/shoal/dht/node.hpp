@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 
 #include "shoal/addr/peer_address.hpp"
+#include "shoal/dht/node_state.hpp"
 #include "shoal/dht/protocol/krpc.hpp"
 #include "shoal/util/result.hpp"
 
@@ -28,6 +30,9 @@ struct node_options {
   std::vector<std::string> bootstrap;      // HOST:PORT, any node (router or ordinary), resolved lazily
   std::chrono::seconds announce_interval{15 * 60};
   std::chrono::milliseconds query_timeout{3000};
+  // A node saved by an earlier run (state()): it starts with that id, its nodes in the table (questionable until
+  // they answer) and asked first when bootstrapping. None: a random id and an empty table.
+  std::optional<node_state> restore;
 };
 
 struct node_stats {
@@ -63,6 +68,8 @@ class node {
   void add_node(const peer_address& address);
 
   node_stats stats() const;
+  // Its id and the nodes of its routing table that are not bad (what a restart should begin with).
+  node_state state() const;
 
  private:
   struct impl;

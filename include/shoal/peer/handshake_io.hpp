@@ -1,6 +1,7 @@
 #pragma once
 // The 68-byte BitTorrent handshake over a socket, both directions, each step bounded by a timeout. Ours sets the
-// BEP 10 bit (every connection speaks the extension protocol).
+// BEP 10 and BEP 6 bits (every connection speaks both), and the BEP 5 bit when the caller runs a DHT node for the
+// torrent.
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -15,23 +16,29 @@
 
 namespace shoal::peer {
 
+// The extension bits of a handshake's reserved bytes that we read.
+struct handshake_bits {
+  bool extensions = false;  // reserved bit 20 (reserved[5] & 0x10): BEP 10
+  bool fast = false;        // reserved[7] & 0x04: BEP 6
+  bool dht = false;         // reserved[7] & 0x01: BEP 5, a DHT node that takes the port message
+};
+
 struct handshake_params {
   sha1_digest info_hash;
   std::array<std::uint8_t, 20> peer_id{};
+  bool dht = false;  // set the BEP 5 bit: we run a DHT node and will send the port message
 };
 
 struct incoming_handshake {
   sha1_digest info_hash;
   std::array<std::uint8_t, 20> peer_id{};
-  bool extensions = false;  // reserved bit 20: the peer speaks BEP 10
-  bool fast = false;        // reserved[7] & 0x04: the peer speaks BEP 6
+  handshake_bits bits;  // what the peer's reserved bytes say it speaks
 };
 
 struct connected_peer {
   boost::asio::ip::tcp::socket socket;
   std::array<std::uint8_t, 20> peer_id{};
-  bool extensions = false;
-  bool fast = false;
+  handshake_bits bits;
 };
 
 // Connects, sends our handshake, reads theirs; refuses another info-hash and ourselves.

@@ -55,6 +55,8 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   void send_have_all(bool all);
   void send_reject(const block_ref& b);
   void send_allowed_fast(std::uint32_t piece);
+  // BEP 5: the UDP port of our DHT node (only when `dht`).
+  void send_port(std::uint16_t port);
   // BEP 10: an extended message under the id the peer assigned (0: the extended handshake).
   void send_extended(std::uint8_t ext_id, std::string_view payload);
   // Bytes of small messages waiting for the writer (metadata replies are refused beyond a bound).
@@ -76,6 +78,9 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   std::vector<std::uint32_t> allowed_fast_out;  // pieces we let it fetch while we choke it
   std::vector<std::uint32_t> allowed_fast_in;   // pieces it lets us fetch while it chokes us (bounded)
   std::vector<std::uint32_t> suggested;         // its suggest messages: pieces to prefer (bounded)
+  // BEP 5: both handshakes had the DHT bit (we sent our port message on attach).
+  bool dht = false;
+  std::uint16_t dht_port = 0;  // the port its port message gave (0: none yet); a node is added once per port
 
   // Protocol state, read and changed by the torrent.
   bitfield peer_has;

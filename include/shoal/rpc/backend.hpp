@@ -46,6 +46,7 @@ struct session_settings {
   std::int64_t speed_limit_down = 100, speed_limit_up = 100;
   bool speed_limit_down_enabled = false, speed_limit_up_enabled = false;
   std::int64_t peer_limit_global = 200, peer_limit_per_torrent = 50;
+  bool dht_enabled = false;  // the DHT is on (its node runs while some torrent is not private)
   std::vector<std::string> allowed_roots;
 };
 

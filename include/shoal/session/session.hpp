@@ -40,10 +40,12 @@ struct session_options {
   std::uint64_t max_upload_rate_total = 0;    // the same for uploads
   std::size_t max_peers_total = 0;            // connections over every torrent, 0 = unlimited
   std::chrono::milliseconds stats_interval{2000};  // stats events of active torrents
-  // The DHT (BEP 5): one node for every torrent, started with the first torrent that is not private.
+  // The DHT (BEP 5): one node for every torrent, running while some torrent is not private (BEP 27: a process
+  // whose torrents are all private runs none).
   bool dht = true;
   std::optional<std::uint16_t> dht_port;       // UDP; default: the listening (peer) port
   std::vector<std::string> dht_bootstrap;      // HOST:PORT; empty: dht::default_bootstrap_nodes
+  std::optional<dht::node_state> dht_state;    // saved by an earlier run: the node's id and contacts
 };
 
 class session {
@@ -87,6 +89,10 @@ class session {
   void statuses(std::vector<torrent_status>& out) const;
   session_status totals() const;
   std::size_t torrent_count() const { return torrents_.size(); }
+  // The DHT node (session_dht.cpp): whether one runs now, and what a restart should begin with (the running
+  // node's id and contacts, else the last node's, else session_options::dht_state; none when there was none).
+  bool dht_running() const { return dht_ != nullptr; }
+  std::optional<dht::node_state> dht_state() const;
 
   // Events reach the handler on the executor, in order, never from inside a torrent's own call (a handler may
   // call any command). Returns a key for unsubscribe().
@@ -111,6 +117,10 @@ class session {
   // The DHT side (session_dht.cpp): a torrent that is not private looks up and announces through the node.
   void dht_track(const std::shared_ptr<torrent>& t, bool is_private);
   void dht_untrack(const sha1_digest& info_hash);
+  // A torrent left or turned private: the node stops when no torrent needs it any more (its state is kept).
+  void dht_release();
+  void dht_stop();
+  void dht_became_private(torrent_id id);
   void start_checks();
   std::shared_ptr<torrent> get(torrent_id id) const;
   static error unknown(torrent_id id);
@@ -137,7 +147,8 @@ class session {
   bool delivering_ = false;
   bool stopped_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  std::unique_ptr<dht::node> dht_;  // null until a torrent that is not private needs it
+  std::unique_ptr<dht::node> dht_;  // null while no torrent that is not private needs it
+  std::optional<dht::node_state> dht_saved_;  // the last node's state (a new node starts from it)
 };
 
 }  // namespace shoal::session

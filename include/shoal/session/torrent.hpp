@@ -26,6 +26,7 @@
 #include "shoal/swarm/ban_list.hpp"
 #include "shoal/swarm/choker.hpp"
 #include "shoal/peer/connection_events.hpp"
+#include "shoal/peer/handshake_io.hpp"
 #include "shoal/swarm/piece_picker.hpp"
 #include "shoal/swarm/rate_limiter.hpp"
 #include "shoal/swarm/super_seeder.hpp"
@@ -104,6 +105,20 @@ struct session_link {
   peer_budget* peers_total = nullptr;            // process-wide connection count, null: unlimited
   std::function<void(session_event)> emit;       // to the session's subscribers
   std::function<void(torrent_id)> request_check;  // the torrent entered queued_for_check: the verify queue takes it
+  // BEP 5: the UDP port of the session's DHT node (0: it runs none), and a node a peer's port message named (the
+  // session's node pings it and adds it when it answers). Null: no DHT.
+  std::function<std::uint16_t()> dht_port;
+  std::function<void(const peer_address&)> dht_add_node;
+  // BEP 27: a magnet's metadata said private; the session stops looking it up on the DHT.
+  std::function<void(torrent_id)> became_private;
+};
+
+// Where a candidate peer was learned (a bit each: one address may come from several).
+enum peer_source : std::uint8_t {
+  from_tracker = 1,
+  from_given = 2,  // --peer, x.pe, torrent_options::peers
+  from_dht = 4,
+  from_pex = 8,
 };
 
 class torrent : public std::enable_shared_from_this<torrent>, public peer::connection_events {
@@ -152,11 +167,16 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool ready_for_peers() const { return active(); }
   // A connection whose handshake named this torrent (incoming) or that we opened (outgoing).
   // `outgoing`: we dialled it. A second connection to the same peer id is resolved here.
-  // `extensions`: its handshake had the BEP 10 bit (our extended handshake follows at once).
+  // `bits`: what its handshake said it speaks (BEP 10: our extended handshake follows at once; BEP 5: our port
+  // message, when we set the bit too).
   void attach(boost::asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
-              bool outgoing, bool extensions = false, bool fast = false);
-  // Peers the DHT found (torrent_dht.cpp): candidates like a tracker's.
+              bool outgoing, peer::handshake_bits bits = {});
+  // Peers the DHT found (torrent_dht.cpp): candidates like a tracker's (none for a private torrent).
   void add_dht_peers(const std::vector<peer_address>& peers);
+  // BEP 5 (torrent_dht.cpp): the DHT port our handshake's bit and port message give this torrent's peers; 0: no
+  // bit (the session runs no DHT node, or the torrent is private).
+  std::uint16_t dht_port() const;
+  bool is_private() const { return meta_.is_private; }
   // Once a second: rates for the status, batched piece events, stats events.
   void flush_events(bool with_stats);
 
@@ -225,6 +245,13 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   void metadata_tick(std::chrono::steady_clock::time_point now);
   void install_metadata();
   void save_learned_torrent(const std::string& torrent_file);
+  void turn_private();
+  // x.pe HOST:PORT with a host name: looked up in the background, its addresses become candidates.
+  void resolve_peer_hosts(const std::vector<std::string>& hosts);
+  static boost::asio::awaitable<void> resolve_peer_host(std::weak_ptr<torrent> weak, boost::asio::any_io_executor ex,
+                                                        std::string host_port);
+  // BEP 5 (torrent_dht.cpp): a peer's port message.
+  void on_dht_port(peer::peer_connection& c, std::uint16_t port);
   // BEP 11 (torrent_pex.cpp): what neighbours are told, and the candidates they name.
   bool pex_allowed() const;
   std::optional<peer_address> listen_address_of(const peer::peer_connection& c) const;
@@ -264,7 +291,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool may_dial() const;
   bool connected_to_host(const peer_address& a) const;
   boost::asio::awaitable<void> connect(peer_address addr, std::uint64_t generation);
-  void add_candidates(const std::vector<peer_address>& peers);
+  void add_candidates(const std::vector<peer_address>& peers, peer_source source);
   bool keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_id, bool outgoing);
   void report_complete();
   bool nobody_can_help() const;
@@ -276,6 +303,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
 
   struct candidate {
     peer_address addr;
+    std::uint8_t sources = 0;  // peer_source bits
     bool connected = false;
     bool complete = false;  // closed because both sides had everything: a complete torrent does not redial it
     int failures = 0;

@@ -16,16 +16,20 @@ constexpr std::string_view protocol_string = "\x13" "BitTorrent protocol";
 
 using peer_id_t = std::array<std::uint8_t, 20>;
 
+// Extension bits in reserved[7] (BEP 10's is in reserved[5], see ext/extended_message.hpp).
+constexpr std::uint8_t dht_bit = 0x01;   // BEP 5: the sender runs a DHT node (and sends the port message)
+constexpr std::uint8_t fast_bit = 0x04;  // BEP 6
+
 struct handshake {
-  // Extension bits as the peer sent them; kept as data. We send all zero until we honour one
+  // Extension bits as the peer sent them; kept as data. We set those we honour
   // (BEP 5 DHT: reserved[7] & 0x01, BEP 6 fast: reserved[7] & 0x04, BEP 10: reserved[5] & 0x10).
   std::array<std::uint8_t, 8> reserved{};
   sha1_digest info_hash;
   peer_id_t peer_id{};
 
   bool has_bit(int byte, std::uint8_t mask) const noexcept { return (reserved[byte] & mask) != 0; }
-  bool supports_dht() const noexcept { return has_bit(7, 0x01); }
-  bool supports_fast() const noexcept { return has_bit(7, 0x04); }
+  bool supports_dht() const noexcept { return has_bit(7, dht_bit); }
+  bool supports_fast() const noexcept { return has_bit(7, fast_bit); }
   bool supports_extensions() const noexcept { return has_bit(5, 0x10); }
 };
 

@@ -9,7 +9,8 @@ TEST(config, reads_every_key) {
   auto c = parse_config(R"({"download-dir": "/srv/dl", "rpc-bind": "0.0.0.0", "rpc-port": 9092, "peer-port": 0,
     "watch-dir": "/srv/watch", "allowed-roots": ["/srv/a", "/srv/b"], "rpc-host-whitelist": ["box.lan"],
     "speed-limit-down": 100, "speed-limit-up": 50, "peer-limit-global": 300, "peer-limit-per-torrent": 40,
-    "log-level": "debug"})");
+    "log-level": "debug", "dht-enabled": false, "dht-port": 6882,
+    "dht-bootstrap": ["127.0.0.1:6881", "router.example:6881", "[::1]:7000"]})");
   ASSERT_TRUE(c) << c.message();
   EXPECT_EQ(c->download_dir, "/srv/dl");
   EXPECT_EQ(c->rpc_bind, "0.0.0.0");
@@ -23,6 +24,9 @@ TEST(config, reads_every_key) {
   EXPECT_EQ(c->peer_limit_global, 300u);
   EXPECT_EQ(c->peer_limit_per_torrent, 40u);
   EXPECT_EQ(c->log_level, "debug");
+  EXPECT_EQ(c->dht_enabled, false);
+  EXPECT_EQ(c->dht_port, 6882);
+  EXPECT_EQ(c->dht_bootstrap, (std::vector<std::string>{"127.0.0.1:6881", "router.example:6881", "[::1]:7000"}));
 }
 
 TEST(config, empty_object_means_defaults) {
@@ -35,6 +39,9 @@ TEST(config, empty_object_means_defaults) {
   EXPECT_EQ(s.peer_port, 51413);
   EXPECT_EQ(s.log_level, "info");
   EXPECT_TRUE(s.download_dir.empty());
+  EXPECT_TRUE(s.dht_enabled);
+  EXPECT_EQ(s.dht_port, 0);  // the peer port
+  EXPECT_TRUE(s.dht_bootstrap.empty());  // the public routers
 }
 
 void expect_refused(std::string_view json, std::string_view naming) {
@@ -57,6 +64,13 @@ TEST(config, wrong_types_are_named) {
   expect_refused(R"({"rpc-host-whitelist": ["a", 2]})", "\"rpc-host-whitelist\"");
   expect_refused(R"({"log-level": "loud"})", "\"log-level\"");
   expect_refused(R"({"peer-limit-global": true})", "\"peer-limit-global\"");
+  expect_refused(R"({"dht-enabled": 1})", "\"dht-enabled\": must be true or false");
+  expect_refused(R"({"dht-port": 0})", "\"dht-port\"");
+  expect_refused(R"({"dht-bootstrap": "a:1"})", "\"dht-bootstrap\": must be an array of strings");
+  expect_refused(R"({"dht-bootstrap": ["a:1", "b"]})", "\"dht-bootstrap\": \"b\" is not HOST:PORT");
+  expect_refused(R"({"dht-bootstrap": [":1"]})", "\"dht-bootstrap\": \":1\" is not HOST:PORT");
+  expect_refused(R"({"dht-bootstrap": ["a:0"]})", "\"dht-bootstrap\": \"a:0\" is not HOST:PORT");
+  expect_refused(R"({"dht-bootstrap": ["a:65536"]})", "\"dht-bootstrap\": \"a:65536\" is not HOST:PORT");
 }
 
 TEST(config, not_an_object_or_not_json) {
@@ -85,6 +99,9 @@ TEST(config, encodes_what_it_reads) {
   c.rpc_port = 1234;
   c.allowed_roots = std::vector<std::string>{"/x", "/y"};
   c.speed_limit_up = 0;
+  c.dht_enabled = false;
+  c.dht_port = 7000;
+  c.dht_bootstrap = std::vector<std::string>{"127.0.0.1:1"};
   auto again = parse_config(encode_config(c));
   ASSERT_TRUE(again) << again.message();
   EXPECT_EQ(*again, c);

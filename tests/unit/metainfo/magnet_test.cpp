@@ -66,6 +66,17 @@ TEST(Magnet, NameTrackersAndPeersDecoded) {
   EXPECT_EQ(m->peer_hosts[0], "peer.example.org:7000");
 }
 
+// x.pe as BEP 9 allows it: HOST:PORT with a name (kept for the resolver), IPv4, or [IPv6]:PORT unescaped.
+TEST(Magnet, PeerHostNamesAndBracketedIpv6) {
+  auto m = parse_magnet(base() + "&x.pe=localhost:6881&x.pe=[fe80::1]:80&x.pe=[2001:db8::7]:51413&x.pe=a-b.c_d:1");
+  ASSERT_TRUE(m) << m.message();
+  EXPECT_EQ(m->peer_hosts, (std::vector<std::string>{"localhost:6881", "a-b.c_d:1"}));
+  ASSERT_EQ(m->peers.size(), 2u);
+  EXPECT_TRUE(m->peers[0].v6);
+  EXPECT_EQ(m->peers[0].to_string(), "[fe80::1]:80");
+  EXPECT_EQ(m->peers[1].to_string(), "[2001:db8::7]:51413");
+}
+
 TEST(Magnet, ParametersInAnyOrderFirstNameWins) {
   auto m = parse_magnet(std::string("magnet:?dn=first&tr=udp://t:1&xt=urn:btih:") + hex_hash + "&dn=second");
   ASSERT_TRUE(m) << m.message();
@@ -103,6 +114,10 @@ TEST(Magnet, BadInputNamesTheParameter) {
   EXPECT_EQ(error_of(base() + "&x.pe=10.0.0.1:0"), "x.pe: port 0 in \"10.0.0.1:0\"");
   EXPECT_EQ(error_of(base() + "&x.pe=host:70000"), "x.pe: bad port in \"host:70000\"");
   EXPECT_EQ(error_of(base() + "&x.pe=bad%20host:80"), "x.pe: \"bad host\" is neither an IP address nor a host name");
+  EXPECT_EQ(error_of(base() + "&x.pe=[::1]"), "x.pe: \"[::1]\" is not [IPv6]:PORT");
+  EXPECT_EQ(error_of(base() + "&x.pe=[::1:80"), "x.pe: \"[::1:80\" is not [IPv6]:PORT");
+  EXPECT_EQ(error_of(base() + "&x.pe=[zz::1]:80"), "x.pe: \"[zz::1]:80\" is not [IPv6]:PORT");
+  EXPECT_EQ(error_of(base() + "&x.pe=[::1]:0"), "x.pe: port 0 in \"[::1]:0\"");
   EXPECT_EQ(error_of("magnet:?xt=" + std::string(shoal::max_magnet_size, 'a')).rfind("magnet: ", 0), 0u);
 }
 

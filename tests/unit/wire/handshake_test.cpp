@@ -1,4 +1,5 @@
 #include "shoal/wire/handshake.hpp"
+#include "shoal/wire/encode.hpp"
 
 #include <gtest/gtest.h>
 
@@ -95,4 +96,18 @@ TEST(Handshake, ClientNameForLogs) {
   EXPECT_EQ(client_name(id_of("abcdefghijklmnopqrst")), "abcdefghijkl");
   EXPECT_EQ(client_name(id_of(std::string_view("AB\x00xx", 5))), "AB");
   EXPECT_EQ(client_name(id_of(std::string_view("\xff\xfe", 2))), "?");
+}
+
+// BEP 5: the DHT bit is the last bit of the reserved bytes, apart from BEP 6's; the port message is 7 bytes.
+TEST(Handshake, DhtBitAndPortMessage) {
+  handshake h;
+  h.reserved[7] |= dht_bit;
+  auto d = decode_handshake(encoded(h));
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->supports_dht());
+  EXPECT_FALSE(d->supports_fast());
+  EXPECT_EQ(encoded(h)[27], '\x01');
+  std::string port;
+  append_port(port, 6881);
+  EXPECT_EQ(port, std::string("\x00\x00\x00\x03\x09\x1a\xe1", 7));
 }
