@@ -363,8 +363,9 @@ struct node::impl : std::enable_shared_from_this<impl> {
                                  r.peers_found,
                                  std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - r.started)};
-      spdlog::debug("dht: lookup {}: {} queries, {} replies, {} round trips, {} peers, {} us", info_hash.hex(),
-                    report.queries, report.replies, report.round_trips, report.peers, report.elapsed.count());
+      spdlog::debug("dht: lookup {}: {} queries, {} nodes replied, {} peers ({} replies, {} round trips, {} us)",
+                    info_hash.hex(), report.queries, r.search.closest_replied().size(), report.peers, report.replies,
+                    report.round_trips, report.elapsed.count());
       if (auto reported = t.reported) reported(report);  // a copy, last: it may untrack (and end t)
     };
     (void)now;
