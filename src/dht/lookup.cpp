@@ -12,12 +12,19 @@ lookup::candidate* lookup::find(const peer_address& a) {
   return nullptr;
 }
 
-void lookup::add_candidates(const std::vector<node_info>& nodes) {
+void lookup::add_candidates(const std::vector<node_info>& nodes, const peer_address* via) {
+  std::size_t round = 1;
+  if (via)
+    if (const auto* from = find(*via)) round = from->round + 1;
   for (const auto& n : nodes) {
-    if (n.address.port == 0 || find(n.address)) continue;
+    if (n.address.port == 0) continue;
+    if (auto* known = find(n.address)) {
+      if (known->st == state::fresh) known->round = std::min(known->round, round);
+      continue;
+    }
     auto pos = std::upper_bound(candidates_.begin(), candidates_.end(), n.id,
                                 [&](const node_id& id, const candidate& c) { return closer_to(target_, id, c.node.id); });
-    candidates_.insert(pos, candidate{n, state::fresh, {}});
+    candidates_.insert(pos, candidate{n, state::fresh, {}, round});
   }
   // Keep the closest; never drop one in flight (its reply must still find it).
   while (candidates_.size() > limits_.max_candidates) {
@@ -40,6 +47,7 @@ std::vector<node_info> lookup::next() {
     c.st = state::in_flight;
     ++in_flight_;
     ++queries_;
+    round_trips_ = std::max(round_trips_, c.round);
     out.push_back(c.node);
   }
   return out;
@@ -49,6 +57,7 @@ void lookup::on_reply(const peer_address& from, const node_id& id, const std::op
   auto* c = find(from);
   if (!c || c->st != state::in_flight) return;
   --in_flight_;
+  ++replies_;
   c->st = state::replied;
   if (token) c->token = *token;
   if (c->node.id != id) {

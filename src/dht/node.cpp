@@ -67,6 +67,7 @@ struct node::impl : std::enable_shared_from_this<impl> {
   struct tracked {
     std::uint16_t peer_port;
     peers_handler found;
+    report_handler reported;
     dht_clock::time_point next_run{};  // epoch: as soon as the table has nodes
     bool running = false;
     int empty_runs = 0;  // lookups in a row that found no peer
@@ -235,6 +236,7 @@ struct node::impl : std::enable_shared_from_this<impl> {
     peers_handler found;
     std::function<void(const lookup_run&)> finished;
     std::size_t peers_found = 0;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   };
 
   void start_lookup(std::shared_ptr<lookup_run> run, std::vector<node_info> seeds) {
@@ -274,7 +276,7 @@ struct node::impl : std::enable_shared_from_this<impl> {
       if (!m) table.failed(to);
     } else {
       run->search.on_reply(to, r->id, r->token);
-      run->search.add_candidates(r->nodes);
+      run->search.add_candidates(r->nodes, &to);
       run->peers_found += r->values.size();
       if (run->found && !r->values.empty()) run->found(r->values);
     }
@@ -358,8 +360,14 @@ struct node::impl : std::enable_shared_from_this<impl> {
         wait = std::min(wait, std::chrono::seconds(15) * (1 << std::min(t.empty_runs - 1, 6)));
       }
       t.next_run = dht_clock::now() + wait;
-      spdlog::debug("dht: lookup {}: {} queries, {} nodes replied, {} peers", info_hash.hex(), r.search.queries(),
-                    r.search.closest_replied().size(), r.peers_found);
+      const lookup_report report{info_hash, r.search.queries(), r.search.replies(), r.search.round_trips(),
+                                 r.peers_found,
+                                 std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - r.started)};
+      spdlog::debug("dht: lookup {}: {} queries, {} nodes replied, {} peers ({} replies, {} round trips, {} us)",
+                    info_hash.hex(), report.queries, r.search.closest_replied().size(), report.peers, report.replies,
+                    report.round_trips, report.elapsed.count());
+      if (auto reported = t.reported) reported(report);  // a copy, last: it may untrack (and end t)
     };
     (void)now;
     start_lookup(run, {});
@@ -461,10 +469,12 @@ std::uint16_t node::port() const {
 
 const node_id& node::id() const { return impl_->self; }
 
-void node::track(const sha1_digest& info_hash, std::uint16_t peer_port, peers_handler found) {
+void node::track(const sha1_digest& info_hash, std::uint16_t peer_port, peers_handler found,
+                 report_handler reported) {
   auto& t = impl_->torrents[info_hash];
   t.peer_port = peer_port;
   t.found = std::move(found);
+  t.reported = std::move(reported);
   t.next_run = {};
 }
 

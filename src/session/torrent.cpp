@@ -332,6 +332,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   auto c = std::make_shared<peer::peer_connection>(std::move(socket), *this, std::move(name),
                                                    static_cast<std::size_t>(meta_.piece_count()));
   c->peer_id = peer_id;
+  c->generation = generation_;
   c->outgoing = outgoing;
   c->client = wire::client_name(peer_id);
   c->extensions = bits.extensions;

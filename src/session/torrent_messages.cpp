@@ -207,8 +207,10 @@ void torrent::on_closed(peer_connection& c, std::string_view why) {
   if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
   c.bitfield_counted = false;
   if (super_seeding()) super_seeder_->remove_peer(c.id());
+  // A peer that left waits 2 s before we dial it again; not one that deactivate() closed (the metadata arrived,
+  // a pause): the next activation dials it at once, and may have dialled it already.
   auto it = candidates_.find(c.name());
-  if (it != candidates_.end()) {
+  if (it != candidates_.end() && c.generation == generation_) {
     it->second.connected = false;
     it->second.next_try = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   }

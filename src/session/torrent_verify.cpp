@@ -68,6 +68,7 @@ void torrent::on_verified(int piece, bool good, std::string error) {
   have_.set(static_cast<std::size_t>(piece));
   verified_since_event_.push_back(static_cast<std::uint32_t>(piece));
   ++downloaded_pieces_;
+  if (downloaded_pieces_ == 1) flush_events(false);  // the first piece is news at once; the rest go once a second
   last_progress_ = std::chrono::steady_clock::now();
   // To every peer, those that have the piece too (as libtorrent's send_redundant_have): a super-seed learns
   // from it that its offer arrived, and every peer learns what we can serve.

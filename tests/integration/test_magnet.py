@@ -1,8 +1,10 @@
 """Magnet links on loopback: our leech, given only the magnet, fetches the info dictionary (BEP 9 over BEP 10)
 from our seed and then the data; --save-torrent writes the .torrent learned; peers that lie about the metadata
 (a size far above the limit, bytes that do not hash to the info-hash) do not stop it; urn:btmh is refused."""
+import datetime
 import hashlib
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -126,6 +128,23 @@ class Magnet(SwarmTestCase):
             magnet(ih, peers=["no-such-host.invalid:6881", "127.0.0.1:%d" % port]), self.path("out-bad"), "--no-dht"))
         self.assertEqual(wait_exit(leech_bad, 120), 0, log_text(leech_bad))
         self.assertRegex(log_text(leech_bad), r"x\.pe no-such-host\.invalid:6881: resolve no-such-host\.invalid: ")
+
+    def test_redials_its_peers_at_once_after_the_metadata(self):
+        # The connections made without the geometry close when the metadata arrives; the peers must be dialled
+        # again as soon as the data is checked, not after the 2 s a peer that left waits (they did not leave).
+        content, ih = self.make()
+        _, port = self.start_seed("seed", self.path("t.torrent"), content)
+        link = magnet(ih, peers=["127.0.0.1:%d" % port])
+        leech = self.procs.start("leech", leech_cmd(link, self.path("out"), "--log-level", "debug"))
+        self.assertEqual(wait_exit(leech, 120), 0, log_text(leech))
+        text = log_text(leech)
+        stamp = r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) "
+        ready = re.search(stamp + r"debug sample\.bin: checking -> downloading", text)
+        again = re.search(stamp + r"debug sample\.bin: peer 127\.0\.0\.1:%d \(.*\) connected" % port, text)
+        self.assertTrue(ready and again, text[-3000:])
+        parse = lambda t: datetime.datetime.strptime(t, "%Y-%m-%d %H:%M:%S.%f")
+        waited = (parse(again.group(1)) - parse(ready.group(1))).total_seconds()
+        self.assertLess(waited, 1.8, "dialled again %.3f s after the check (a peer that left waits 2 s)" % waited)
 
     def test_save_torrent_never_replaces_a_different_file(self):
         content, ih = self.make()

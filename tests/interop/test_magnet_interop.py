@@ -1,16 +1,13 @@
 """Magnet links across clients on loopback: libtorrent and aria2c magnet leeches fetch the metadata (BEP 9 over
 BEP 10) and then the data from our seed; our magnet leech does the same from a libtorrent seed and an aria2c seed."""
-import http.server
 import os
 import shutil
-import socket
-import struct
 import textwrap
-import threading
 import unittest
 
 from bdecode import bdecode_torrent
-from swarm_testlib import (Procs, TempDir, bencode, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
+from one_peer_tracker import OnePeerTracker
+from swarm_testlib import (Procs, TempDir, bin_path, free_port, log_text, make_torrent, same_tree, start_tracker,
                            wait_exit, wait_for_log, wait_port, write_random_file)
 
 MiB = 1024 * 1024
@@ -53,35 +50,6 @@ LIBTORRENT_SEED = textwrap.dedent("""
     while True:
         time.sleep(1)
 """ % SETTINGS)
-
-
-class OnePeerTracker:
-    """An HTTP tracker that names one peer to everybody. aria2c announces left=0 before it has the metadata, and a
-    real tracker (ours included) withholds seeds from a peer that says it is complete; aria2c reads no x.pe. So
-    this stands in for the tracker of aria2c's test: it hands out our seed whatever the announce says."""
-
-    def __init__(self, peer_port):
-        reply = bencode({"interval": 2, "peers": socket.inet_aton("127.0.0.1") + struct.pack(">H", peer_port)})
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d/announce" % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=10)
 
 
 class MagnetInterop(unittest.TestCase):

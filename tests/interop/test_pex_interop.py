@@ -1,7 +1,8 @@
 """Peer exchange (BEP 11) and the fast extension (BEP 6) with libtorrent on loopback, each way:
 - libtorrent, given only our seed, learns our leech from our seed's ut_pex messages and connects to it;
-- (not covered yet: our leech learning a libtorrent leech from a libtorrent seed's ut_pex: libtorrent 2.0.8's
-  messages to our leech named only our leech itself in the setups tried);
+- our leech, given only a libtorrent seed, learns from the seed's ut_pex a peer the seed dialled and connects to it
+  (libtorrent sends its first ut_pex to a peer within seconds of the extended handshake, but only while it has
+  more than one peer: the seed is rate-limited so that nobody completes and leaves first);
 - a libtorrent leech completes from our seed with fast extension messages both ways (libtorrent's peer log).
 Bad input: a scripted peer sends our leech a ut_pex message with thousands of peers and our own address; the
 download still completes and our address is not dialled."""
@@ -13,6 +14,7 @@ import textwrap
 import time
 import unittest
 
+from listening_leech import ListeningLeech
 from swarm_testlib import (Procs, TempDir, bencode, bin_path, free_port, log_text, make_torrent, same_file, wait_exit,
                            wait_for_log, wait_port, write_random_file)
 
@@ -123,6 +125,27 @@ class PexInterop(unittest.TestCase):
             time.sleep(0.5)
         else:
             self.fail("libtorrent never had our leech from PEX:\n" + log_text(lt_peer))
+
+    def test_our_leech_learns_a_peer_from_libtorrent_seed(self):
+        # The second peer only listens (it never dials, so our leech can reach it only by dialling it itself), and
+        # the libtorrent seed dials it: libtorrent names in ut_pex the peers it dialled, and incoming ones only if
+        # they gave a listen port.
+        other = ListeningLeech.from_torrent_file(self.torrent, self.path("other.bin"))
+        other.start()
+        self.addCleanup(other.stop)
+        _, seed_port = self.libtorrent("lt_seed", os.path.dirname(self.data), rate=100000, dial=[other.port])
+        deadline = time.time() + 30
+        while other.connections == 0 and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(other.connections, 1, "the libtorrent seed never dialled the listening peer")
+        leech, _ = self.our_leech("leech", seed_port, "--no-dht")
+        wait_for_log(leech, r"peer exchange from 127\.0\.0\.1:%d: [1-9]\d* added" % seed_port, 60)
+        wait_for_log(leech, r"peer 127\.0\.0\.1:%d \(.*\) connected" % other.port, 30)
+        deadline = time.time() + 10
+        while other.connections < 2 and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertTrue(other.peer_ids[0].startswith(b"-LT"), other.peer_ids)
+        self.assertTrue(any(pid.startswith(b"-SH") for pid in other.peer_ids[1:]), other.peer_ids)
 
     def test_fast_extension_both_ways_with_a_libtorrent_leech(self):
         seed, seed_port = self.our_seed()

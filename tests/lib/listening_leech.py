@@ -41,6 +41,7 @@ class ListeningLeech(ScriptedPeer):
         self.peer_id = b"-LL0001-" + os.urandom(12)
         self.done = threading.Event()
         self.connections = 0  # handshakes answered
+        self.peer_ids = []    # of each, in order
         self._have = [False] * len(self.hashes)
         with open(out_path, "wb") as f:
             f.truncate(self.total)
@@ -68,6 +69,7 @@ class ListeningLeech(ScriptedPeer):
         conn.sendall(bytes([len(PROTOCOL)]) + PROTOCOL + bytes(8) + self.info_hash + self.peer_id)
         with self._lock:
             self.connections += 1
+            self.peer_ids.append(theirs[48:68])
         conn.sendall(message(INTERESTED))
         try:
             self._transfer(conn)

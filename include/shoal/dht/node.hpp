@@ -43,9 +43,20 @@ struct node_stats {
   std::size_t peers_stored = 0;      // announce_peer entries we hold
 };
 
+// What one get_peers lookup of a tracked torrent took (for logs and bench/dht_lookup).
+struct lookup_report {
+  sha1_digest info_hash;
+  std::size_t queries = 0;
+  std::size_t replies = 0;
+  std::size_t round_trips = 0;  // the longest chain of dependent queries (see lookup.hpp)
+  std::size_t peers = 0;        // values received, duplicates included
+  std::chrono::microseconds elapsed{0};
+};
+
 class node {
  public:
   using peers_handler = std::function<void(const std::vector<peer_address>&)>;
+  using report_handler = std::function<void(const lookup_report&)>;
 
   node(boost::asio::any_io_executor executor, node_options options);
   ~node();
@@ -60,8 +71,9 @@ class node {
   const node_id& id() const;
 
   // Look up peers for the torrent and announce `peer_port` (our BitTorrent port) for it, now and every
-  // announce interval; `found` gets each batch of peers a lookup returns. Re-tracking replaces it.
-  void track(const sha1_digest& info_hash, std::uint16_t peer_port, peers_handler found);
+  // announce interval; `found` gets each batch of peers a lookup returns, `reported` each lookup's figures once
+  // it ended (and its announce_peer queries went out). Re-tracking replaces both.
+  void track(const sha1_digest& info_hash, std::uint16_t peer_port, peers_handler found, report_handler reported = {});
   void untrack(const sha1_digest& info_hash);
 
   // A node we were told of (a peer's BEP 5 port message): pinged, and added when it answers.

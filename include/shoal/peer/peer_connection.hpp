@@ -85,6 +85,7 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   // Protocol state, read and changed by the torrent.
   bitfield peer_has;
   bool bitfield_counted = false;  // peer_has is in the picker's availability
+  std::uint64_t generation = 0;   // the torrent's activation it joined (a later one closed it on purpose)
   bool am_choking = true, am_interested = false;
   bool peer_choking = true, peer_interested = false;
   bool snubbed = false;                 // asked, got nothing for a long while: no new requests until it sends

@@ -38,7 +38,7 @@ TEST(Lookup, ConvergesOnTheTrueClosestWithAlphaInFlight) {
       std::sort(known.begin(), known.end(), [&](auto& a, auto& b) { return closer_to(target, a.id, b.id); });
       known.resize(std::min<std::size_t>(8, known.size()));
       l.on_reply(n.address, n.id, std::string("tok"));
-      l.add_candidates(known);
+      l.add_candidates(known, &n.address);
     }
     ++rounds;
   }
@@ -49,6 +49,45 @@ TEST(Lookup, ConvergesOnTheTrueClosestWithAlphaInFlight) {
   for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(got[i].node.id, want[i].id);
   EXPECT_EQ(got[0].token, "tok");
   EXPECT_LT(l.queries(), 60u);
+  EXPECT_EQ(l.replies(), l.queries());
+  EXPECT_GE(l.round_trips(), 1u);
+  EXPECT_LE(l.round_trips(), l.queries());
+}
+
+// Round trips follow the chain of who named whom: a node named by a round-2 node is asked in round 3, and a node
+// we knew from the start stays in round 1 when a reply names it again.
+TEST(Lookup, RoundTripsCountTheLongestChainOfReplies) {
+  std::mt19937_64 rng(5);
+  const node_id target = random_node_id(rng);
+  std::vector<node_info> n;
+  for (int i = 0; i < 4; ++i)
+    n.push_back({random_node_id(rng), *peer_address::parse("127.0.0.1:" + std::to_string(3000 + i))});
+  lookup l(target, lookup_limits{.alpha = 1});
+  EXPECT_EQ(l.round_trips(), 0u);
+  l.add_candidates({n[0], n[3]});
+  auto ask = [&](std::size_t want_round) {
+    auto batch = l.next();
+    EXPECT_EQ(batch.size(), 1u);
+    if (batch.empty()) return node_info{};
+    EXPECT_EQ(l.round_trips(), want_round) << batch[0].address.to_string();
+    return batch[0];
+  };
+  // Whichever of n0 and n3 is asked first, replies chain: first -> n1 -> n2 (and name n3 again: still round 1).
+  auto first = ask(1);
+  l.on_reply(first.address, first.id, std::nullopt);
+  l.add_candidates({n[1], n[3], n[0]}, &first.address);
+  std::size_t deepest = 1;
+  while (!l.done()) {
+    auto batch = l.next();
+    if (batch.empty()) break;
+    const auto& q = batch[0];
+    l.on_reply(q.address, q.id, std::nullopt);
+    deepest = l.round_trips();
+    if (q.address == n[1].address) l.add_candidates({n[2], n[3]}, &q.address);
+  }
+  EXPECT_EQ(deepest, 3u);  // n1 in round 2, n2 in round 3; n3 never deeper than 1
+  EXPECT_EQ(l.queries(), 4u);
+  EXPECT_EQ(l.replies(), 4u);
 }
 
 TEST(Lookup, TimeoutsAreSkippedAndItEnds) {
