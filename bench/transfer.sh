@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/transfer.sh: one seed -> one leech of a 1 GiB file on loopback, for our pair, libtorrent's and aria2's,
-# in one run. Prints the time to a verified file, the rate, and the peak RSS of each process (/usr/bin/time -v).
+# in one run. Prints the time to a verified file, the rate, and the peak RSS and CPU seconds (user + system, the
+# seed's including its start-up check) of each process (/usr/bin/time -v).
 # Figures, not a test. Env: BUILD_DIR (default build), SIZE_MIB (default 1024), BENCH_DIR (default a temp dir),
 # PAIRS (default "shoal libtorrent aria2").
 set -euo pipefail
@@ -21,6 +22,7 @@ trap cleanup EXIT
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 peak_rss_mib() { awk '/Maximum resident set size/ {printf "%.1f", $NF/1024}' "$1"; }
+cpu_s() { awk '/User time|System time/ {t += $NF} END {printf "%.2f", t}' "$1"; }  # user + system seconds
 
 mkdir -p "$WORK/data"
 if [ ! -f "$WORK/data/sample.bin" ] || [ "$(stat -c %s "$WORK/data/sample.bin")" -ne $((SIZE_MIB << 20)) ]; then
@@ -79,8 +81,9 @@ run_pair() {  # name seed-cmd... -- leech-cmd...
   local secs rate
   secs=$(echo "$t1 - $t0" | bc -l)
   rate=$(echo "$SIZE_MIB * 1048576 / $secs / 1000000" | bc -l)
-  printf "%-11s %8.2f s %9.1f MB/s   seed RSS %7s MiB   leech RSS %7s MiB   %s\n" "$name" "$secs" "$rate" \
-    "$(peak_rss_mib "$WORK/$name.seed.time")" "$(peak_rss_mib "$WORK/$name.leech.time")" "$ok"
+  printf "%-11s %8.2f s %9.1f MB/s   seed RSS %7s MiB   leech RSS %7s MiB   CPU seed %5s s leech %5s s   %s\n" \
+    "$name" "$secs" "$rate" "$(peak_rss_mib "$WORK/$name.seed.time")" "$(peak_rss_mib "$WORK/$name.leech.time")" \
+    "$(cpu_s "$WORK/$name.seed.time")" "$(cpu_s "$WORK/$name.leech.time")" "$ok"
 }
 
 echo "transfer of $SIZE_MIB MiB, one seed -> one leech on loopback (data in page cache; time = leech start to verified file)"

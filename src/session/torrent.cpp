@@ -165,6 +165,8 @@ void torrent::on_checked(std::shared_ptr<check_job> job, std::function<void()> d
 void torrent::install_check(std::optional<storage> st, const bitfield& have) {
   if (st) storage_ = std::make_shared<storage>(std::move(*st));
   arriving_.clear();  // the check's verdict replaces every partial piece
+  for (auto& [piece, data] : gathering_) buffers_->give_back(std::move(data));
+  gathering_.clear();
   picker_ = swarm::piece_picker(meta_.piece_count(), meta_.piece_length, meta_.total_length);
   have_ = bitfield(static_cast<std::size_t>(meta_.piece_count()));
   for (int i = 0; i < meta_.piece_count(); ++i)
@@ -454,6 +456,7 @@ void torrent::complete() {
   if (from == torrent_state::downloading) lifecycle_.completed();
   else if (from != torrent_state::seeding || opt_.seed_only) return;
   if (!opt_.seed_only) forget_ownership(meta_, opt_.root);  // every file verifies now: no record needed
+  if (buffers_) buffers_->release_free();  // nothing more to gather
   report_complete();
   flush_events(false);  // the last pieces before `completed`
   if (link_.emit) {

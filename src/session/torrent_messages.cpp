@@ -156,13 +156,7 @@ void torrent::on_piece(peer_connection& c, const wire::message& m) {
     fill_requests(c);
     return;
   }
-  // Straight from the receive buffer to the file: no copy, no allocation per block.
-  auto data = std::as_bytes(std::span(m.payload.data(), m.payload.size()));
-  if (auto st = storage_->write(static_cast<int>(b.piece), b.begin, data); !st) {
-    fail("cannot write piece " + std::to_string(b.piece) + ": " + st.message());
-    return;
-  }
-  arriving_[static_cast<int>(b.piece)].on_block(b.begin, data);
+  if (!store_block(b, std::as_bytes(std::span(m.payload.data(), m.payload.size())))) return;
   record_block(c, b);
   if (others > 0) cancel_elsewhere(c, b);
   if (r == swarm::piece_picker::block_result::piece_complete) verify_piece(static_cast<int>(b.piece));

@@ -34,6 +34,7 @@
 #include "shoal/session/torrent_state.hpp"
 #include "shoal/session/torrent_status.hpp"
 #include "shoal/storage/arrival_hash.hpp"
+#include "shoal/storage/piece_buffers.hpp"
 #include "shoal/storage/resume_data.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/addr/peer_address.hpp"
@@ -270,7 +271,9 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   void unchoke_more();
   void run_choker(std::chrono::steady_clock::time_point now);
   // Verification.
+  bool store_block(const block_ref& b, std::span<const std::byte> data);
   void verify_piece(int piece);
+  void verify_gathered(int piece, piece_buffers::buffer data);
   void on_verified(int piece, bool good, std::string error);
   void complete();
   // Bad peers: who sent which block, verdicts on hash checks, re-requesting a failed piece from one peer.
@@ -376,6 +379,10 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   mutable std::int64_t completed_at_ = 0;  // noted the first time the complete data is looked at
   std::unordered_map<std::uint64_t, wire::ext::pex_state> pex_;  // by connection id: neighbours speaking ut_pex
   std::vector<peer_address> own_addresses_;  // ours, as peers reach us (PEX entries naming us are skipped)
+  // Or, while buffers last, a copy of the piece's blocks is gathered in memory and the pool hashes the whole
+  // piece, off the network thread (torrent_verify.cpp).
+  std::optional<piece_buffers> buffers_;
+  std::unordered_map<int, piece_buffers::buffer> gathering_;
 };
 
 }  // namespace shoal::session
