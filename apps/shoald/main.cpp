@@ -1,5 +1,6 @@
 // shoald --state-dir DIR --download-dir DIR [--rpc-bind ADDR] [--rpc-port PORT] [--peer-port PORT] ...:
 // the peer daemon, driven over Transmission's RPC (transmission-remote, its web client) and our web UI.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -71,6 +72,10 @@ int user_command(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "user") return user_command(argc - 1, argv + 1);
+  // A fixed mmap threshold: glibc raises it after each large free (up to 32 MiB), so a torrent-get of 10,000
+  // torrents (a few MiB of JSON and views) was then served from the heap and stayed in the RSS once freed (+10
+  // MiB at 10,000 torrents, docs/performance.md). Blocks and pieces up to 1 MiB stay on the heap.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   CLI::App app{"The Shoal peer daemon: many torrents in one process, driven over Transmission's RPC and a web UI"};
   shoal::daemon::daemon_options o;
   shoal::daemon::daemon_settings d;  // the flags' values (defaults shown in --help)

@@ -113,33 +113,36 @@ void session::added_event(torrent_id id, const sha1_digest& hash, const std::str
   emit(std::move(e));  // before the torrent's own events
 }
 
-session_link session::torrent_link() {
-  session_link link;
-  link.executor = executor_;
-  link.hash_pool = &hash_pool_;
-  link.peer_id = peer_id_;
-  link.listen_port = port_;
-  if (opt_.max_download_rate_total != 0) link.download_total = &download_total_;
-  if (opt_.max_upload_rate_total != 0) link.upload_total = &upload_total_;
-  link.peers_total = &peers_total_;
+// Built once: every torrent shares it (two std::functions and an executor per torrent add up at 10,000).
+std::shared_ptr<const session_link> session::torrent_link() {
+  if (link_) return link_;
+  auto link = std::make_shared<session_link>();
+  link->executor = executor_;
+  link->hash_pool = &hash_pool_;
+  link->peer_id = peer_id_;
+  link->listen_port = port_;
+  if (opt_.max_download_rate_total != 0) link->download_total = &download_total_;
+  if (opt_.max_upload_rate_total != 0) link->upload_total = &upload_total_;
+  link->peers_total = &peers_total_;
   // Torrents may outlive the session by a few handlers (a stopped announce, a hash result): `alive` guards.
-  link.emit = [this, alive = alive_](session_event e) {
+  link->emit = [this, alive = alive_](session_event e) {
     if (*alive) emit(std::move(e));
   };
-  link.request_check = [this, alive = alive_](torrent_id id) {
+  link->request_check = [this, alive = alive_](torrent_id id) {
     if (*alive) request_check(id);
   };
-  link.dht_port = [this, alive = alive_]() -> std::uint16_t { return *alive && dht_ ? dht_->port() : 0; };
-  link.dht_add_node = [this, alive = alive_](const peer_address& node) {
+  link->dht_port = [this, alive = alive_]() -> std::uint16_t { return *alive && dht_ ? dht_->port() : 0; };
+  link->dht_add_node = [this, alive = alive_](const peer_address& node) {
     if (*alive && dht_) dht_->add_node(node);
   };
   // Posted: the torrent calls it from inside its message handling.
-  link.became_private = [this, alive = alive_](torrent_id id) {
+  link->became_private = [this, alive = alive_](torrent_id id) {
     asio::post(executor_, [this, alive, id] {
       if (*alive) dht_became_private(id);
     });
   };
-  return link;
+  link_ = std::move(link);
+  return link_;
 }
 
 error session::unknown(torrent_id id) { return error{"no torrent with id " + std::to_string(id)}; }

@@ -18,8 +18,8 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
   auto self = shared_from_this();
   announce_request req;
   req.info_hash = meta_.info_hash;
-  req.peer_id = link_.peer_id;
-  req.port = link_.listen_port;
+  req.peer_id = link_->peer_id;
+  req.port = link_->listen_port;
   req.uploaded = static_cast<std::int64_t>(uploaded_);
   req.downloaded = static_cast<std::int64_t>(downloaded_);
   // Before the metadata the size is unknown: announce as a leecher (left > 0, as libtorrent does), since a
@@ -27,7 +27,7 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
   req.left = fetching_metadata() ? 16 * 1024 : picker_.bytes_left();
   req.event = static_cast<announce_event>(event);
   req.numwant = static_cast<int>(std::min<std::size_t>(opt_.max_peers, 200));
-  asio::steady_timer timer(link_.executor);
+  asio::steady_timer timer(link_->executor);
   timer.expires_after(timeout);
   announcing_ = true;  // the announcer is not reentrant
   announce_deadline_ = &timer;  // shutdown() ends the wait early
@@ -62,7 +62,7 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
 asio::awaitable<void> torrent::announce_loop(std::uint64_t generation) {
   auto self = shared_from_this();
   // The announcer takes one announce at a time: a `stopped` of the last pause may still be on its way.
-  asio::steady_timer wait(link_.executor);
+  asio::steady_timer wait(link_->executor);
   while (announcing_ && generation == generation_) {
     wait.expires_after(20ms);
     co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));

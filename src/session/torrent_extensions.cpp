@@ -39,7 +39,7 @@ constexpr std::size_t max_queued_for_metadata = 1 << 20;
 }  // namespace
 
 std::shared_ptr<torrent> torrent::create_magnet(torrent_id id, const magnet_link& link, torrent_options opt,
-                                                session_link session, bool paused) {
+                                                std::shared_ptr<const session_link> session, bool paused) {
   metainfo m;
   m.info_hash = link.info_hash;
   m.name = link.name.empty() ? link.info_hash.hex() : link.name;
@@ -62,7 +62,7 @@ void torrent::send_extended_handshake(peer_connection& c) {
   h.extensions.emplace(std::string(ext::ut_metadata_name), our_ut_metadata_id);
   if (pex_allowed()) h.extensions.emplace(std::string(ext::ut_pex_name), our_ut_pex_id);  // BEP 27: not private
   h.client = std::string(wire::client_version);
-  if (link_.listen_port != 0) h.listen_port = link_.listen_port;
+  if (link_->listen_port != 0) h.listen_port = link_->listen_port;
   h.request_queue = our_request_queue;
   if (auto a = peer_address::parse(c.name()))  // BEP 10 yourip: the address we see it at
     h.your_ip = std::string(reinterpret_cast<const char*>(a->ip.data()), a->v6 ? 16 : 4);
@@ -207,14 +207,14 @@ void torrent::turn_private() {
   std::erase_if(candidates_, [](const auto& kv) { return (kv.second.sources & (from_tracker | from_given)) == 0; });
   spdlog::info("{}: a private torrent: no DHT, no peer exchange; {} peers found that way dropped", meta_.name,
                before - candidates_.size());
-  if (link_.became_private) link_.became_private(id_);
+  if (link_->became_private) link_->became_private(id_);
 }
 
 // x.pe with a host name (BEP 9 allows HOST:PORT): each is resolved on its own, bounded, in the background; the
 // torrent goes on with its other sources meanwhile, and a name that does not resolve costs a warning.
 void torrent::resolve_peer_hosts(const std::vector<std::string>& hosts) {
   for (const auto& host_port : hosts)
-    asio::co_spawn(link_.executor, resolve_peer_host(weak_from_this(), link_.executor, host_port),
+    asio::co_spawn(link_->executor, resolve_peer_host(weak_from_this(), link_->executor, host_port),
                    net::report_exception("x.pe lookup"));
 }
 

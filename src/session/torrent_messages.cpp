@@ -209,8 +209,8 @@ void torrent::on_closed(peer_connection& c, std::string_view why) {
     it->second.next_try = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   }
   const bool was_unchoked = !c.am_choking;
-  if (std::erase_if(peers_, [&](const auto& p) { return p.get() == &c; }) != 0 && link_.peers_total != nullptr)
-    --link_.peers_total->used;
+  if (std::erase_if(peers_, [&](const auto& p) { return p.get() == &c; }) != 0 && link_->peers_total != nullptr)
+    --link_->peers_total->used;
   if (!active()) return;
   if (was_unchoked) unchoke_more();
   // Its blocks are free again: hand them to the others.

@@ -86,9 +86,9 @@ void torrent::on_ut_pex(peer_connection& c, std::string_view payload) {
 // The addresses peers can reach us at (each local end of a connection, at our listen port): a neighbour handing
 // one back is naming us. Bounded: a host has few addresses.
 void torrent::note_own_address(const std::optional<peer_address>& local) {
-  if (!local || link_.listen_port == 0 || own_addresses_.size() >= 16) return;
+  if (!local || link_->listen_port == 0 || own_addresses_.size() >= 16) return;
   peer_address a = *local;
-  a.port = link_.listen_port;
+  a.port = link_->listen_port;
   if (std::find(own_addresses_.begin(), own_addresses_.end(), a) == own_addresses_.end()) own_addresses_.push_back(a);
 }
 

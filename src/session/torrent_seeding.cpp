@@ -67,12 +67,12 @@ void torrent::finish_seeding() {
     c->clear_uploads();           // a peer choked already may still have allowed-fast ones queued
   }
   auto self = shared_from_this();
-  asio::co_spawn(link_.executor, [self] { return self->leave_after_drain(); }, net::report_exception("leave"));
+  asio::co_spawn(link_->executor, [self] { return self->leave_after_drain(); }, net::report_exception("leave"));
 }
 
 asio::awaitable<void> torrent::leave_after_drain() {
   auto self = shared_from_this();
-  asio::steady_timer wait(link_.executor);
+  asio::steady_timer wait(link_->executor);
   wait.expires_after(drain_before_leaving);
   co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
   left_ = true;

@@ -48,12 +48,12 @@ void torrent::verify_gathered(int piece, piece_buffers::buffer data) {
   const auto gen = generation_;
   const auto size = static_cast<std::size_t>(meta_.piece_size(piece));
   const auto expected = meta_.piece_hash(piece);
-  asio::post(*link_.hash_pool, [self, piece, gen, size, expected, data = std::move(data)]() mutable {
+  asio::post(*link_->hash_pool, [self, piece, gen, size, expected, data = std::move(data)]() mutable {
     const auto bytes = std::span<const std::byte>(data.get(), size);
     sha1_hasher hasher;
     hasher.update(bytes.data(), bytes.size());
     const bool good = hasher.final() == expected;
-    asio::post(self->link_.executor, [self, piece, gen, good, data = std::move(data)]() mutable {
+    asio::post(self->link_->executor, [self, piece, gen, good, data = std::move(data)]() mutable {
       if (self->buffers_) self->buffers_->give_back(std::move(data));
       if (gen != self->generation_) return;  // paused, re-checked or stopped meanwhile: the check decides now
       self->on_verified(piece, good, {});
@@ -75,17 +75,17 @@ void torrent::verify_piece(int piece) {
   const auto gen = generation_;
   if (arrived->hashed() == meta_.piece_size(piece)) {
     const bool good = arrived->hasher().final() == meta_.piece_hash(piece);
-    asio::post(link_.executor, [self, piece, gen, good] {
+    asio::post(link_->executor, [self, piece, gen, good] {
       if (gen == self->generation_) self->on_verified(piece, good, {});
     });
     return;
   }
   // The job holds the storage itself: delete_data() may drop the torrent's reference meanwhile.
-  asio::post(*link_.hash_pool, [self, st = storage_, piece, gen, arrived] {
+  asio::post(*link_->hash_pool, [self, st = storage_, piece, gen, arrived] {
     // Per hashing thread, reused: bounded memory whatever the piece length.
     thread_local std::vector<std::byte> scratch(256 * 1024);
     auto good = st->verify_piece(piece, *arrived, scratch);
-    asio::post(self->link_.executor, [self, piece, gen, good = std::move(good)]() mutable {
+    asio::post(self->link_->executor, [self, piece, gen, good = std::move(good)]() mutable {
       if (gen != self->generation_) return;  // paused, re-checked or stopped meanwhile: the check decides now
       if (good) self->on_verified(piece, *good, {});
       else self->on_verified(piece, false, good.message());

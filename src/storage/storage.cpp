@@ -81,6 +81,20 @@ status prepare_file(fd_cache& cache, const file_entry& f, int index, storage::op
   return ok();
 }
 
+// What the storage reads and writes by: the layout and the piece hashes. Not the info dictionary's bytes, the
+// trackers or the comment, which the caller keeps anyway (a daemon holds thousands of storages).
+metainfo layout_of(const metainfo& m) {
+  metainfo l;
+  l.info_hash = m.info_hash;
+  l.name = m.name;
+  l.piece_length = m.piece_length;
+  l.total_length = m.total_length;
+  l.piece_hashes = m.piece_hashes;
+  l.files = m.files;
+  l.multi_file = m.multi_file;
+  return l;
+}
+
 }  // namespace
 
 result<storage> storage::open(const metainfo& m, const std::filesystem::path& root, open_mode mode,
@@ -89,7 +103,7 @@ result<storage> storage::open(const metainfo& m, const std::filesystem::path& ro
   const auto intent = mode == open_mode::create ? open_intent::create : open_intent::read;
   auto root_fd = open_root(root.string(), intent);
   if (!root_fd) return root_fd.err();
-  auto p = std::make_unique<impl>(m, root, mode, std::move(*root_fd), options);
+  auto p = std::make_unique<impl>(layout_of(m), root, mode, std::move(*root_fd), options);
   for (std::size_t i = 0; i < p->m.files.size(); ++i) {
     const auto& f = p->m.files[i];
     if (!on_disk(f)) continue;

@@ -6,7 +6,9 @@ void rate_window::add(clock::time_point now, std::uint64_t counter) {
   if (!samples_.empty() && (counter < samples_.back().counter || now < samples_.back().at)) samples_.clear();
   samples_.push_back({now, counter});
   // Keep one sample at or beyond the span's start, so the window always covers the whole span once it can.
-  while (samples_.size() > 2 && samples_[1].at <= now - span_) samples_.pop_front();
+  std::size_t old = 0;
+  while (samples_.size() - old > 2 && samples_[old + 1].at <= now - span_) ++old;
+  samples_.erase(samples_.begin(), samples_.begin() + static_cast<std::ptrdiff_t>(old));
 }
 
 double rate_window::rate() const {

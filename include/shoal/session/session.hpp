@@ -110,7 +110,7 @@ class session {
   boost::asio::awaitable<void> handle_incoming(boost::asio::ip::tcp::socket s, std::shared_ptr<bool> alive);
   boost::asio::awaitable<void> events_loop(std::shared_ptr<bool> alive);
   void emit(session_event e);
-  session_link torrent_link();  // what a new torrent gets from the session
+  std::shared_ptr<const session_link> torrent_link();  // what a new torrent gets from the session (shared)
   void added_event(torrent_id id, const sha1_digest& hash, const std::string& name, torrent_state state);
   void deliver();
   void request_check(torrent_id id);
@@ -147,6 +147,7 @@ class session {
   bool delivering_ = false;
   bool stopped_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::shared_ptr<const session_link> link_;  // torrent_link()'s, built at the first torrent
   std::unique_ptr<dht::node> dht_;  // null while no torrent that is not private needs it
   std::optional<dht::node_state> dht_saved_;  // the last node's state (a new node starts from it)
 };

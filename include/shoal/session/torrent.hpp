@@ -125,12 +125,13 @@ enum peer_source : std::uint8_t {
 class torrent : public std::enable_shared_from_this<torrent>, public peer::connection_events {
  public:
   // A torrent waiting for the verify queue (or paused, when `paused`); nothing is opened or checked yet.
-  static std::shared_ptr<torrent> create(torrent_id id, metainfo m, torrent_options opt, session_link link,
-                                         bool paused);
+  // `link` is shared by every torrent of the session (one copy, not one per torrent).
+  static std::shared_ptr<torrent> create(torrent_id id, metainfo m, torrent_options opt,
+                                         std::shared_ptr<const session_link> link, bool paused);
   // A magnet link (BEP 9): fetching_metadata (or paused) until the info dictionary arrives from peers; then
   // queued_for_check and on as for a .torrent. Its trackers and x.pe peers are used from the start.
   static std::shared_ptr<torrent> create_magnet(torrent_id id, const magnet_link& link, torrent_options opt,
-                                                session_link session, bool paused);
+                                                std::shared_ptr<const session_link> session, bool paused);
   ~torrent();
 
   torrent_id id() const { return id_; }
@@ -198,16 +199,16 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   void on_uploaded(peer::peer_connection& c, std::span<const block_ref> blocks, std::uint64_t bytes) override;
   // The torrent's download bucket (the connections' readers pace on it); null when unlimited.
   swarm::rate_limiter* download_limiter() override {
-    return download_rate_ != 0 || link_.download_total != nullptr ? &download_limit_ : nullptr;
+    return download_rate_ != 0 || link_->download_total != nullptr ? &download_limit_ : nullptr;
   }
   // The torrent's upload bucket (the connections' writers take tokens per block); null when unlimited.
   swarm::rate_limiter* upload_limiter() override {
-    return upload_rate_ != 0 || link_.upload_total != nullptr ? &upload_limit_ : nullptr;
+    return upload_rate_ != 0 || link_->upload_total != nullptr ? &upload_limit_ : nullptr;
   }
 
  private:
   struct check_job;
-  torrent(torrent_id id, metainfo m, torrent_options opt, session_link link, bool paused);
+  torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr<const session_link> link, bool paused);
   // Lifecycle. Fetching the metadata is active too: connections, announces and the ticker run.
   bool fetching_metadata() const { return lifecycle_.state() == torrent_state::fetching_metadata; }
   bool active() const { return (lifecycle_.active() || fetching_metadata()) && !stopping_; }
@@ -288,7 +289,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // Into state error. `log`: false when the caller reports the reason itself (a check's verdict).
   void fail(std::string why, bool log = true);
   // Periodic work: rates, timeouts, keep-alives, new connections, progress.
-  boost::asio::awaitable<void> ticker(std::uint64_t generation);
+  void schedule_tick(std::uint64_t generation);  // the next tick() of this generation
   void tick();
   void connect_more();
   bool may_dial() const;
@@ -316,7 +317,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   torrent_id id_;
   metainfo meta_;
   torrent_options opt_;
-  session_link link_;
+  std::shared_ptr<const session_link> link_;  // the session's, shared
   torrent_lifecycle lifecycle_;
   std::uint64_t generation_ = 0;  // +1 on every activate and deactivate: loops and hash results of an older one end
   std::shared_ptr<check_job> check_;  // the check in progress, if any

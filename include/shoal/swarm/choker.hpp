@@ -6,9 +6,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <random>
 #include <span>
 #include <vector>
+
+#include "shoal/util/small_rng.hpp"
 
 namespace shoal::swarm {
 
@@ -70,7 +71,7 @@ class choker {
   void pick_optimistic(std::span<const choke_candidate> peers, choke_clock::time_point now);
 
   choke_config config_;
-  std::mt19937 rng_;
+  small_rng rng_;  // 8 bytes: one per torrent (small_rng.hpp)
   std::optional<std::uint64_t> optimistic_;
   choke_clock::time_point optimistic_since_{};
   std::optional<choke_clock::time_point> last_round_;

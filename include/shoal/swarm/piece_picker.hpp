@@ -10,6 +10,7 @@
 
 #include "shoal/metainfo/block_geometry.hpp"
 #include "shoal/util/bitfield.hpp"
+#include "shoal/util/small_rng.hpp"
 
 namespace shoal::swarm {
 
@@ -119,7 +120,7 @@ class piece_picker {
   int initial_random_ = default_initial_random;
   int unstarted_ = 0;  // pieces in state none
   std::int64_t bytes_left_ = 0;
-  std::mt19937_64 rng_;
+  small_rng rng_;  // 8 bytes: one per torrent (small_rng.hpp)
 };
 
 }  // namespace shoal::swarm

@@ -3,7 +3,7 @@
 // An average since start would count resumed data and hide a stall; this window drops to 0 once nothing arrives.
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <vector>
 
 namespace shoal {
 
@@ -24,7 +24,9 @@ class rate_window {
     std::uint64_t counter;
   };
   std::chrono::milliseconds span_;
-  std::deque<sample> samples_;
+  // Oldest first; a handful of samples (one a tick over the span). A vector, not a deque: libstdc++'s deque
+  // allocates ~580 bytes even empty, and every torrent has two windows.
+  std::vector<sample> samples_;
 };
 
 }  // namespace shoal
