@@ -2,6 +2,8 @@
 // not rewritten).
 #include "shoald.hpp"
 
+#include <algorithm>
+
 namespace fs = std::filesystem;
 
 namespace shoal::daemon {
