@@ -51,7 +51,8 @@ export function stateName(t) {
     case STATUS.CHECK_WAIT: return 'Queued to check';
     case STATUS.CHECK: return `Checking ${formatPercent(t.recheckProgress || 0)}`;
     case STATUS.DOWNLOAD_WAIT: return 'Queued';
-    case STATUS.DOWNLOAD: return 'Downloading';
+    case STATUS.DOWNLOAD:  // a magnet link fetches its metadata (the file list) before any data
+      return t.metadataPercentComplete < 1 ? `Fetching metadata ${formatPercent(t.metadataPercentComplete)}` : 'Downloading';
     case STATUS.SEED_WAIT: return 'Queued to seed';
     case STATUS.SEED: return 'Seeding';
     default: return `Status ${t.status}`;

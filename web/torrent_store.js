@@ -4,7 +4,7 @@ import { matchesFilter } from './format.js';
 export const LIST_FIELDS = [
   'id', 'name', 'hashString', 'status', 'error', 'errorString', 'percentDone', 'recheckProgress', 'sizeWhenDone',
   'totalSize', 'leftUntilDone', 'rateDownload', 'rateUpload', 'eta', 'peersConnected', 'uploadRatio',
-  'uploadedEver', 'downloadDir', 'addedDate', 'isFinished', 'queuePosition',
+  'uploadedEver', 'downloadDir', 'addedDate', 'isFinished', 'queuePosition', 'metadataPercentComplete',
 ];
 
 const SORTERS = {

@@ -3,12 +3,14 @@
 
 #include <algorithm>
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "shoal/metainfo/file_walk.hpp"
 #include "shoal/metainfo/torrent_builder.hpp"
 #include "shoal/storage/piece_hasher.hpp"
 
+namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
 namespace shoal::daemon {
@@ -32,39 +34,50 @@ result<fs::path> confine(const std::string& p, const std::vector<std::string>& r
 
 }  // namespace
 
-result<rpc::created_torrent> shoald::create(const rpc::create_request& r) {
+// The pieces are hashed on create_pool_ (the walk and the checks stay here: they are quick); the rest of the
+// daemon, the RPC included, goes on meanwhile. `done` runs back on the io thread.
+void shoald::create(const rpc::create_request& r, create_done done) {
   auto path = confine(r.path, settings_.allowed_roots);
-  if (!path) return path.err();
+  if (!path) return done(path.err());
   auto tree = walk_source(*path);
-  if (!tree) return tree.err();
-  if (tree->files.empty() || tree->total_length == 0) return error{error_code::invalid_data, r.path + ": no data to share"};
-  std::int64_t piece = r.piece_size == 0 ? default_piece_length(tree->total_length) : r.piece_size;
+  if (!tree) return done(tree.err());
+  if (tree->files.empty() || tree->total_length == 0) return done(error{error_code::invalid_data, r.path + ": no data to share"});
+  const std::int64_t piece = r.piece_size == 0 ? default_piece_length(tree->total_length) : r.piece_size;
   if (piece < min_piece_length || piece > max_piece_length || (piece & (piece - 1)) != 0)
-    return error{error_code::invalid_data, "piece-size " + std::to_string(r.piece_size) +
-                                               ": must be a power of two from 16 KiB to 256 MiB, or 0 for automatic"};
+    return done(error{error_code::invalid_data, "piece-size " + std::to_string(r.piece_size) +
+                                                    ": must be a power of two from 16 KiB to 256 MiB, or 0 for automatic"});
   std::vector<hash_input_file> inputs;
   for (const auto& f : tree->files) inputs.push_back({f.path, f.length});
   piece_hash_options h;
   h.piece_length = piece;
   h.threads = 2;
+  h.control = &create_control_;
   spdlog::info("torrent-create: hashing {} ({} bytes)", path->string(), tree->total_length);
-  auto pieces = hash_pieces(inputs, h);
-  if (!pieces) return pieces.err();
+  auto job = std::make_shared<create_job>(create_job{r, std::move(*path), std::move(*tree), piece, std::move(done)});
+  asio::post(create_pool_, [this, job, inputs = std::move(inputs), h]() mutable {
+    auto pieces = hash_pieces(inputs, h);
+    asio::post(io_, [this, job, pieces = std::move(pieces)]() mutable { finish_create(*job, std::move(pieces)); });
+  });
+}
+
+void shoald::finish_create(create_job& job, result<std::string> pieces) {
+  if (!pieces) return job.done(pieces.err());
   torrent_spec spec;
-  spec.source = &*tree;
-  spec.piece_length = piece;
+  spec.source = &job.tree;
+  spec.piece_length = job.piece_length;
   spec.piece_hashes = std::move(*pieces);
-  for (const auto& t : r.trackers) spec.trackers.push_back({t});
-  spec.comment = r.comment;
+  for (const auto& t : job.request.trackers) spec.trackers.push_back({t});
+  spec.comment = job.request.comment;
   spec.created_by = "Shoal " SHOAL_VERSION;
   spec.creation_date = unix_now();
-  spec.is_private = r.is_private;
+  spec.is_private = job.request.is_private;
   auto built = build_torrent(spec);
   auto m = parse_metainfo(built.bytes);
-  if (!m) return error{error_code::invalid_data, "torrent-create: the new torrent does not parse: " + m.message()};
-  auto added = add_parsed(std::move(*m), path->parent_path(), false, true, built.bytes);
-  if (!added) return added.err();
-  return rpc::created_torrent{*added, std::move(built.bytes)};
+  if (!m) return job.done(error{error_code::invalid_data, "torrent-create: the new torrent does not parse: " + m.message()});
+  auto added = add_parsed(std::move(*m), job.path.parent_path(), false, true, built.bytes);
+  if (!added) return job.done(added.err());
+  spdlog::info("torrent-create: {} made and seeding", job.path.string());
+  job.done(rpc::created_torrent{*added, std::move(built.bytes)});
 }
 
 result<rpc::browse_listing> shoald::browse(const std::optional<std::string>& path) const {

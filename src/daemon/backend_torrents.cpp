@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "shoal/metainfo/magnet.hpp"
+
 namespace fs = std::filesystem;
 
 namespace shoal::daemon {
@@ -11,19 +13,56 @@ namespace shoal::daemon {
 result<rpc::added_torrent> shoald::add(std::string_view bytes, const std::string& dir, bool paused) {
   auto m = parse_metainfo(bytes);
   if (!m) return error{error_code::invalid_data, "invalid or corrupt torrent file: " + m.message()};
-  return add_parsed(std::move(*m), dir.empty() ? fs::path(settings_.download_dir) : fs::path(dir), paused, false, bytes);
+  return add_parsed(std::move(*m), dir, paused, false, bytes);
 }
 
-result<rpc::added_torrent> shoald::add_parsed(metainfo m, const fs::path& dir, bool paused, bool seed,
+result<fs::path> shoald::download_dir_of(const fs::path& dir_in) const {
+  const fs::path dir = dir_in.empty() ? fs::path(settings_.download_dir) : dir_in;
+  if (!dir.is_absolute()) return error{error_code::invalid_data, "download-dir '" + dir.string() + "': not an absolute path"};
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return error{error_code::io, "download-dir '" + dir.string() + "': " + ec.message()};
+  return dir;
+}
+
+// Saved as a .magnet until the metadata arrives; the session then writes the .torrent where the state keeps it.
+result<rpc::added_torrent> shoald::add_magnet(std::string_view uri, const std::string& dir_in, bool paused) {
+  auto link = parse_magnet(uri);
+  if (!link) return error{error_code::invalid_data, "invalid magnet link: " + link.message()};
+  const std::string hash = link->info_hash.hex();
+  if (auto existing = session_.find(link->info_hash)) {
+    auto st = session_.status_of(*existing);
+    return rpc::added_torrent{*existing, st ? st->name : hash, hash, true};
+  }
+  auto dir = download_dir_of(dir_in);
+  if (!dir) return dir.err();
+  if (auto st = store_.save_magnet(link->info_hash, uri); !st) return st.err();
+  auto o = options_for(*dir, false);
+  o.save_torrent = store_.torrent_path(link->info_hash);
+  auto id = session_.add_magnet(*link, std::move(o), paused);
+  if (!id) {
+    (void)store_.remove(link->info_hash);
+    return id.err();
+  }
+  auto& x = extras_[*id];
+  x.download_dir = dir->string();
+  x.added_date = unix_now();
+  x.peer_limit = settings_.peer_limit_per_torrent;
+  if (saver_) (void)saver_->save(*id);
+  const std::string name = link->name.empty() ? hash : link->name;
+  spdlog::info("added magnet {} ({}) into {}{}", name, hash, dir->string(), paused ? ", paused" : "");
+  return rpc::added_torrent{*id, name, hash, false};
+}
+
+result<rpc::added_torrent> shoald::add_parsed(metainfo m, const fs::path& dir_in, bool paused, bool seed,
                                               std::string_view torrent_bytes) {
   if (auto existing = session_.find(m.info_hash)) {
     auto st = session_.status_of(*existing);
     return rpc::added_torrent{*existing, st ? st->name : m.name, m.info_hash.hex(), true};
   }
-  if (!dir.is_absolute()) return error{error_code::invalid_data, "download-dir '" + dir.string() + "': not an absolute path"};
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return error{error_code::io, "download-dir '" + dir.string() + "': " + ec.message()};
+  auto usable = download_dir_of(dir_in);
+  if (!usable) return usable.err();
+  const fs::path& dir = *usable;
   // Saved first: a torrent the daemon runs is one it finds again after a restart (or a SIGKILL).
   const sha1_digest info_hash = m.info_hash;
   if (auto st = store_.save_torrent(info_hash, torrent_bytes); !st) return st.err();
@@ -69,6 +108,13 @@ status shoald::set_limits(session::torrent_id id, const rpc::torrent_extras& x) 
   mine.peer_limit = x.peer_limit;
   if (saver_) (void)saver_->save(id);
   return ok();
+}
+
+void shoald::on_metadata(session::torrent_id id, const sha1_digest& info_hash) {
+  std::error_code ec;
+  if (!fs::exists(store_.torrent_path(info_hash), ec)) return;  // not written: the magnet stays for the next start
+  if (auto st = store_.forget_magnet(info_hash); !st) spdlog::warn("{}", st.message());
+  if (auto it = extras_.find(id); it != extras_.end()) it->second.torrent_file = store_.torrent_path(info_hash).string();
 }
 
 rpc::torrent_extras shoald::extras(session::torrent_id id) const {

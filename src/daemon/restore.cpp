@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "shoal/metainfo/magnet.hpp"
+
 namespace fs = std::filesystem;
 
 namespace shoal::daemon {
@@ -36,7 +38,30 @@ void shoald::restore() {
       if (limits->max_peers != 0) x.peer_limit = static_cast<std::int64_t>(limits->max_peers);
     }
   }
-  if (!loaded.torrents.empty()) spdlog::info("state: {} torrents restored", session_.torrent_count());
+  restore_magnets(loaded.magnets);
+  if (session_.torrent_count() != 0) spdlog::info("state: {} torrents restored", session_.torrent_count());
+}
+
+// Magnets whose metadata had not arrived: fetching it again, into their folder, paused if they were.
+void shoald::restore_magnets(std::vector<stored_magnet>& magnets) {
+  for (auto& sm : magnets) {
+    auto link = parse_magnet(sm.uri);  // load_all parsed it already: this cannot fail
+    if (!link) continue;
+    auto o = options_for(settings_.download_dir, false);
+    const bool paused = sm.resume && sm.resume->paused;
+    apply_resume(o, sm.resume);
+    o.save_torrent = store_.torrent_path(sm.info_hash);
+    const fs::path root = o.root;
+    auto id = session_.add_magnet(*link, std::move(o), paused);
+    if (!id) {
+      spdlog::warn("state: {}: {}", sm.info_hash.hex(), id.message());
+      continue;
+    }
+    auto& x = extras_[*id];
+    x.download_dir = root.string();
+    x.peer_limit = settings_.peer_limit_per_torrent;
+    x.added_date = sm.resume && sm.resume->added_at != 0 ? sm.resume->added_at : unix_now();
+  }
 }
 
 }  // namespace shoal::daemon

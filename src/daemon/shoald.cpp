@@ -66,6 +66,7 @@ void shoald::on_event(const session::session_event& e) {
   if (it == extras_.end()) return;
   if (e.type == kind::completed && it->second.done_date == 0) it->second.done_date = unix_now();
   if (e.type == kind::state_changed) {
+    if (e.from == torrent_state::fetching_metadata) on_metadata(e.id, e.status.info_hash);
     const bool was_active = e.from == torrent_state::downloading || e.from == torrent_state::seeding;
     const bool active = e.to == torrent_state::downloading || e.to == torrent_state::seeding;
     if (active && !was_active) it->second.start_date = unix_now();

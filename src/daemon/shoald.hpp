@@ -17,16 +17,19 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "shoal/daemon/daemon.hpp"
 #include "shoal/daemon/resume_saver.hpp"
 #include "shoal/daemon/state_store.hpp"
 #include "shoal/daemon/user_db.hpp"
 #include "shoal/daemon/watch_dir.hpp"
+#include "shoal/metainfo/file_walk.hpp"
 #include "shoal/metainfo/metainfo.hpp"
 #include "shoal/rpc/backend.hpp"
 #include "shoal/rpc/server.hpp"
 #include "shoal/session/session.hpp"
+#include "shoal/storage/hash_job.hpp"
 
 namespace shoal::daemon {
 
@@ -48,6 +51,7 @@ class shoald final : public rpc::backend {
   // rpc::backend
   session::session& engine() override { return session_; }
   result<rpc::added_torrent> add(std::string_view bytes, const std::string& dir, bool paused) override;
+  result<rpc::added_torrent> add_magnet(std::string_view uri, const std::string& dir, bool paused) override;
   status remove(session::torrent_id id, bool delete_data) override;
   status set_limits(session::torrent_id id, const rpc::torrent_extras& x) override;
   rpc::torrent_extras extras(session::torrent_id id) const override;
@@ -55,7 +59,7 @@ class shoald final : public rpc::backend {
   status apply(const rpc::session_settings& s) override;
   std::uint64_t uploaded_ever() const override { return session_.totals().uploaded + uploaded_removed_; }
   std::uint64_t downloaded_ever() const override { return session_.totals().downloaded + downloaded_removed_; }
-  result<rpc::created_torrent> create(const rpc::create_request& r) override;
+  void create(const rpc::create_request& r, create_done done) override;
   result<rpc::browse_listing> browse(const std::optional<std::string>& path) const override;
   // users.json is read again when it changed: a user added by `shoald user add` counts at once.
   // A public bind never answers without a user, even when the last one was removed while it runs.
@@ -63,11 +67,26 @@ class shoald final : public rpc::backend {
   bool check_user(std::string_view name, std::string_view pw) const override { return users_.verify(name, pw); }
 
  private:
+  // A torrent-create whose pieces are being hashed.
+  struct create_job {
+    rpc::create_request request;
+    std::filesystem::path path;
+    source_tree tree;
+    std::int64_t piece_length = 0;
+    create_done done;
+  };
+  void finish_create(create_job& job, result<std::string> pieces);
   static session::session_options session_options_of(const daemon_options& opt);
   result<rpc::added_torrent> add_parsed(metainfo m, const std::filesystem::path& dir, bool paused, bool seed,
                                         std::string_view torrent_bytes);
   session::torrent_options options_for(const std::filesystem::path& dir, bool seed) const;
+  // `dir` (empty: the default one) made sure of: absolute, and created when missing.
+  result<std::filesystem::path> download_dir_of(const std::filesystem::path& dir) const;
+  // A magnet's metadata arrived: the session wrote its .torrent, so the magnet is forgotten.
+  void on_metadata(session::torrent_id id, const sha1_digest& info_hash);
+  void apply_totals();
   void restore();
+  void restore_magnets(std::vector<stored_magnet>& magnets);
   boost::asio::awaitable<void> watch_loop();
   void on_event(const session::session_event& e);
   void on_signal(int sig);
@@ -79,6 +98,9 @@ class shoald final : public rpc::backend {
 
   daemon_options opt_;
   boost::asio::io_context io_;
+  // torrent-create hashes here, off the io thread; cancelled at stop (joined before io_ goes).
+  check_control create_control_;
+  boost::asio::thread_pool create_pool_{1};
   session::session session_;
   boost::asio::signal_set signals_;
   boost::asio::signal_set hangup_;

@@ -26,6 +26,7 @@ void shoald::on_signal(int sig) {
   server_->stop();
   watch_timer_.cancel();
   dht_timer_.cancel();
+  create_control_.cancelled = true;  // a torrent-create hashing now stops soon
   if (saver_) saver_->save_all();
   asio::co_spawn(io_, [this]() -> asio::awaitable<void> {
     co_await session_.stop(5s, false);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "shoal/metainfo/magnet.hpp"
 #include "shoal/util/atomic_write.hpp"
 
 namespace fs = std::filesystem;
@@ -54,6 +55,13 @@ status state_store::open() {
 
 fs::path state_store::torrent_path(const sha1_digest& h) const { return folder_ / (h.hex() + ".torrent"); }
 fs::path state_store::resume_path(const sha1_digest& h) const { return folder_ / (h.hex() + ".resume"); }
+fs::path state_store::magnet_path(const sha1_digest& h) const { return folder_ / (h.hex() + ".magnet"); }
+
+status state_store::save_magnet(const sha1_digest& h, std::string_view uri) {
+  return write_file_atomically(magnet_path(h), uri, true);
+}
+
+status state_store::forget_magnet(const sha1_digest& h) { return remove_file(magnet_path(h)); }
 
 status state_store::save_torrent(const sha1_digest& h, std::string_view torrent_bytes) {
   return write_file_atomically(torrent_path(h), torrent_bytes, true);
@@ -73,7 +81,40 @@ result<bool> state_store::update_resume(const resume_data& r) {
 status state_store::remove(const sha1_digest& h) {
   auto a = remove_file(resume_path(h));
   auto b = remove_file(torrent_path(h));
-  return a ? b : a;
+  auto c = remove_file(magnet_path(h));
+  return !a ? a : !b ? b : c;
+}
+
+void state_store::load_magnets(const std::vector<fs::path>& files, load_result& out) const {
+  for (const auto& p : files) {
+    auto with_torrent = p;
+    with_torrent.replace_extension(".torrent");
+    std::error_code ec;
+    if (fs::exists(with_torrent, ec)) {  // the metadata arrived: the .torrent is the torrent now
+      if (auto st = remove_file(p); !st) out.problems.push_back(st.message());
+      continue;
+    }
+    auto uri = read_small_file(p, max_magnet_size);
+    auto link = uri ? parse_magnet(*uri) : result<magnet_link>(uri.err());
+    if (!link || link->info_hash.hex() != p.stem().string()) {
+      auto aside = p;
+      aside += ".corrupt";
+      std::error_code rename_ec;
+      fs::rename(p, aside, rename_ec);
+      out.problems.push_back(p.string() + ": " + (link ? "not the magnet link of " + p.stem().string() : link.message()) +
+                             (rename_ec ? " (could not be renamed aside: " + rename_ec.message() + ")"
+                                        : "; renamed to " + aside.filename().string()));
+      continue;
+    }
+    stored_magnet m;
+    m.info_hash = link->info_hash;
+    m.uri = std::move(*uri);
+    metainfo no_metadata;  // a resume saved before the metadata lists no pieces and no files
+    no_metadata.info_hash = m.info_hash;
+    if (auto bytes = read_small_file(resume_path(m.info_hash), max_resume_size))
+      if (auto r = decode_resume(*bytes, no_metadata)) m.resume = std::move(*r);
+    out.magnets.push_back(std::move(m));
+  }
 }
 
 load_result state_store::load_all() const {
@@ -84,13 +125,17 @@ load_result state_store::load_all() const {
     if (ec != std::errc::no_such_file_or_directory) out.problems.push_back(folder_.string() + ": " + ec.message());
     return out;
   }
-  std::vector<fs::path> files;
+  std::vector<fs::path> files, magnets;
   for (; it != end; it.increment(ec)) {
     const auto& p = it->path();
-    if (p.extension() == ".torrent" && hash_name(p.stem().string())) files.push_back(p);
+    if (!hash_name(p.stem().string())) continue;
+    if (p.extension() == ".torrent") files.push_back(p);
+    if (p.extension() == ".magnet") magnets.push_back(p);
   }
   if (ec) out.problems.push_back(folder_.string() + ": " + ec.message());
   std::sort(files.begin(), files.end());
+  std::sort(magnets.begin(), magnets.end());
+  load_magnets(magnets, out);
   for (const auto& p : files) {
     const auto stem = p.stem().string();
     auto set_aside = [&](const std::string& why) {

@@ -106,21 +106,18 @@ std::vector<session::torrent_id> rpc_methods::selected(const id_selector& s) {
   return out;
 }
 
-std::string rpc_methods::handle(std::string_view body) {
+void rpc_methods::handle(std::string_view body, std::function<void(std::string)> done) {
   auto call = parse_request(body);
-  if (!call) {
-    json_writer w;
-    w.begin_object().key("arguments").begin_object().end_object().key("result").value(call.message()).end_object();
-    return w.take();
-  }
-  return execute(*call);
+  if (!call) return done(envelope({call.message(), "{}"}, std::nullopt));
+  if (call->what == method::torrent_create)
+    return torrent_create(std::get<torrent_create_args>(call->args), call->tag, std::move(done));
+  done(envelope(dispatch(*call), call->tag));
 }
 
-std::string rpc_methods::execute(const rpc_call& c) {
-  reply r = dispatch(c);
+std::string rpc_methods::envelope(const reply& r, std::optional<std::int64_t> tag) {
   json_writer w;
   w.begin_object().key("arguments").raw(r.arguments).key("result").value(r.result);
-  if (c.tag) w.key("tag").value(*c.tag);
+  if (tag) w.key("tag").value(*tag);
   w.end_object();
   return w.take();
 }
@@ -145,7 +142,7 @@ rpc_methods::reply rpc_methods::dispatch(const rpc_call& c) {
     case method::session_stats: return session_stats();
     case method::free_space: return free_space(std::get<free_space_args>(c.args));
     case method::port_test: return {"success", R"({"port-is-open":false})"};
-    case method::torrent_create: return torrent_create(std::get<torrent_create_args>(c.args));
+    case method::torrent_create: break;  // handle() answers it once its pieces are hashed
     case method::shoal_browse: return browse(std::get<browse_args>(c.args));
     case method::unknown: break;
   }
@@ -153,19 +150,20 @@ rpc_methods::reply rpc_methods::dispatch(const rpc_call& c) {
 }
 
 rpc_methods::reply rpc_methods::torrent_add(const torrent_add_args& a) {
-  std::string bytes;
+  const std::string dir = a.download_dir.value_or("");
+  result<added_torrent> added = error{error_code::invalid_data, "no torrent"};
   if (a.metainfo) {
-    bytes = *a.metainfo;
+    added = backend_.add(*a.metainfo, dir, a.paused);
+  } else if (looks_like_magnet(*a.filename)) {
+    added = backend_.add_magnet(*a.filename, dir, a.paused);
   } else {
     const std::string& name = *a.filename;
-    if (looks_like_magnet(name)) return {"magnet links are not supported yet: give the .torrent (metainfo)", "{}"};
     if (name.starts_with("http://") || name.starts_with("https://"))
-      return {"fetching a .torrent from a URL is not supported: give its contents (metainfo)", "{}"};
+      return {"fetching a .torrent from a URL is not supported: give its contents (metainfo) or a magnet link", "{}"};
     auto file = read_torrent_file(name);
     if (!file) return {file.message(), "{}"};
-    bytes = std::move(*file);
+    added = backend_.add(*file, dir, a.paused);
   }
-  auto added = backend_.add(bytes, a.download_dir.value_or(""), a.paused);
   if (!added) return {added.message(), "{}"};
   json_writer w;
   w.begin_object().key(added->duplicate ? "torrent-duplicate" : "torrent-added").raw(added_json(*added)).end_object();
@@ -239,7 +237,8 @@ rpc_methods::reply rpc_methods::session_get() {
   const auto space = std::filesystem::space(s.download_dir, ec);
   json_writer w;
   w.begin_object()
-      .key("alt-speed-down").value(50).key("alt-speed-enabled").value(false).key("alt-speed-up").value(50)
+      .key("alt-speed-down").value(s.alt_speed_down).key("alt-speed-enabled").value(s.alt_speed_enabled)
+      .key("alt-speed-up").value(s.alt_speed_up)
       .key("blocklist-enabled").value(false).key("blocklist-size").value(0)
       .key("cache-size-mb").value(4)
       .key("dht-enabled").value(s.dht_enabled)
@@ -284,6 +283,9 @@ rpc_methods::reply rpc_methods::session_set(const session_set_args& a) {
   if (a.speed_limit_up) s.speed_limit_up = *a.speed_limit_up;
   if (a.speed_limit_down_enabled) s.speed_limit_down_enabled = *a.speed_limit_down_enabled;
   if (a.speed_limit_up_enabled) s.speed_limit_up_enabled = *a.speed_limit_up_enabled;
+  if (a.alt_speed_down) s.alt_speed_down = *a.alt_speed_down;
+  if (a.alt_speed_up) s.alt_speed_up = *a.alt_speed_up;
+  if (a.alt_speed_enabled) s.alt_speed_enabled = *a.alt_speed_enabled;
   if (a.peer_limit_global) s.peer_limit_global = *a.peer_limit_global;
   if (a.peer_limit_per_torrent) s.peer_limit_per_torrent = *a.peer_limit_per_torrent;
   if (auto st = backend_.apply(s); !st) return {st.message(), "{}"};
@@ -327,14 +329,17 @@ rpc_methods::reply rpc_methods::free_space(const free_space_args& a) {
   return {"success", w.take()};
 }
 
-rpc_methods::reply rpc_methods::torrent_create(const torrent_create_args& a) {
+// The reply is made in the callback from the reply alone: this object may be gone by then (the server stopped).
+void rpc_methods::torrent_create(const torrent_create_args& a, std::optional<std::int64_t> tag,
+                                 std::function<void(std::string)> done) {
   create_request r{a.path, a.trackers, a.is_private, a.piece_size, a.comment};
-  auto made = backend_.create(r);
-  if (!made) return {made.message(), "{}"};
-  json_writer w;
-  w.begin_object().key(made->torrent.duplicate ? "torrent-duplicate" : "torrent-added").raw(added_json(made->torrent))
-      .key("metainfo").value(base64_encode(made->torrent_bytes)).end_object();
-  return {"success", w.take()};
+  backend_.create(r, [tag, done = std::move(done)](result<created_torrent> made) {
+    if (!made) return done(envelope({made.message(), "{}"}, tag));
+    json_writer w;
+    w.begin_object().key(made->torrent.duplicate ? "torrent-duplicate" : "torrent-added").raw(added_json(made->torrent))
+        .key("metainfo").value(base64_encode(made->torrent_bytes)).end_object();
+    done(envelope({"success", w.take()}, tag));
+  });
 }
 
 rpc_methods::reply rpc_methods::browse(const browse_args& a) {

@@ -177,11 +177,17 @@ result<call_args> read_session_set(const json::object& a) {
                   read(a, "speed-limit-up", r.speed_limit_up),
                   read(a, "speed-limit-down-enabled", r.speed_limit_down_enabled),
                   read(a, "speed-limit-up-enabled", r.speed_limit_up_enabled),
+                  read(a, "alt-speed-down", r.alt_speed_down), read(a, "alt-speed-up", r.alt_speed_up),
+                  read(a, "alt-speed-enabled", r.alt_speed_enabled),
                   read(a, "peer-limit-global", r.peer_limit_global),
                   read(a, "peer-limit-per-torrent", r.peer_limit_per_torrent)})
     if (!st) return st.err();
-  for (auto* v : {&r.speed_limit_down, &r.speed_limit_up, &r.peer_limit_global, &r.peer_limit_per_torrent})
-    if (*v && **v < 0) return error{error_code::invalid_data, "arguments: a limit must not be negative"};
+  const std::pair<const std::optional<std::int64_t>*, const char*> limits[] = {
+      {&r.speed_limit_down, "speed-limit-down"}, {&r.speed_limit_up, "speed-limit-up"},
+      {&r.alt_speed_down, "alt-speed-down"},     {&r.alt_speed_up, "alt-speed-up"},
+      {&r.peer_limit_global, "peer-limit-global"}, {&r.peer_limit_per_torrent, "peer-limit-per-torrent"}};
+  for (const auto& [v, key] : limits)
+    if (*v && **v < 0) return bad(key, "must not be negative");
   return call_args{std::move(r)};
 }
 

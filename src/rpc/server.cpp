@@ -75,6 +75,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(tcp::socket socket);
   asio::awaitable<bool> respond(beast::tcp_stream& stream, request& req, const std::string& source);
+  // The RPC reply to a body: at once, or once a torrent-create is hashed (none: the server stopped meanwhile).
+  asio::awaitable<std::optional<std::string>> answer(const std::string& body);
   // The user a request speaks for: nullopt = not authorized; "" = no users exist (nobody needs to log in).
   asio::awaitable<std::optional<std::string>> authorize(const request& req, const std::string& source, bool& tried);
   std::optional<std::string> cookie_user(const request& req) const;
@@ -348,6 +350,19 @@ asio::awaitable<bool> http_server::impl::serve_file(beast::tcp_stream& stream, c
   co_return r.keep_alive();
 }
 
+asio::awaitable<std::optional<std::string>> http_server::impl::answer(const std::string& body) {
+  if (!methods) co_return std::nullopt;
+  // The timer is the wake-up call: the reply's callback may run now (most methods) or later (torrent-create).
+  auto reply = std::make_shared<std::optional<std::string>>();
+  auto ready = std::make_shared<asio::steady_timer>(io, asio::steady_timer::time_point::max());
+  methods->handle(body, [reply, ready](std::string r) {
+    *reply = std::move(r);
+    ready->cancel();
+  });
+  if (!*reply) co_await ready->async_wait(use_nothrow);
+  co_return std::move(*reply);
+}
+
 asio::awaitable<bool> http_server::impl::respond(beast::tcp_stream& stream, request& req, const std::string& source) {
   const auto host = req[http::field::host];
   if (!host_allowed(host, opt.bind, opt.host_whitelist)) {
@@ -384,7 +399,9 @@ asio::awaitable<bool> http_server::impl::respond(beast::tcp_stream& stream, requ
       co_await send(stream, r);
       co_return r.keep_alive();
     }
-    auto r = text(req, http::status::ok, methods ? methods->handle(req.body()) : std::string("{}"), "application/json");
+    auto reply = co_await answer(req.body());
+    if (stopped || !reply) co_return false;
+    auto r = text(req, http::status::ok, std::move(*reply), "application/json");
     r.set("X-Transmission-Session-Id", session_id);
     co_await send(stream, r);
     co_return r.keep_alive();

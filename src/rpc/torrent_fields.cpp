@@ -181,21 +181,21 @@ void write_tracker_stats(json_writer& w, const torrent_view& t) {
   if (t.details)
     for (std::size_t i = 0; i < t.details->trackers.size(); ++i) {
       const auto& tr = t.details->trackers[i];
-      const bool failing = tr.refused || t.details->announce_failures > 0;
+      // Transmission's tr_tracker_state: 0 inactive, 1 waiting, 2 queued, 3 active.
       w.begin_object()
           .key("announce").value(tr.url)
-          .key("announceState").value(t.status.state == torrent_state::downloading || t.status.state == torrent_state::seeding ? 1 : 0)
+          .key("announceState").value(static_cast<int>(tr.state))
           .key("host").value(host_of(tr.url))
           .key("id").value(static_cast<i64>(i))
           .key("isBackup").value(false)
-          .key("lastAnnounceResult").value(tr.refused ? tr.refusal : failing ? "no answer" : "")
-          .key("lastAnnounceSucceeded").value(!failing)
-          .key("lastAnnouncePeerCount").value(0)
-          .key("lastAnnounceTime").value(0)
-          .key("leecherCount").value(-1)
-          .key("nextAnnounceTime").value(0)
+          .key("lastAnnounceResult").value(tr.refused ? tr.refusal : tr.last_announce_result)
+          .key("lastAnnounceSucceeded").value(tr.last_announce_succeeded)
+          .key("lastAnnouncePeerCount").value(tr.last_announce_peer_count)
+          .key("lastAnnounceTime").value(tr.last_announce_time)
+          .key("leecherCount").value(tr.leechers)
+          .key("nextAnnounceTime").value(tr.next_announce_time)
           .key("scrape").value(scrape_of(tr.url))
-          .key("seederCount").value(-1)
+          .key("seederCount").value(tr.seeders)
           .key("tier").value(tr.tier)
           .end_object();
     }
@@ -267,7 +267,7 @@ const std::array fields{
     F("magnetLink", w.value(magnet_of(t))),
     F("manualAnnounceTime", w.value(-1)),
     F("maxConnectedPeers", w.value(t.extras.peer_limit)),
-    F("metadataPercentComplete", w.value(t.status.state == torrent_state::fetching_metadata ? 0.0 : 1.0)),
+    F("metadataPercentComplete", w.value(t.status.has_metadata ? 1.0 : std::min(t.status.metadata_progress, 0.99))),
     F("name", w.value(t.status.name)),
     F("peer-limit", w.value(t.extras.peer_limit)),
     D("peers", write_peers(w, t)),

@@ -113,6 +113,16 @@ void session::added_event(torrent_id id, const sha1_digest& hash, const std::str
   emit(std::move(e));  // before the torrent's own events
 }
 
+void session::set_total_limits(std::uint64_t download_rate, std::uint64_t upload_rate, std::size_t max_peers) {
+  const auto now = std::chrono::steady_clock::now();
+  opt_.max_download_rate_total = download_rate;
+  opt_.max_upload_rate_total = upload_rate;
+  opt_.max_peers_total = max_peers;
+  download_total_.set_rate(download_rate, swarm::default_burst(download_rate), now);
+  upload_total_.set_rate(upload_rate, swarm::default_burst(upload_rate), now);
+  peers_total_.limit = max_peers;
+}
+
 // Built once: every torrent shares it (two std::functions and an executor per torrent add up at 10,000).
 std::shared_ptr<const session_link> session::torrent_link() {
   if (link_) return link_;
@@ -121,8 +131,9 @@ std::shared_ptr<const session_link> session::torrent_link() {
   link->hash_pool = &hash_pool_;
   link->peer_id = peer_id_;
   link->listen_port = port_;
-  if (opt_.max_download_rate_total != 0) link->download_total = &download_total_;
-  if (opt_.max_upload_rate_total != 0) link->upload_total = &upload_total_;
+  // Linked even while unlimited (an unlimited bucket grants at once): set_total_limits may limit it later.
+  link->download_total = &download_total_;
+  link->upload_total = &upload_total_;
   link->peers_total = &peers_total_;
   // Torrents may outlive the session by a few handlers (a stopped announce, a hash result): `alive` guards.
   link->emit = [this, alive = alive_](session_event e) {

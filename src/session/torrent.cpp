@@ -21,6 +21,7 @@
 #include "shoal/util/byte_size.hpp"
 #include "shoal/tracker/client/announcer.hpp"
 #include "shoal/wire/ext/metadata_assembler.hpp"
+#include "shoal/wire/ext/ut_metadata.hpp"
 #include "shoal/wire/handshake.hpp"
 #include "shoal/wire/frame_decoder.hpp"
 
@@ -426,6 +427,12 @@ torrent_status torrent::status() const {
   s.ratio = downloaded_ > 0 ? static_cast<double>(uploaded_) / static_cast<double>(downloaded_) : 0.0;
   s.hash_failures = hash_failures_;
   s.bans = bans_count_;
+  if (metadata_) {
+    s.has_metadata = false;
+    const auto size = metadata_->target_size();
+    const auto pieces = (size + wire::ext::metadata_piece_size - 1) / wire::ext::metadata_piece_size;
+    s.metadata_progress = pieces > 0 ? static_cast<double>(metadata_->pieces_received()) / static_cast<double>(pieces) : 0.0;
+  }
   return s;
 }
 

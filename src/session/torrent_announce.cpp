@@ -79,8 +79,12 @@ asio::awaitable<void> torrent::announce_loop(std::uint64_t generation) {
     if (announcer_->refusals().size() >= announcer_->trackers().size()) break;  // nobody left to ask
     event = announce_event::none;
     if (completed_event_pending_) continue;
-    announce_timer_.expires_after(announcer_->next_delay(!ok));
+    const auto delay = announcer_->next_delay(!ok);
+    next_announce_at_ = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch() + delay).count();
+    announce_timer_.expires_after(delay);
     co_await announce_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (generation == generation_) next_announce_at_ = 0;
   }
 }
 

@@ -77,11 +77,36 @@ torrent_details torrent::details() const {
           td.refused = true;
           td.refusal = it->second;
         }
+        describe_announces(td);
       }
       d.trackers.push_back(std::move(td));
     }
   if (announcer_) d.announce_failures = announcer_->consecutive_failures();
   return d;
+}
+
+// The tracker's last answer from the announcer, and where the announce loop stands for it (Transmission's
+// announceState: asking it now, waiting for the next round, or not announcing at all).
+void torrent::describe_announces(tracker_details& td) const {
+  using state = tracker_details::announce_state;
+  if (auto it = announcer_->outcomes().find(td.url); it != announcer_->outcomes().end()) {
+    const auto& o = it->second;
+    td.last_announce_time = o.time;
+    td.last_announce_succeeded = o.succeeded;
+    td.last_announce_result = o.result;
+    td.last_announce_peer_count = static_cast<std::int64_t>(o.peer_count);
+    td.seeders = o.seeders.value_or(-1);
+    td.leechers = o.leechers.value_or(-1);
+  }
+  if (td.refused || !active()) return;
+  if (announcer_->asking() == td.url) {
+    td.state = state::active;
+  } else if (next_announce_at_ != 0) {
+    td.state = state::waiting;
+    td.next_announce_time = next_announce_at_;
+  } else {
+    td.state = state::queued;
+  }
 }
 
 std::optional<torrent_details> session::details(torrent_id id) const {

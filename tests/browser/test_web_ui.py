@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -20,13 +21,16 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 from swarm_testlib import (Procs, TempDir, bencode, bin_path, free_port, log_text, make_torrent,  # noqa: E402
                            start_tracker, wait_port, write_random_file)
 from shoald_testlib import RpcClient, start_shoald  # noqa: E402
+from bdecode import bdecode_torrent  # noqa: E402
 
 USER, PASSWORD = "tester", "correct horse"
 
 
 def make_content(base):
-    """alpha.bin (one file), beta/ (a folder of two files), and gamma/ (to be created and seeded by the UI)."""
+    """alpha.bin (one file), beta/ (a folder of two files), delta.bin (added by magnet), and gamma/ (to be created
+    and seeded by the UI)."""
     write_random_file(os.path.join(base, "seed", "alpha.bin"), 3 * 1024 * 1024 + 123, seed=1)
+    write_random_file(os.path.join(base, "seed", "delta.bin"), 1024 * 1024 + 77, seed=6)
     write_random_file(os.path.join(base, "seed", "beta", "one.bin"), 700 * 1024 + 5, seed=2)
     write_random_file(os.path.join(base, "seed", "beta", "sub", "two.bin"), 1500 * 1024 + 9, seed=3)
     write_random_file(os.path.join(base, "share", "gamma", "a.bin"), 900 * 1024 + 1, seed=4)
@@ -48,6 +52,12 @@ def start_shoald_backend(procs, d):
     return p, {"url": "http://127.0.0.1:%d/" % port, "downloadDir": os.path.join(d, "shoald-downloads"),
                "user": USER, "password": PASSWORD, "canCreate": True,
                "shareRoot": share}
+
+
+def magnet_of(torrent, name, announce):
+    with open(torrent, "rb") as f:
+        info_hash = hashlib.sha1(bdecode_torrent(f.read())[1]).hexdigest()
+    return "magnet:?xt=urn:btih:%s&dn=%s&tr=%s" % (info_hash, name, urllib.parse.quote(announce, safe=""))
 
 
 def add_many_paused(cfg, count):
@@ -109,8 +119,10 @@ def main():
             announce = start_tracker(procs, interval=2)
             make_torrent(os.path.join(d, "seed", "alpha.bin"), os.path.join(d, "alpha.torrent"), 64 * 1024, announce)
             make_torrent(os.path.join(d, "seed", "beta"), os.path.join(d, "beta.torrent"), 32 * 1024, announce)
+            make_torrent(os.path.join(d, "seed", "delta.bin"), os.path.join(d, "delta.torrent"), 32 * 1024, announce)
             seed_port = free_port()
             procs.start("seed", [bin_path("seed"), os.path.join(d, "alpha.torrent"), os.path.join(d, "beta.torrent"),
+                                 os.path.join(d, "delta.torrent"),
                                  "--data", os.path.join(d, "seed"), "--host", "127.0.0.1", "--port", str(seed_port),
                                  "--max-upload-rate", "256K"])  # slow enough to watch the peers tab
             wait_port(seed_port, 30)
@@ -118,6 +130,7 @@ def main():
             daemon, cfg = start(procs, d)
             cfg.update({"backend": backend, "announce": announce, "screenshots": shots,
                         "alphaTorrent": os.path.join(d, "alpha.torrent"), "betaTorrent": os.path.join(d, "beta.torrent"),
+                        "deltaMagnet": magnet_of(os.path.join(d, "delta.torrent"), "delta.bin", announce),
                         "seedDir": os.path.join(d, "seed")})
             cfg["many"] = int(os.environ.get("SHOAL_WEB_MANY", "1000"))
             add_many_paused(cfg, cfg["many"])

@@ -143,6 +143,20 @@ async function main() {
       await page.waitForSelector('#add-dialog:not([open])', { state: 'attached' });
     });
 
+    await step('add by magnet text: listed at once, fetches its metadata and data', async () => {
+      await page.keyboard.press('a');
+      await page.waitForSelector('#add-dialog[open]');
+      await page.fill('#add-dialog [name=url]', cfg.deltaMagnet);
+      await page.click('#add-dialog button[type=submit]');
+      await page.waitForSelector('#add-dialog:not([open])', { state: 'attached' });
+      await search('delta');
+      await waitRowState('delta.bin', /Seeding 100\.0%/);
+      await shot('delta-magnet-complete');
+      assert.ok(await sameBytes(join(cfg.seedDir, 'delta.bin'), join(cfg.downloadDir, 'delta.bin')),
+        'delta.bin fetched by magnet differs from the seed\'s');
+      await search('');
+    });
+
     await step('add by drag and drop, paused, into another folder; then start it', async () => {
       await search('');
       const bytes = [...readFileSync(cfg.betaTorrent)];

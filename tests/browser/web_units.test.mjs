@@ -32,6 +32,9 @@ test('state names and filters', () => {
   assert.equal(stateName(t(1, 'a', { status: 0, percentDone: 1 })), 'Finished');
   assert.equal(stateName(t(1, 'a', { status: 0, percentDone: 0.5 })), 'Stopped');
   assert.equal(stateName(t(1, 'a', { status: 2, recheckProgress: 0.5 })), 'Checking 50.0%');
+  assert.equal(stateName(t(1, 'a', { status: 4, metadataPercentComplete: 0.25 })), 'Fetching metadata 25.0%');
+  assert.equal(stateName(t(1, 'a', { status: 4, metadataPercentComplete: 1 })), 'Downloading');
+  assert.equal(stateName(t(1, 'a', { status: 4 })), 'Downloading');
   assert.equal(stateName(t(1, 'a', { status: 6, error: 2 })), 'Error');
   assert.ok(matchesFilter(t(1, 'a', { status: 4 }), 'downloading'));
   assert.ok(!matchesFilter(t(1, 'a', { status: 4 }), 'seeding'));

@@ -3,6 +3,7 @@
 // knows (download folder, add/remove with its state, users, settings, dates and totals over runs). Plain data:
 // no Asio, no JSON.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,12 +40,15 @@ struct added_torrent {
   bool duplicate = false;  // already there: id, name and hash are the existing torrent's
 };
 
-// Session-wide settings (session-get / session-set). Speeds in KiB/s, 0 with `enabled` false = unlimited.
+// Session-wide settings (session-get / session-set). Speeds in KiB/s: a limit applies when it is enabled and above
+// 0; the alternative ("turtle") limits replace both while alt_speed_enabled. Peer limits: 0 = unlimited.
 struct session_settings {
   std::string download_dir;
   std::uint16_t peer_port = 0;
   std::int64_t speed_limit_down = 100, speed_limit_up = 100;
   bool speed_limit_down_enabled = false, speed_limit_up_enabled = false;
+  std::int64_t alt_speed_down = 50, alt_speed_up = 50;
+  bool alt_speed_enabled = false;
   std::int64_t peer_limit_global = 200, peer_limit_per_torrent = 50;
   bool dht_enabled = false;  // the DHT is on (its node runs while some torrent is not private)
   std::vector<std::string> allowed_roots;
@@ -84,6 +88,8 @@ class backend {
   // The .torrent bytes into the session (errors: the parse error, an unusable folder). A torrent already
   // there is no error: `duplicate` says so. `download_dir` empty: the default one.
   virtual result<added_torrent> add(std::string_view torrent_bytes, const std::string& download_dir, bool paused) = 0;
+  // A magnet URI (BEP 9): listed at once, fetching its metadata from peers (errors: the URI's, the folder's).
+  virtual result<added_torrent> add_magnet(std::string_view uri, const std::string& download_dir, bool paused) = 0;
   virtual status remove(session::torrent_id id, bool delete_data) = 0;
   virtual status set_limits(session::torrent_id id, const torrent_extras& limits) = 0;
   virtual torrent_extras extras(session::torrent_id id) const = 0;
@@ -94,7 +100,10 @@ class backend {
   virtual std::uint64_t uploaded_ever() const = 0;
   virtual std::uint64_t downloaded_ever() const = 0;
 
-  virtual result<created_torrent> create(const create_request& r) = 0;
+  // torrent-create: the pieces are hashed away from the caller's thread, so the RPC goes on answering; `done`
+  // runs later on the caller's executor (or never, when the daemon stops first).
+  using create_done = std::function<void(result<created_torrent>)>;
+  virtual void create(const create_request& r, create_done done) = 0;
   virtual result<browse_listing> browse(const std::optional<std::string>& path) const = 0;
 
   // Users: with none, no authentication is asked (only allowed on a loopback bind).

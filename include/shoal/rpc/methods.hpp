@@ -4,6 +4,8 @@
 // session directly) and follows its events to answer "recently-active" and activityDate.
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,8 +23,9 @@ class rpc_methods {
   rpc_methods(const rpc_methods&) = delete;
   rpc_methods& operator=(const rpc_methods&) = delete;
 
-  std::string handle(std::string_view body);
-  std::string execute(const rpc_call& c);
+  // The reply body through `done`: before handle returns for every method but torrent-create, whose reply
+  // waits for its hashing (the backend does it off this thread; other requests are answered meanwhile).
+  void handle(std::string_view body, std::function<void(std::string)> done);
 
  private:
   struct reply {
@@ -30,6 +33,7 @@ class rpc_methods {
     std::string arguments = "{}";  // JSON text
   };
   reply dispatch(const rpc_call& c);
+  static std::string envelope(const reply& r, std::optional<std::int64_t> tag);
   reply torrent_add(const torrent_add_args& a);
   reply torrent_get(const rpc_call& c, const torrent_get_args& a);
   reply for_each(const rpc_call& c, status (*act)(backend&, session::torrent_id));
@@ -39,7 +43,8 @@ class rpc_methods {
   reply session_set(const session_set_args& a);
   reply session_stats();
   reply free_space(const free_space_args& a);
-  reply torrent_create(const torrent_create_args& a);
+  void torrent_create(const torrent_create_args& a, std::optional<std::int64_t> tag,
+                      std::function<void(std::string)> done);
   reply browse(const browse_args& a);
   std::vector<session::torrent_id> selected(const id_selector& s);
   void on_event(const session::session_event& e);

@@ -71,6 +71,8 @@ struct session_set_args {
   std::optional<std::string> download_dir;
   std::optional<std::int64_t> speed_limit_down, speed_limit_up;  // KiB/s
   std::optional<bool> speed_limit_down_enabled, speed_limit_up_enabled;
+  std::optional<std::int64_t> alt_speed_down, alt_speed_up;  // KiB/s
+  std::optional<bool> alt_speed_enabled;
   std::optional<std::int64_t> peer_limit_global, peer_limit_per_torrent;
 };
 

@@ -75,6 +75,9 @@ class session {
   status verify(torrent_id id);
   status reannounce(torrent_id id);
   status set_limits(torrent_id id, const torrent_limits& limits);
+  // The limits over every torrent, changed at runtime (the daemon's session-set): bytes/s, 0 = unlimited; and
+  // connections, 0 = unlimited (connections over a lowered limit stay; no new one until fewer are open).
+  void set_total_limits(std::uint64_t download_rate, std::uint64_t upload_rate, std::size_t max_peers);
 
   std::optional<torrent_id> find(const sha1_digest& info_hash) const;
   std::optional<torrent_status> status_of(torrent_id id) const;

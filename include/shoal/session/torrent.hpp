@@ -241,6 +241,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // BEP 10 and BEP 9 (torrent_extensions.cpp): the extended handshake, serving the metadata, fetching it.
   void send_extended_handshake(peer::peer_connection& c);
   void on_extended(peer::peer_connection& c, const wire::message& m);
+  void describe_announces(tracker_details& td) const;  // torrent_inspect.cpp
   void on_ut_metadata(peer::peer_connection& c, std::string_view payload);
   void serve_metadata(peer::peer_connection& c, std::uint32_t piece);
   void request_metadata(peer::peer_connection& c);
@@ -347,6 +348,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool stopping_ = false;  // shut down for good (session stop or remove)
   bool tracker_started_ = false;  // `started` went out and no `stopped` since
   bool announcing_ = false;
+  std::int64_t next_announce_at_ = 0;  // unix seconds the announce loop waits for; 0 while it does not wait
   bool completed_event_pending_ = false;
   bool seeding_done_ = false;  // --seed-ratio reached: serving nobody, leaving
   bool left_ = false;          // ... and the last replies had time to go

@@ -24,6 +24,15 @@ struct tracker_details {
   int tier = 0;
   bool refused = false;
   std::string refusal;  // its failure reason
+  // Its last announce (time 0: never asked this run): the result ("Success" or why not), the peers it named,
+  // the seeders and leechers it counted (-1: not said).
+  std::int64_t last_announce_time = 0;
+  bool last_announce_succeeded = false;
+  std::string last_announce_result;
+  std::int64_t last_announce_peer_count = 0;
+  std::int64_t seeders = -1, leechers = -1;
+  std::int64_t next_announce_time = 0;  // unix seconds; 0 = none planned (stopped, refused, or asking now)
+  enum class announce_state : std::uint8_t { inactive, waiting, queued, active } state = announce_state::inactive;
 };
 
 struct torrent_details {

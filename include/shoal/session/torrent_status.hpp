@@ -37,6 +37,9 @@ struct torrent_status {
   double ratio = 0;            // uploaded / downloaded this run (0 when nothing was downloaded)
   std::size_t hash_failures = 0;
   std::size_t bans = 0;
+  // A magnet link before its metadata: false, and the share of the info dictionary fetched so far (0..1).
+  bool has_metadata = true;
+  double metadata_progress = 1;
 
   // verified/total in [0, 1]; while checking, the check's own progress.
   double progress() const;

@@ -17,6 +17,10 @@ std::uint64_t random_seed() {
   return (std::uint64_t{rd()} << 32) ^ rd();
 }
 
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
 
 announcer::announcer(boost::asio::any_io_executor ex,
@@ -43,8 +47,15 @@ boost::asio::awaitable<result<announce_response>> announcer::announce(announce_r
       req.tracker_id = id == tracker_ids_.end() ? std::string() : id->second;
     }
     spdlog::debug("announce to {} (event \"{}\")", url, event_name(req.event));
+    asking_ = url;
     auto reply = co_await announce_to(ex_, url, req, timeout_);
+    asking_.clear();
+    auto& outcome = outcomes_[url];
+    outcome.time = unix_now();
+    outcome.succeeded = reply.has_value();
     if (!reply) {
+      outcome.result = reply.message();
+      outcome.peer_count = 0;
       spdlog::debug("tracker {}: {}", url, reply.message());
       if (is_tracker_refusal(reply.message()))
         refused_[url] = reply.message().substr(tracker_failure_prefix.size());
@@ -52,6 +63,10 @@ boost::asio::awaitable<result<announce_response>> announcer::announce(announce_r
       failures += url + ": " + reply.message();
       continue;
     }
+    outcome.result = "Success";
+    outcome.peer_count = reply->peers.size();
+    outcome.seeders = reply->complete;
+    outcome.leechers = reply->incomplete;
     tiers_.promote(slot);
     failures_ = 0;
     last_round_failed_ = false;

@@ -165,5 +165,59 @@ TEST(apply_resume, options_come_back_from_the_resume) {
   EXPECT_EQ(o.resume->uploaded, 77u);
 }
 
+TEST_F(state_store_test, keeps_a_magnet_until_its_torrent_is_there) {
+  state_store st(dir / "state");
+  ASSERT_TRUE(st.open());
+  auto a = make_sample("a.bin");
+  const std::string uri = "magnet:?xt=urn:btih:" + a.meta.info_hash.hex() + "&dn=The%20A";
+  ASSERT_TRUE(st.save_magnet(a.meta.info_hash, uri));
+  // A resume saved before the metadata: a folder, paused, no pieces, no files.
+  resume_data r;
+  r.info_hash = a.meta.info_hash;
+  r.root = "/srv/magnets";
+  r.paused = true;
+  r.added_at = 1234;
+  ASSERT_TRUE(st.save_resume(r));
+
+  auto loaded = st.load_all();
+  EXPECT_TRUE(loaded.problems.empty());
+  EXPECT_TRUE(loaded.torrents.empty());
+  ASSERT_EQ(loaded.magnets.size(), 1u);
+  EXPECT_EQ(loaded.magnets[0].info_hash, a.meta.info_hash);
+  EXPECT_EQ(loaded.magnets[0].uri, uri);
+  ASSERT_TRUE(loaded.magnets[0].resume);
+  EXPECT_EQ(loaded.magnets[0].resume->root, "/srv/magnets");
+  EXPECT_TRUE(loaded.magnets[0].resume->paused);
+  EXPECT_EQ(loaded.magnets[0].resume->added_at, 1234);
+
+  // The metadata arrived (the .torrent written) but the magnet was not removed yet: the torrent wins.
+  ASSERT_TRUE(st.save_torrent(a.meta.info_hash, a.bytes));
+  loaded = st.load_all();
+  EXPECT_TRUE(loaded.magnets.empty());
+  ASSERT_EQ(loaded.torrents.size(), 1u);
+  EXPECT_FALSE(fs::exists(st.magnet_path(a.meta.info_hash)));
+
+  // remove() takes every file of the torrent.
+  ASSERT_TRUE(st.save_magnet(a.meta.info_hash, uri));
+  ASSERT_TRUE(st.remove(a.meta.info_hash));
+  EXPECT_TRUE(fs::is_empty(st.folder()));
+}
+
+TEST_F(state_store_test, sets_aside_a_magnet_file_that_is_not_its_name) {
+  state_store st(dir / "state");
+  ASSERT_TRUE(st.open());
+  auto a = make_sample("a.bin"), b = make_sample("b.bin");
+  ASSERT_TRUE(st.save_magnet(a.meta.info_hash, "magnet:?xt=urn:btih:" + b.meta.info_hash.hex()));
+  {
+    std::ofstream(st.magnet_path(b.meta.info_hash)) << "magnet:?dn=no-hash";
+  }
+  auto loaded = st.load_all();
+  EXPECT_TRUE(loaded.magnets.empty());
+  ASSERT_EQ(loaded.problems.size(), 2u);
+  EXPECT_NE(loaded.problems[0].find(".magnet.corrupt"), std::string::npos) << loaded.problems[0];
+  EXPECT_TRUE(fs::exists(dir / "state" / "torrents" / (a.meta.info_hash.hex() + ".magnet.corrupt")));
+  EXPECT_TRUE(fs::exists(dir / "state" / "torrents" / (b.meta.info_hash.hex() + ".magnet.corrupt")));
+}
+
 }  // namespace
 }  // namespace shoal::daemon

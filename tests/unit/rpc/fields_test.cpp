@@ -46,6 +46,55 @@ TEST(TorrentFields, ListFieldsOfTransmissionRemote) {
             R"("sizeWhenDone":1000,"status":4,"uploadRatio":0.0000}]})");
 }
 
+TEST(TorrentFields, TrackerStatsFromTheLastAnnounce) {
+  const auto m = test::make_torrent("t", {{"", 1000}}, 256);
+  auto v = view_of(m);
+  session::torrent_details d;
+  session::tracker_details answered;
+  answered.url = "http://tracker.example:6969/announce";
+  answered.last_announce_time = 1700000000;
+  answered.last_announce_succeeded = true;
+  answered.last_announce_result = "Success";
+  answered.last_announce_peer_count = 3;
+  answered.seeders = 1;
+  answered.leechers = 2;
+  answered.next_announce_time = 1700001800;
+  answered.state = session::tracker_details::announce_state::waiting;
+  session::tracker_details refused;
+  refused.url = "udp://other.example:80";
+  refused.tier = 1;
+  refused.refused = true;
+  refused.refusal = "unregistered torrent";
+  refused.last_announce_time = 1700000001;
+  d.trackers = {answered, refused};
+  v.details = d;
+  const auto json = torrent_get_arguments({v}, {"trackerStats"}, false, nullptr);
+  EXPECT_EQ(json,
+            R"({"torrents":[{"trackerStats":[)"
+            R"({"announce":"http://tracker.example:6969/announce","announceState":1,"host":"http://tracker.example:6969",)"
+            R"("id":0,"isBackup":false,"lastAnnounceResult":"Success","lastAnnounceSucceeded":true,)"
+            R"("lastAnnouncePeerCount":3,"lastAnnounceTime":1700000000,"leecherCount":2,)"
+            R"("nextAnnounceTime":1700001800,"scrape":"http://tracker.example:6969/scrape","seederCount":1,"tier":0},)"
+            R"({"announce":"udp://other.example:80","announceState":0,"host":"udp://other.example:80","id":1,)"
+            R"("isBackup":false,"lastAnnounceResult":"unregistered torrent","lastAnnounceSucceeded":false,)"
+            R"("lastAnnouncePeerCount":0,"lastAnnounceTime":1700000001,"leecherCount":-1,"nextAnnounceTime":0,)"
+            R"("scrape":"","seederCount":-1,"tier":1}]}]})");
+}
+
+TEST(TorrentFields, MetadataPercentOfAMagnet) {
+  const auto m = test::make_torrent("t", {{"", 1000}}, 256);
+  auto v = view_of(m);
+  EXPECT_EQ(torrent_get_arguments({v}, {"metadataPercentComplete"}, false, nullptr),
+            R"({"torrents":[{"metadataPercentComplete":1.0000}]})");
+  v.status.has_metadata = false;
+  v.status.metadata_progress = 0.5;
+  EXPECT_EQ(torrent_get_arguments({v}, {"metadataPercentComplete"}, false, nullptr),
+            R"({"torrents":[{"metadataPercentComplete":0.5000}]})");
+  v.status.metadata_progress = 1.0;  // every piece in, not yet installed: not complete until it is
+  EXPECT_EQ(torrent_get_arguments({v}, {"metadataPercentComplete"}, false, nullptr),
+            R"({"torrents":[{"metadataPercentComplete":0.9900}]})");
+}
+
 TEST(TorrentFields, TableFormatAndRemoved) {
   const auto m = test::make_torrent("a", {{"", 10}}, 16384);
   auto v = view_of(m);

@@ -116,6 +116,19 @@ TEST(Request, TorrentSetAndSessionSet) {
   auto s = parse_request(R"({"method":"session-set","arguments":{"download-dir":"/d","speed-limit-up":5}})");
   ASSERT_TRUE(s);
   EXPECT_EQ(*std::get<session_set_args>(s->args).download_dir, "/d");
+
+  auto alt = parse_request(
+      R"({"method":"session-set","arguments":{"alt-speed-down":7,"alt-speed-enabled":true,"peer-limit-global":3}})");
+  ASSERT_TRUE(alt);
+  const auto& sa = std::get<session_set_args>(alt->args);
+  EXPECT_EQ(sa.alt_speed_down, 7);
+  EXPECT_EQ(sa.alt_speed_enabled, true);
+  EXPECT_EQ(sa.peer_limit_global, 3);
+  EXPECT_FALSE(sa.alt_speed_up);
+  auto negative = parse_request(R"({"method":"session-set","arguments":{"alt-speed-up":-1}})");
+  ASSERT_FALSE(negative);
+  EXPECT_NE(negative.message().find("alt-speed-up"), std::string::npos) << negative.message();
+  EXPECT_FALSE(parse_request(R"({"method":"session-set","arguments":{"alt-speed-enabled":"yes"}})"));
 }
 
 TEST(Request, Create) {

@@ -17,6 +17,15 @@
 
 namespace shoal {
 
+// What one tracker said last (the RPC's trackerStats).
+struct tracker_outcome {
+  std::int64_t time = 0;           // unix seconds of the last announce to it; 0 = never asked
+  bool succeeded = false;
+  std::string result;              // "Success", or why not (its failure reason, a timeout, ...)
+  std::size_t peer_count = 0;      // peers its last answer named
+  std::optional<std::int64_t> seeders, leechers;  // its last answer's complete / incomplete
+};
+
 class announcer {
  public:
   // `tiers` as in metainfo::trackers; each tier is shuffled once here (BEP 12).
@@ -45,6 +54,9 @@ class announcer {
   bool no_tracker_can_help() const;
   // "URL: reason; URL: reason" of the refusals.
   std::string refusal_text() const;
+  // Per tracker URL: what it said last (absent: never asked). And the URL being asked now, or "".
+  const std::map<std::string, tracker_outcome, std::less<>>& outcomes() const { return outcomes_; }
+  const std::string& asking() const { return asking_; }
 
  private:
   boost::asio::any_io_executor ex_;
@@ -56,6 +68,8 @@ class announcer {
   std::map<std::string, std::string, std::less<>> tracker_ids_;  // by tracker URL
   std::map<std::string, std::string, std::less<>> refused_;      // by tracker URL: the reason
   bool last_round_failed_ = false;
+  std::map<std::string, tracker_outcome, std::less<>> outcomes_;
+  std::string asking_;
 };
 
 }  // namespace shoal
