@@ -1,6 +1,7 @@
 // shoald --state-dir DIR --download-dir DIR [--rpc-bind ADDR] [--rpc-port PORT] [--peer-port PORT] ...:
 // the peer daemon, driven over Transmission's RPC (transmission-remote, its web client) and our web UI.
 #include <malloc.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -68,6 +69,16 @@ int user_command(int argc, char** argv) {
   return 0;
 }
 
+// Each torrent holds its download folder open (its files are opened beneath it, never through a symlink), so
+// thousands of torrents need thousands of descriptors: the soft limit (1024 under systemd) goes up to the hard
+// one, as transmission-daemon does.
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  lim.rlim_cur = lim.rlim_max;
+  (void)::setrlimit(RLIMIT_NOFILE, &lim);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,6 +87,7 @@ int main(int argc, char** argv) {
   // torrents (a few MiB of JSON and views) was then served from the heap and stayed in the RSS once freed (+10
   // MiB at 10,000 torrents, docs/performance.md). Blocks and pieces up to 1 MiB stay on the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  raise_open_file_limit();
   CLI::App app{"The Shoal peer daemon: many torrents in one process, driven over Transmission's RPC and a web UI"};
   shoal::daemon::daemon_options o;
   shoal::daemon::daemon_settings d;  // the flags' values (defaults shown in --help)

@@ -252,7 +252,7 @@ rpc_methods::reply rpc_methods::session_get() {
       .key("peer-limit-global").value(s.peer_limit_global)
       .key("peer-limit-per-torrent").value(s.peer_limit_per_torrent)
       .key("peer-port").value(static_cast<int>(s.peer_port)).key("peer-port-random-on-start").value(false)
-      .key("pex-enabled").value(false).key("port-forwarding-enabled").value(false)
+      .key("pex-enabled").value(true).key("port-forwarding-enabled").value(false)  // BEP 11 for every public torrent
       .key("queue-stalled-enabled").value(false).key("queue-stalled-minutes").value(30)
       .key("rename-partial-files").value(false)
       .key("rpc-version").value(16).key("rpc-version-minimum").value(1)

@@ -2,6 +2,7 @@
 SIGHUP reloads it (Host names, download folder) and a bad file at reload keeps the running settings."""
 import json
 import os
+import resource
 import signal
 import unittest
 
@@ -50,6 +51,21 @@ class DaemonConfig(SwarmTestCase):
         p.send_signal(signal.SIGHUP)
         wait_for_log(p, r"keeping the running settings", 30)
         self.assertEqual(rpc.call("session-get")["download-dir"], self.path("reloaded"))
+        self.assertEqual(stop_shoald(p), 0)
+
+    def test_open_file_limit_raised_to_the_hard_limit(self):
+        # Each torrent holds its folder open: the soft limit (1024 under systemd) would stop the daemon near 1,000
+        # torrents. Started with soft 256 / hard 4096, shoald runs with 4096.
+        self.write_config(download_dir=self.path("d"))
+        limit = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (256, 4096))
+        port = free_port()
+        p = self.procs.start("shoald", [bin_path("shoald"), "--state-dir", self.path("state"), "--config",
+                                        self.path("settings.json"), "--rpc-port", str(port), "--peer-port",
+                                        str(free_port())], preexec_fn=limit)
+        wait_port(port, 30)
+        with open("/proc/%d/limits" % p.pid) as f:
+            line = [l for l in f if l.startswith("Max open files")][0]
+        self.assertEqual(line.split()[3:5], ["4096", "4096"], line)
         self.assertEqual(stop_shoald(p), 0)
 
 
