@@ -10,7 +10,7 @@ import struct
 import time
 import unittest
 
-from lying_peer import _message, _recv_exact
+from peer_wire import message, recv_exact
 from swarm_testlib import Procs, TempDir, bin_path, free_port, log_text, make_torrent, wait_port, write_random_file
 
 MiB = 1024 * 1024
@@ -22,12 +22,12 @@ REQUESTS = 128
 
 
 def read_message(conn):
-    (length,) = struct.unpack(">I", _recv_exact(conn, 4))
+    (length,) = struct.unpack(">I", recv_exact(conn, 4))
     if length == 0:
         return None, b""  # keep-alive
     if length > PIECE + 64:
         raise AssertionError("a %d-byte message from the seed" % length)
-    body = _recv_exact(conn, length)
+    body = recv_exact(conn, length)
     return body[0], body[1:]
 
 
@@ -50,9 +50,9 @@ class RejectOnChoke(unittest.TestCase):
             reserved = bytearray(8)
             reserved[7] |= 0x04  # the fast extension
             conn.sendall(b"\x13BitTorrent protocol" + bytes(reserved) + info_hash + b"-XX0001-rejectchoke0")
-            theirs = _recv_exact(conn, 68)
+            theirs = recv_exact(conn, 68)
             self.assertTrue(theirs[27] & 0x04, "the seed does not offer the fast extension")
-            conn.sendall(_message(HAVE_NONE) + _message(INTERESTED))
+            conn.sendall(message(HAVE_NONE) + message(INTERESTED))
 
             allowed, have_all = set(), False
             deadline = time.time() + 30
@@ -69,7 +69,7 @@ class RejectOnChoke(unittest.TestCase):
             # Requests for pieces outside the allowed-fast set: a choke must reject them all.
             pieces = [p for p in range(4 * MiB // PIECE) if p not in allowed]
             asked = [(p, b * BLOCK, BLOCK) for p in pieces for b in range(PIECE // BLOCK)][:REQUESTS]
-            conn.sendall(b"".join(_message(REQUEST, struct.pack(">III", *r)) for r in asked))
+            conn.sendall(b"".join(message(REQUEST, struct.pack(">III", *r)) for r in asked))
 
             pieces_got, rejected, choked_at, after_choke = [], [], None, []
             deadline = time.time() + 60
