@@ -1,0 +1,139 @@
+// A torrent's periodic work (once a second while active): timeouts, rates, dialling, giving up.
+#include "shoal/session/torrent.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/asio/read.hpp>
+#include <spdlog/spdlog.h>
+
+#include "shoal/net/spawn.hpp"
+#include "shoal/peer/handshake_io.hpp"
+#include "shoal/peer/peer_connection.hpp"
+#include "shoal/session/data_check.hpp"
+#include "shoal/storage/remove_data.hpp"
+#include "shoal/util/byte_size.hpp"
+#include "shoal/tracker/client/announcer.hpp"
+#include "shoal/wire/ext/metadata_assembler.hpp"
+#include "shoal/wire/ext/ut_metadata.hpp"
+#include "shoal/wire/handshake.hpp"
+#include "shoal/wire/frame_decoder.hpp"
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace shoal::session {
+
+namespace {
+constexpr auto request_timeout = 30s;  // no block for this long: its requests go to other peers
+constexpr auto idle_timeout = 120s;    // nothing at all received: the connection is dropped
+constexpr auto keep_alive_every = 60s;
+constexpr std::size_t min_inflight = 64;   // 1 MiB of 16 KiB blocks
+constexpr std::size_t max_inflight = 256;  // 4 MiB: well inside what libtorrent and aria2 accept
+}  // namespace
+
+// A timer callback, not a coroutine: an active torrent keeps one pending wait (a hundred bytes) instead of a
+// coroutine's frames (over a KiB), which counts with 10,000 torrents in a daemon.
+void torrent::schedule_tick(std::uint64_t generation) {
+  // A complete torrent with no peer has little to do each second (no rates, no timeouts, nobody to choke):
+  // ticking it every 5 s keeps a daemon seeding thousands of torrents idle. A peer arriving wakes it.
+  ticking_idle_ = idle_seed();
+  tick_timer_.expires_after(ticking_idle_ ? 5s : 1s);
+  tick_timer_.async_wait([self = shared_from_this(), generation](boost::system::error_code) {
+    // Cancelled or not, the generation says whether this ticker still runs.
+    self->ticking_idle_ = false;
+    if (generation != self->generation_) return;
+    self->tick();
+    if (generation == self->generation_) self->schedule_tick(generation);
+  });
+}
+
+void torrent::tick() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& c : std::vector(peers_)) {
+    if (c->closed()) continue;
+    if (now - c->last_received > idle_timeout) {
+      c->close("idle for 2 minutes");
+      continue;
+    }
+    c->download_rate = c->downloaded - c->rate_mark;
+    c->rate_mark = c->downloaded;
+    c->upload_rate = c->uploaded - c->upload_mark;
+    c->upload_mark = c->uploaded;
+    // Enough requests in flight to cover a quarter second at the rate it sends at.
+    c->max_inflight = std::clamp<std::size_t>(c->download_rate / 4 / block_size, min_inflight, max_inflight);
+    if (!c->inflight.empty() && now - c->last_block > request_timeout) {
+      spdlog::debug("{}: peer {} sent nothing for 30 s: its requests go to others", meta_.name, c->name());
+      return_requests(*c);
+      c->snubbed = true;
+    }
+    if (now - c->last_sent > keep_alive_every) c->send_keep_alive();
+    update_interest(*c);
+    fill_requests(*c);
+  }
+  pex_tick(now);
+  if (fetching_metadata()) {
+    metadata_tick(now);
+    if (may_dial()) connect_more();
+    return;
+  }
+  if (choker_.due(now)) run_choker(now);
+  super_seed_tick(now);
+  download_window_.add(now, downloaded_);
+  upload_window_.add(now, uploaded_);
+  if (running() && !opt_.seed_only) {
+    if (nobody_can_help()) {
+      fail("no tracker or peer can help: " + announcer_->refusal_text());
+      return;
+    }
+    if (now - last_progress_ > opt_.timeout) {
+      fail(peers_.empty() ? "no peers to download from within --timeout " + std::to_string(opt_.timeout.count()) + " s"
+                          : "no progress for " + std::to_string(opt_.timeout.count()) + " s with " +
+                                std::to_string(peers_.size()) + " peers");
+      return;
+    }
+    if (all_banned()) {
+      fail("no peers left: " + std::to_string(bans_count_) + " banned for sending data that failed the SHA-1 check");
+      return;
+    }
+  }
+  if (may_dial()) connect_more();
+  if (opt_.seed_only || complete_data()) report_stats(false);
+}
+
+// A tracker refused the torrent, no other tracker answers, and there is no peer to ask: waiting for --timeout
+// would gain nothing. A --peer, a connected peer or one still worth dialling keeps the download going.
+bool torrent::nobody_can_help() const {
+  if (!announcer_ || !announcer_->no_tracker_can_help()) return false;
+  if (!opt_.peers.empty() || !peers_.empty() || connecting_ > 0) return false;
+  for (const auto& [key, cand] : candidates_)
+    if (cand.failures < 8 && !banned(key)) return false;
+  return true;
+}
+
+// Each refusal once, at warning level, with the tracker's own words.
+void torrent::report_refusals() {
+  if (!announcer_) return;
+  const auto& refused = announcer_->refusals();
+  if (refused.size() == refusals_reported_) return;
+  refusals_reported_ = refused.size();
+  for (const auto& [url, reason] : refused)
+    spdlog::warn("{}: tracker {} refused the torrent: {}", meta_.name, url, reason);
+}
+
+// Every peer we know of was banned and no tracker can name others: waiting for --timeout would gain nothing.
+bool torrent::all_banned() const {
+  if (bans_count_ == 0 || !peers_.empty() || connecting_ > 0 || announcer_) return false;
+  for (const auto& [key, cand] : candidates_)
+    if (!banned(key)) return false;
+  return true;
+}
+
+
+}  // namespace shoal::session
