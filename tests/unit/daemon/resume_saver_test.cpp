@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "fixtures.hpp"
+#include "io_run.hpp"
 #include "shoal/session/session.hpp"
 
 namespace shoal::daemon {
@@ -48,13 +49,7 @@ class resume_saver_test : public test::scratch_dir {
     scratch_dir::TearDown();
   }
   bool run_until(const std::function<bool()>& done, std::chrono::steady_clock::duration bound = 20s) {
-    const auto give_up = std::chrono::steady_clock::now() + bound;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > give_up) return false;
-      if (io_.stopped()) io_.restart();
-      io_.run_for(20ms);
-    }
-    return true;
+    return shoal::test::run_io_until(io_, done, bound);
   }
   session::torrent_id add() {
     session::torrent_options o;

@@ -20,6 +20,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "fixtures.hpp"
+#include "io_run.hpp"
 #include "shoal/hash/sha1.hpp"
 #include "shoal/metainfo/file_walk.hpp"
 #include "shoal/metainfo/torrent_builder.hpp"
@@ -171,13 +172,7 @@ class Engine : public shoal::test::scratch_dir {
 
   // Runs the io_context until `done` holds or `bound` passes; false on the timeout.
   bool run_until(const std::function<bool()>& done, std::chrono::steady_clock::duration bound = wait_bound) {
-    const auto give_up = std::chrono::steady_clock::now() + bound;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > give_up) return false;
-      if (io_.stopped()) io_.restart();
-      io_.run_for(20ms);
-    }
-    return true;
+    return shoal::test::run_io_until(io_, done, bound);
   }
 
   bool state_is(const node& n, torrent_id id, torrent_state s) {

@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "fixtures.hpp"
+#include "io_run.hpp"
 #include "shoal/session/session.hpp"
 
 namespace asio = boost::asio;
@@ -85,13 +86,7 @@ class FastResume : public shoal::test::scratch_dir {
     return id ? *id : 0;
   }
   bool run_until(const std::function<bool()>& done, std::chrono::steady_clock::duration bound = 20s) {
-    const auto give_up = std::chrono::steady_clock::now() + bound;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > give_up) return false;
-      if (io_.stopped()) io_.restart();
-      io_.run_for(20ms);
-    }
-    return true;
+    return shoal::test::run_io_until(io_, done, bound);
   }
   torrent_state state(torrent_id id) { return s_->status_of(id).value_or(shoal::session::torrent_status{}).state; }
   int have(torrent_id id) { return s_->status_of(id).value_or(shoal::session::torrent_status{}).pieces_have; }
