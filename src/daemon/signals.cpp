@@ -62,14 +62,26 @@ void shoald::reload() {
   settings_.allowed_roots = next.allowed_roots;
   settings_.peer_limit_per_torrent = next.peer_limit_per_torrent;
   server_->set_host_whitelist(next.host_whitelist);
+  // The global limits the file changed apply now (as a session-set would); a limit set over the RPC since the start
+  // stays when the file did not change it.
+  if (next.speed_limit_down != opt_.speed_limit_down || next.speed_limit_up != opt_.speed_limit_up ||
+      next.peer_limit_global != opt_.peer_limit_global) {
+    settings_.speed_limit_down = next.speed_limit_down;
+    settings_.speed_limit_up = next.speed_limit_up;
+    settings_.speed_limit_down_enabled = next.speed_limit_down > 0;
+    settings_.speed_limit_up_enabled = next.speed_limit_up > 0;
+    settings_.peer_limit_global = next.peer_limit_global;
+    opt_.speed_limit_down = next.speed_limit_down;
+    opt_.speed_limit_up = next.speed_limit_up;
+    opt_.peer_limit_global = next.peer_limit_global;
+    apply_totals();
+  }
   if (auto level = spdlog::level::from_str(s.log_level); s.log_level == "off" || level != spdlog::level::off)
     spdlog::set_level(level);
   if (next.rpc_bind != opt_.rpc_bind || next.rpc_port != opt_.rpc_port || next.peer_port != opt_.peer_port ||
-      next.watch_dir != opt_.watch_dir || next.speed_limit_down != opt_.speed_limit_down ||
-      next.speed_limit_up != opt_.speed_limit_up || next.peer_limit_global != opt_.peer_limit_global ||
-      next.dht != opt_.dht || next.dht_port != opt_.dht_port || next.dht_bootstrap != opt_.dht_bootstrap)
-    spdlog::warn("SIGHUP: rpc-bind, rpc-port, peer-port, watch-dir, speed-limit-*, peer-limit-global and dht-* take "
-                 "effect at the next start");
+      next.watch_dir != opt_.watch_dir || next.dht != opt_.dht || next.dht_port != opt_.dht_port ||
+      next.dht_bootstrap != opt_.dht_bootstrap)
+    spdlog::warn("SIGHUP: rpc-bind, rpc-port, peer-port, watch-dir and dht-* take effect at the next start");
   spdlog::info("SIGHUP: {} reloaded (download-dir {}, {} allowed roots, {} extra host names)",
                opt_.config_file.string(), settings_.download_dir, settings_.allowed_roots.size(),
                next.host_whitelist.size());

@@ -39,9 +39,14 @@ class DaemonConfig(SwarmTestCase):
         status, _, _ = rpc.raw("GET", "/whoami", headers={"Host": "nas.lan"})
         self.assertEqual(status, 421)
 
-        self.write_config(download_dir=self.path("reloaded"), rpc_host_whitelist=["nas.lan"])
+        self.write_config(download_dir=self.path("reloaded"), rpc_host_whitelist=["nas.lan"], speed_limit_down=300,
+                          peer_limit_global=77)
         p.send_signal(signal.SIGHUP)
         wait_for_log(p, r"SIGHUP: .* reloaded", 30)
+        got = rpc.call("session-get")  # the global limits apply at once
+        self.assertEqual((got["speed-limit-down"], got["speed-limit-down-enabled"], got["peer-limit-global"]),
+                         (300, True, 77))
+        self.assertFalse(got["speed-limit-up-enabled"])
         status, _, _ = rpc.raw("GET", "/whoami", headers={"Host": "nas.lan:%d" % port})
         self.assertEqual(status, 200)
         self.assertEqual(rpc.call("session-get")["download-dir"], self.path("reloaded"))
