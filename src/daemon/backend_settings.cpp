@@ -25,6 +25,15 @@ status shoald::apply(const rpc::session_settings& s) {
   return ok();
 }
 
+// The global speed and peer limits of the flags and the config file (at start, and at a SIGHUP that changed them).
+void shoald::take_global_limits(const daemon_options& o) {
+  settings_.speed_limit_down = o.speed_limit_down;
+  settings_.speed_limit_up = o.speed_limit_up;
+  settings_.speed_limit_down_enabled = o.speed_limit_down > 0;
+  settings_.speed_limit_up_enabled = o.speed_limit_up > 0;
+  settings_.peer_limit_global = o.peer_limit_global;
+}
+
 // The session's limits over every torrent from the settings (the turtle limits win while enabled). The per-torrent
 // peer limit is for torrents added from now on, as in Transmission.
 void shoald::apply_totals() {

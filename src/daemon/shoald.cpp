@@ -25,11 +25,7 @@ shoald::shoald(const daemon_options& opt)
       users_(opt.state_dir), store_(opt.state_dir), watch_timer_(io_), dht_timer_(io_) {
   settings_.download_dir = opt.download_dir.string();
   settings_.peer_port = opt.peer_port;
-  settings_.speed_limit_down = opt.speed_limit_down;
-  settings_.speed_limit_up = opt.speed_limit_up;
-  settings_.speed_limit_down_enabled = opt.speed_limit_down > 0;
-  settings_.speed_limit_up_enabled = opt.speed_limit_up > 0;
-  settings_.peer_limit_global = opt.peer_limit_global;
+  take_global_limits(opt);
   settings_.peer_limit_per_torrent = opt.peer_limit_per_torrent;
   settings_.allowed_roots = opt.allowed_roots;
   settings_.dht_enabled = opt.dht;

@@ -85,6 +85,7 @@ class shoald final : public rpc::backend {
   // A magnet's metadata arrived: the session wrote its .torrent, so the magnet is forgotten.
   void on_metadata(session::torrent_id id, const sha1_digest& info_hash);
   void apply_totals();
+  void take_global_limits(const daemon_options& o);
   void restore();
   void restore_magnets(std::vector<stored_magnet>& magnets);
   boost::asio::awaitable<void> watch_loop();

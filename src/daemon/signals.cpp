@@ -66,11 +66,7 @@ void shoald::reload() {
   // stays when the file did not change it.
   if (next.speed_limit_down != opt_.speed_limit_down || next.speed_limit_up != opt_.speed_limit_up ||
       next.peer_limit_global != opt_.peer_limit_global) {
-    settings_.speed_limit_down = next.speed_limit_down;
-    settings_.speed_limit_up = next.speed_limit_up;
-    settings_.speed_limit_down_enabled = next.speed_limit_down > 0;
-    settings_.speed_limit_up_enabled = next.speed_limit_up > 0;
-    settings_.peer_limit_global = next.peer_limit_global;
+    take_global_limits(next);
     opt_.speed_limit_down = next.speed_limit_down;
     opt_.speed_limit_up = next.speed_limit_up;
     opt_.peer_limit_global = next.peer_limit_global;
