@@ -201,8 +201,9 @@ clock::duration peer_connection::upload_wait() {
   return limit->wait_for(uploads_.front().length, clock::now(), id());
 }
 
-// Serves queued requests while unchoked: each block read from disk into a reused buffer and sent after its
-// 13-byte header, several blocks per write; each block takes its tokens from the upload buckets first.
+// Serves queued requests while unchoked: several blocks per write, each after its 13-byte header, each taking its
+// tokens from the upload buckets first. Blocks that follow each other in one piece (a peer asks in order) are read
+// with one call: a system call costs more than the copy of a 16 KiB block here.
 std::size_t peer_connection::gather_uploads(std::vector<asio::const_buffer>& bufs) {
   std::size_t count = 0, bytes = 0;
   auto* limit = owner_->upload_limiter();
@@ -214,22 +215,30 @@ std::size_t peer_connection::gather_uploads(std::vector<asio::const_buffer>& buf
   while (may_upload() && !uploads_.empty() && count < batch_blocks && bytes < most) {
     if (limit != nullptr && limit->request(uploads_.front().length, clock::now(), id()) != clock::duration::zero())
       break;
-    block_ref b = uploads_.front();
+    sent_refs_[count++] = uploads_.front();
+    bytes += uploads_.front().length;
     uploads_.pop_front();
-    auto& buf = blocks_[count];
-    buf.resize(b.length);
-    if (auto st = owner_->read_block(b, buf); !st) {
-      close("reading piece " + std::to_string(b.piece) + ": " + st.message());
-      return 0;
-    }
-    wire::write_piece_header(headers_[count].data(), b.piece, b.begin, b.length);
-    sent_refs_[count] = b;
-    bufs.emplace_back(headers_[count].data(), headers_[count].size());
-    bufs.emplace_back(buf.data(), buf.size());
-    bytes += b.length;
-    ++count;
   }
   sent_count_ = count;
+  if (payload_.size() < bytes) payload_.resize(bytes);
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < count;) {
+    block_ref run = sent_refs_[i];
+    std::size_t j = i + 1;
+    for (; j < count && sent_refs_[j].piece == run.piece && sent_refs_[j].begin == run.begin + run.length; ++j)
+      run.length += sent_refs_[j].length;
+    if (auto st = owner_->read_block(run, std::span(payload_.data() + at, run.length)); !st) {
+      close("reading piece " + std::to_string(run.piece) + ": " + st.message());
+      return 0;
+    }
+    for (; i < j; ++i) {
+      const block_ref& b = sent_refs_[i];
+      wire::write_piece_header(headers_[i].data(), b.piece, b.begin, b.length);
+      bufs.emplace_back(headers_[i].data(), headers_[i].size());
+      bufs.emplace_back(payload_.data() + at, b.length);
+      at += b.length;
+    }
+  }
   return bytes;
 }
 

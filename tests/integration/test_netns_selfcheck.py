@@ -106,7 +106,8 @@ class NetnsSelfCheck(unittest.TestCase):
                 self.assertIn("NOT applied", shaped.message)
             qdisc = net.hosts[0].run(["tc", "qdisc", "show", "dev", "eth0"]).stdout
             self.assertIn(shaped.qdisc, qdisc)
-            self.assertTrue(net.hosts[0].ping(net.hosts[1].address))
+            # 0.5 % loss now applies, to the ARP frames too: one echo in a hundred or so is lost, so allow retries.
+            self.assertTrue(any(net.hosts[0].ping(net.hosts[1].address) for _ in range(4)))
 
 
     def test_relay_shaping_leaves_nothing_missing(self):

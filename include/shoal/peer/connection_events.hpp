@@ -24,7 +24,8 @@ class connection_events {
   virtual void on_message(peer_connection& c, const wire::message& m) = 0;
   // Once per connection, whatever closed it (the peer, an error, us).
   virtual void on_closed(peer_connection& c, std::string_view why) = 0;
-  // A block to send: read into `out` (out.size() == b.length).
+  // Data to send: one block, or several that follow each other in one piece (read with one call); read into
+  // `out` (out.size() == b.length).
   virtual status read_block(const block_ref& b, std::span<std::byte> out) = 0;
   // Blocks (payload bytes in all) the connection has just handed to the kernel.
   virtual void on_uploaded(peer_connection& c, std::span<const block_ref> blocks, std::uint64_t bytes) = 0;

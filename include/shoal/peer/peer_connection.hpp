@@ -124,7 +124,7 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   std::deque<block_ref> uploads_;
   static constexpr std::size_t batch_blocks = 16;
   std::array<std::array<std::uint8_t, 13>, batch_blocks> headers_{};
-  std::array<std::vector<std::byte>, batch_blocks> blocks_;
+  std::vector<std::byte> payload_;  // the blocks of one write, back to back
   std::array<block_ref, batch_blocks> sent_refs_{};  // the blocks of the write in flight
   std::size_t sent_count_ = 0;
 };
