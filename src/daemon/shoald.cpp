@@ -87,6 +87,13 @@ asio::awaitable<void> shoald::watch_loop() {
 }
 
 int shoald::run() {
+  // First: a TERM that comes while we start (after the RPC listens, say) is held until io_.run() and then stops
+  // us cleanly; without the set it would kill the process with nothing saved.
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  signals_.async_wait([this](const boost::system::error_code& e, int sig) {
+    if (!e) on_signal(sig);
+  });
   std::error_code ec;
   fs::create_directories(opt_.state_dir, ec);
   if (ec) return (spdlog::error("--state-dir {}: {}", opt_.state_dir.string(), ec.message()), 1);
@@ -114,11 +121,6 @@ int shoald::run() {
     watch_ = std::make_unique<watch_dir>(opt_.watch_dir);
     asio::co_spawn(io_, watch_loop(), net::report_exception("watch-dir"));
   }
-  signals_.add(SIGINT);
-  signals_.add(SIGTERM);
-  signals_.async_wait([this](const boost::system::error_code& e, int sig) {
-    if (!e) on_signal(sig);
-  });
   on_hangup();
   spdlog::info("shoald: RPC on http://{}:{}/transmission/rpc, peers on port {}, downloads into {}", opt_.rpc_bind,
                server_->port(), session_.port(), opt_.download_dir.string());
