@@ -47,18 +47,18 @@ std::vector<std::uint64_t> torrent::block_digests(int piece) {
 }
 
 void torrent::judge_failed(int piece) {
+  if (retried_.empty()) retried_.assign(static_cast<std::size_t>(meta_->piece_count()), 0);
   retried_[static_cast<std::size_t>(piece)] = 1;
   const auto digests = block_digests(piece);
   apply_bans(bans_.piece_failed(static_cast<std::uint32_t>(piece), digests));
 }
 
 void torrent::judge_passed(int piece) {
-  auto& retried = retried_[static_cast<std::size_t>(piece)];
-  if (!retried) {
+  if (retried_.empty() || !retried_[static_cast<std::size_t>(piece)]) {
     bans_.piece_passed(static_cast<std::uint32_t>(piece));
     return;
   }
-  retried = 0;
+  retried_[static_cast<std::size_t>(piece)] = 0;
   const auto digests = block_digests(piece);
   apply_bans(bans_.piece_passed(static_cast<std::uint32_t>(piece), digests));
 }
@@ -67,7 +67,7 @@ void torrent::apply_bans(const std::vector<std::string>& banned_ips) {
   for (const auto& ip : banned_ips) {
     ++bans_count_;
     // Tests and users read this line.
-    spdlog::warn("{}: banned peer {}: it sent data that failed the SHA-1 check", meta_.name, ip);
+    spdlog::warn("{}: banned peer {}: it sent data that failed the SHA-1 check", meta_->name, ip);
     for (auto& c : std::vector(peers_))
       if (ip_of(c->name()) == ip) c->close("banned");
   }
@@ -90,7 +90,7 @@ void torrent::retry_from_one_peer(int piece) {
     best->send_request(b);
   }
   best->wake();
-  spdlog::debug("{}: piece {} re-requested from {} alone", meta_.name, piece, best->name());
+  spdlog::debug("{}: piece {} re-requested from {} alone", meta_->name, piece, best->name());
 }
 
 }  // namespace shoal::session
