@@ -66,7 +66,6 @@ torrent::torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr
       upload_limit_(opt_.upload_rate_limit, swarm::default_burst(opt_.upload_rate_limit),
                     std::chrono::steady_clock::now(), link_->upload_total),
       tick_timer_(link_->executor),
-      announce_timer_(link_->executor),
       download_rate_(opt_.download_rate_limit),
       upload_rate_(opt_.upload_rate_limit) {
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_->piece_count()),
@@ -76,7 +75,10 @@ torrent::torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr
   opt_.root = std::filesystem::path{};  // root_ holds it (assigned, not cleared: clear() keeps the heap parts)
   if (opt_.super_seed && opt_.seed_only)
     super_seeder_ = std::make_unique<swarm::super_seeder>(meta_->piece_count(), super_seed_offers, std::random_device{}());
-  if (!meta_->trackers.empty()) announcer_ = std::make_unique<announcer>(link_->executor, meta_->trackers);
+  if (!meta_->trackers.empty()) {
+    announcer_ = std::make_unique<announcer>(link_->executor, meta_->trackers);
+    announce_timer_ = std::make_unique<asio::steady_timer>(link_->executor);
+  }
   if (paused) lifecycle_.pause();
 }
 
@@ -138,7 +140,7 @@ void torrent::activate() {
 void torrent::deactivate(std::string_view why) {
   ++generation_;
   tick_timer_.cancel();
-  announce_timer_.cancel();
+  if (announce_timer_) announce_timer_->cancel();
   for (auto& c : std::vector(peers_)) c->close(why);
   for (auto& [key, cand] : candidates_) cand.connected = false;
   connecting_ = 0;  // dials in flight see the generation change and drop what they get
@@ -180,7 +182,7 @@ void torrent::verify() {
 
 void torrent::reannounce() {
   if (!active() || !announcer_) return;
-  announce_timer_.cancel();  // the announce loop goes at once
+  announce_timer_->cancel();  // the announce loop goes at once
 }
 
 void torrent::set_limits(const torrent_limits& l) {
@@ -324,7 +326,7 @@ void torrent::complete() {
   }
   change_state(from);
   completed_event_pending_ = downloaded_pieces_ > 0;  // complete on start: `started` says it all
-  announce_timer_.cancel();  // the announce loop sends `completed` now
+  if (announce_timer_) announce_timer_->cancel();  // the announce loop sends `completed` now
   for (auto& c : std::vector(peers_)) {
     c->send_interested(false);
     close_if_both_complete(*c);

@@ -82,8 +82,8 @@ asio::awaitable<void> torrent::announce_loop(std::uint64_t generation) {
     const auto delay = announcer_->next_delay(!ok);
     next_announce_at_ = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch() + delay).count();
-    announce_timer_.expires_after(delay);
-    co_await announce_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    announce_timer_->expires_after(delay);
+    co_await announce_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
     if (generation == generation_) next_announce_at_ = 0;
   }
 }

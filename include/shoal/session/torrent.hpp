@@ -340,7 +340,9 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // before (so its passing digests settle the verdict).
   std::vector<int> failures_;
   std::vector<std::uint8_t> retried_;
-  swarm::ban_list bans_;
+  // Who sent what, strikes and bans (torrent_bans.cpp): made at the first block received (232 bytes a torrent
+  // that never downloads does without).
+  std::unique_ptr<swarm::ban_list> bans_;
   swarm::choker choker_;
   std::unique_ptr<swarm::super_seeder> super_seeder_;  // --super-seed only
   swarm::rate_limiter download_limit_;
@@ -350,7 +352,8 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // Hash on arrival (torrent_verify.cpp): pieces being downloaded, their in-order prefix already hashed.
   std::unordered_map<int, arrival_hash> arriving_;
   std::unique_ptr<announcer> announcer_;
-  boost::asio::steady_timer tick_timer_, announce_timer_;
+  boost::asio::steady_timer tick_timer_;
+  std::unique_ptr<boost::asio::steady_timer> announce_timer_;  // with an announcer only
 
   std::uint64_t download_rate_ = 0, upload_rate_ = 0;  // the torrent's own limits (set_limits may change them)
   bool stopping_ = false;  // shut down for good (session stop or remove)
