@@ -44,10 +44,8 @@ result<rpc::added_torrent> shoald::add_magnet(std::string_view uri, const std::s
     (void)store_.remove(link->info_hash);
     return id.err();
   }
-  auto& x = extras_[*id];
-  x.download_dir = dir->string();
+  auto& x = record_for(*id, *dir, link->info_hash);
   x.added_date = unix_now();
-  x.peer_limit = settings_.peer_limit_per_torrent;
   if (saver_) (void)saver_->save(*id);
   const std::string name = link->name.empty() ? hash : link->name;
   spdlog::info("added magnet {} ({}) into {}{}", name, hash, dir->string(), paused ? ", paused" : "");
@@ -72,11 +70,9 @@ result<rpc::added_torrent> shoald::add_parsed(metainfo m, const fs::path& dir_in
     (void)store_.remove(info_hash);
     return id.err();
   }
-  auto& x = extras_[*id];
-  x.download_dir = dir.string();
+  auto& x = record_for(*id, dir, info_hash);
   x.added_date = unix_now();
-  x.peer_limit = settings_.peer_limit_per_torrent;
-  x.torrent_file = store_.torrent_path(info_hash).string();
+  x.has_torrent_file = true;
   if (saver_) (void)saver_->save(*id);
   spdlog::info("added {} ({}) into {}{}", name, hash, dir.string(), paused ? ", paused" : "");
   return rpc::added_torrent{*id, name, hash, false};
@@ -114,12 +110,32 @@ void shoald::on_metadata(session::torrent_id id, const sha1_digest& info_hash) {
   std::error_code ec;
   if (!fs::exists(store_.torrent_path(info_hash), ec)) return;  // not written: the magnet stays for the next start
   if (auto st = store_.forget_magnet(info_hash); !st) spdlog::warn("{}", st.message());
-  if (auto it = extras_.find(id); it != extras_.end()) it->second.torrent_file = store_.torrent_path(info_hash).string();
+  if (auto it = extras_.find(id); it != extras_.end()) it->second.has_torrent_file = true;
+}
+
+shoald::torrent_record& shoald::record_for(session::torrent_id id, const fs::path& dir, const sha1_digest& info_hash) {
+  auto& x = extras_[id];
+  x.download_dir = dirs_.intern(dir);
+  x.info_hash = info_hash;
+  x.peer_limit = settings_.peer_limit_per_torrent;
+  return x;
 }
 
 rpc::torrent_extras shoald::extras(session::torrent_id id) const {
-  auto it = extras_.find(id);
-  rpc::torrent_extras x = it != extras_.end() ? it->second : rpc::torrent_extras{};
+  rpc::torrent_extras x;
+  if (auto it = extras_.find(id); it != extras_.end()) {
+    const torrent_record& r = it->second;
+    if (r.download_dir) x.download_dir = r.download_dir->string();
+    if (r.has_torrent_file) x.torrent_file = store_.torrent_path(r.info_hash).string();
+    x.added_date = r.added_date;
+    x.done_date = r.done_date;
+    x.start_date = r.start_date;
+    x.download_limit = r.download_limit;
+    x.upload_limit = r.upload_limit;
+    x.download_limited = r.download_limited;
+    x.upload_limited = r.upload_limited;
+    x.peer_limit = r.peer_limit;
+  }
   // Dates and counters over every run: the session carries them from the resume data.
   if (auto h = session_.history_of(id)) {
     if (h->added_at != 0) x.added_date = h->added_at;

@@ -20,16 +20,15 @@ void shoald::restore() {
     if (!t.resume_problem.empty()) spdlog::warn("{}: {}: checking its data again", t.meta.name, t.resume_problem);
     const fs::path root = o.root;
     const std::string name = t.meta.name;
+    const sha1_digest info_hash = t.meta.info_hash;
     const auto limits = t.resume;
     auto id = session_.add(std::move(t.meta), std::move(o), false);
     if (!id) {
       spdlog::warn("state: {}: {}", name, id.message());
       continue;
     }
-    auto& x = extras_[*id];
-    x.download_dir = root.string();
-    x.torrent_file = t.torrent_file.string();
-    x.peer_limit = settings_.peer_limit_per_torrent;
+    auto& x = record_for(*id, root, info_hash);
+    x.has_torrent_file = true;  // t.torrent_file: the state folder's <hash>.torrent
     if (limits) {
       x.download_limited = limits->download_rate_limit != 0;
       x.upload_limited = limits->upload_rate_limit != 0;
@@ -57,9 +56,7 @@ void shoald::restore_magnets(std::vector<stored_magnet>& magnets) {
       spdlog::warn("state: {}: {}", sm.info_hash.hex(), id.message());
       continue;
     }
-    auto& x = extras_[*id];
-    x.download_dir = root.string();
-    x.peer_limit = settings_.peer_limit_per_torrent;
+    auto& x = record_for(*id, root, sm.info_hash);
     x.added_date = sm.resume && sm.resume->added_at != 0 ? sm.resume->added_at : unix_now();
   }
 }

@@ -30,6 +30,7 @@
 #include "shoal/rpc/server.hpp"
 #include "shoal/session/session.hpp"
 #include "shoal/storage/hash_job.hpp"
+#include "shoal/util/path_pool.hpp"
 
 namespace shoal::daemon {
 
@@ -107,7 +108,20 @@ class shoald final : public rpc::backend {
   boost::asio::signal_set hangup_;
   std::unique_ptr<rpc::http_server> server_;
   rpc::session_settings settings_;
-  std::map<session::torrent_id, rpc::torrent_extras> extras_;
+  // What the daemon keeps per torrent beside the session's own record; extras() builds rpc::torrent_extras from
+  // it on demand. Compact: 10,000 torrents share a few folders, and their .torrent paths follow from the hash.
+  struct torrent_record {
+    std::shared_ptr<const std::filesystem::path> download_dir;  // interned in dirs_
+    sha1_digest info_hash;
+    bool has_torrent_file = false;  // in the state folder (a magnet's: once its metadata was saved)
+    bool download_limited = false, upload_limited = false;
+    std::int64_t added_date = 0, done_date = 0, start_date = 0;
+    std::int64_t download_limit = 100, upload_limit = 100;  // KiB/s, as torrent-set gave them
+    std::int64_t peer_limit = 50;
+  };
+  torrent_record& record_for(session::torrent_id id, const std::filesystem::path& dir, const sha1_digest& info_hash);
+  std::map<session::torrent_id, torrent_record> extras_;
+  path_pool dirs_;
   std::uint64_t uploaded_removed_ = 0, downloaded_removed_ = 0;  // of torrents removed this run
   mutable user_db users_;
   state_store store_;

@@ -71,8 +71,9 @@ metainfo with_content_name(const metainfo& m, const std::string& content_name) {
   return copy;
 }
 
-result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o,
-                                    check_control& progress) {
+result<checked_data> open_and_check(std::shared_ptr<const metainfo> shared, const std::filesystem::path& root,
+                                    const check_options& o, check_control& progress) {
+  const metainfo& m = *shared;
   if (!o.recheck) log_shortened_names(m);
   if (o.seed_only) {
     for (const auto& f : m.files) {
@@ -95,7 +96,7 @@ result<checked_data> open_and_check(const metainfo& m, const std::filesystem::pa
     // Opened after the check: a leech's files are created here, so a fresh download hashes nothing.
     storage_options so;
     so.preallocate = o.preallocate;
-    auto st = storage::open(m, root, o.seed_only ? storage::open_mode::read_only : storage::open_mode::create, so);
+    auto st = storage::open(shared, root, o.seed_only ? storage::open_mode::read_only : storage::open_mode::create, so);
     if (!st) return st.err();
     out.store.emplace(std::move(*st));
   }

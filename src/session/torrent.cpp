@@ -37,6 +37,10 @@ namespace shoal::session {
 namespace {
 constexpr std::size_t super_seed_offers = 2;  // open offers per peer: one to fetch, one to start on
 constexpr auto stats_heartbeat = 60s;  // an idle torrent's stats event, at most this often
+
+std::shared_ptr<const std::filesystem::path> shared_root(const session_link& link, const std::filesystem::path& root) {
+  return link.roots ? link.roots->intern(root) : std::make_shared<const std::filesystem::path>(root);
+}
 }  // namespace
 
 std::shared_ptr<torrent> torrent::create(torrent_id id, metainfo m, torrent_options opt,
@@ -49,30 +53,32 @@ std::shared_ptr<torrent> torrent::create(torrent_id id, metainfo m, torrent_opti
 torrent::torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr<const session_link> link,
                  bool paused)
     : id_(id),
-      meta_(std::move(m)),
+      meta_(std::make_shared<const metainfo>(std::move(m))),
       opt_(std::move(opt)),
       link_(std::move(link)),
+      root_(shared_root(*link_, opt_.root)),
       lifecycle_(torrent_state::queued_for_check),
-      picker_(meta_.piece_count(), meta_.piece_length, meta_.total_length),
-      have_(static_cast<std::size_t>(meta_.piece_count())),
-      failures_(static_cast<std::size_t>(meta_.piece_count()), 0),
-      retried_(static_cast<std::size_t>(meta_.piece_count()), 0),
+      picker_(meta_->piece_count(), meta_->piece_length, meta_->total_length),
+      have_(static_cast<std::size_t>(meta_->piece_count())),
       choker_({opt_.seed_only ? swarm::choke_mode::seed : swarm::choke_mode::leech, opt_.upload_slots}),
       download_limit_(opt_.download_rate_limit, swarm::default_burst(opt_.download_rate_limit),
                       std::chrono::steady_clock::now(), link_->download_total),
       upload_limit_(opt_.upload_rate_limit, swarm::default_burst(opt_.upload_rate_limit),
                     std::chrono::steady_clock::now(), link_->upload_total),
       tick_timer_(link_->executor),
-      announce_timer_(link_->executor),
       download_rate_(opt_.download_rate_limit),
       upload_rate_(opt_.upload_rate_limit) {
-  limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_.piece_count()),
-                                   static_cast<std::uint32_t>(meta_.piece_length),
-                                   static_cast<std::uint32_t>(meta_.piece_size(meta_.piece_count() - 1)),
+  limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_->piece_count()),
+                                   static_cast<std::uint32_t>(meta_->piece_length),
+                                   static_cast<std::uint32_t>(meta_->piece_size(meta_->piece_count() - 1)),
                                    128 * 1024);  // tolerate clients asking for blocks larger than 16 KiB
+  opt_.root = std::filesystem::path{};  // root_ holds it (assigned, not cleared: clear() keeps the heap parts)
   if (opt_.super_seed && opt_.seed_only)
-    super_seeder_ = std::make_unique<swarm::super_seeder>(meta_.piece_count(), super_seed_offers, std::random_device{}());
-  if (!meta_.trackers.empty()) announcer_ = std::make_unique<announcer>(link_->executor, meta_.trackers);
+    super_seeder_ = std::make_unique<swarm::super_seeder>(meta_->piece_count(), super_seed_offers, std::random_device{}());
+  if (!meta_->trackers.empty()) {
+    announcer_ = std::make_unique<announcer>(link_->executor, meta_->trackers);
+    announce_timer_ = std::make_unique<asio::steady_timer>(link_->executor);
+  }
   if (paused) lifecycle_.pause();
 }
 
@@ -89,8 +95,8 @@ session_event torrent::event(session_event::kind k) const {
   session_event e;
   e.type = k;
   e.id = id_;
-  e.info_hash = meta_.info_hash;
-  e.name = meta_.name;
+  e.info_hash = meta_->info_hash;
+  e.name = meta_->name;
   return e;
 }
 
@@ -98,7 +104,7 @@ session_event torrent::event(session_event::kind k) const {
 void torrent::change_state(torrent_state from) {
   const auto to = lifecycle_.state();
   if (from == to) return;
-  spdlog::debug("{}: {} -> {}", meta_.name, to_string(from), to_string(to));
+  spdlog::debug("{}: {} -> {}", meta_->name, to_string(from), to_string(to));
   auto e = event(session_event::kind::state_changed);
   e.from = from;
   e.to = to;
@@ -112,15 +118,15 @@ void torrent::change_state(torrent_state from) {
 void torrent::activate() {
   ++generation_;
   started_at_ = last_progress_ = std::chrono::steady_clock::now();
-  const int total = meta_.piece_count();
+  const int total = meta_->piece_count();
   if (fetching_metadata()) {
-    spdlog::info("{}: fetching the metadata of {} from peers", meta_.name, meta_.info_hash.hex());
+    spdlog::info("{}: fetching the metadata of {} from peers", meta_->name, meta_->info_hash.hex());
   } else if (opt_.seed_only) {
-    spdlog::info("{}: seeding {} pieces ({} bytes){}", meta_.name, total, meta_.total_length,
+    spdlog::info("{}: seeding {} pieces ({} bytes){}", meta_->name, total, meta_->total_length,
                  super_seeding() ? ", super-seeding" : "");
   } else {
     // Tests and users read this line: how much of a previous run survived.
-    spdlog::info("{}: resume: {} of {} pieces already verified", meta_.name, resumed_pieces_, total);
+    spdlog::info("{}: resume: {} of {} pieces already verified", meta_->name, resumed_pieces_, total);
   }
   add_candidates(opt_.peers, from_given);
   auto self = shared_from_this();
@@ -134,7 +140,7 @@ void torrent::activate() {
 void torrent::deactivate(std::string_view why) {
   ++generation_;
   tick_timer_.cancel();
-  announce_timer_.cancel();
+  if (announce_timer_) announce_timer_->cancel();
   for (auto& c : std::vector(peers_)) c->close(why);
   for (auto& [key, cand] : candidates_) cand.connected = false;
   connecting_ = 0;  // dials in flight see the generation change and drop what they get
@@ -148,7 +154,7 @@ void torrent::pause() {
   if (stopping_ || !lifecycle_.pause()) return;
   cancel_check();
   if (was_active) deactivate("paused");
-  spdlog::info("{}: paused", meta_.name);
+  spdlog::info("{}: paused", meta_->name);
   change_state(from);
   if (was_active && tracker_started_) {
     auto self = shared_from_this();
@@ -161,7 +167,7 @@ void torrent::resume() {
   const auto from = lifecycle_.state();
   if (stopping_ || !lifecycle_.resume(complete_data())) return;
   if (active()) activate();
-  spdlog::info("{}: resumed ({})", meta_.name, to_string(lifecycle_.state()));
+  spdlog::info("{}: resumed ({})", meta_->name, to_string(lifecycle_.state()));
   change_state(from);
 }
 
@@ -170,13 +176,13 @@ void torrent::verify() {
   const bool was_active = active();
   if (stopping_ || !lifecycle_.verify()) return;
   if (was_active) deactivate("verifying the data again");
-  spdlog::info("{}: verifying the data again", meta_.name);
+  spdlog::info("{}: verifying the data again", meta_->name);
   change_state(from);
 }
 
 void torrent::reannounce() {
   if (!active() || !announcer_) return;
-  announce_timer_.cancel();  // the announce loop goes at once
+  announce_timer_->cancel();  // the announce loop goes at once
 }
 
 void torrent::set_limits(const torrent_limits& l) {
@@ -244,21 +250,21 @@ asio::awaitable<void> torrent::announce_stopped(std::chrono::steady_clock::time_
 
 status torrent::delete_data() {
   storage_.reset();  // files closed first (hash jobs still running hold their own reference)
-  return remove_torrent_data(meta_, opt_.root);
+  return remove_torrent_data(*meta_, *root_);
 }
 
 torrent_status torrent::status() const {
   torrent_status s;
   s.id = id_;
-  s.info_hash = meta_.info_hash;
-  s.name = meta_.name;
+  s.info_hash = meta_->info_hash;
+  s.name = meta_->name;
   s.state = lifecycle_.state();
   s.finished = finished();
   s.error = lifecycle_.error();
-  s.total_bytes = meta_.total_length;
-  s.verified_bytes = meta_.total_length - picker_.bytes_left();
+  s.total_bytes = meta_->total_length;
+  s.verified_bytes = meta_->total_length - picker_.bytes_left();
   if (check_) s.checked_bytes = check_->progress.bytes_done.load(std::memory_order_relaxed);
-  s.piece_count = meta_.piece_count();
+  s.piece_count = meta_->piece_count();
   s.pieces_have = picker_.have_count();
   s.download_rate = download_window_.rate();
   s.upload_rate = upload_window_.rate();
@@ -309,7 +315,7 @@ void torrent::complete() {
   const auto from = lifecycle_.state();
   if (from == torrent_state::downloading) lifecycle_.completed();
   else if (from != torrent_state::seeding || opt_.seed_only) return;
-  if (!opt_.seed_only) forget_ownership(meta_, opt_.root);  // every file verifies now: no record needed
+  if (!opt_.seed_only) forget_ownership(*meta_, *root_);  // every file verifies now: no record needed
   if (buffers_) buffers_->release_free();  // nothing more to gather
   report_complete();
   flush_events(false);  // the last pieces before `completed`
@@ -320,7 +326,7 @@ void torrent::complete() {
   }
   change_state(from);
   completed_event_pending_ = downloaded_pieces_ > 0;  // complete on start: `started` says it all
-  announce_timer_.cancel();  // the announce loop sends `completed` now
+  if (announce_timer_) announce_timer_->cancel();  // the announce loop sends `completed` now
   for (auto& c : std::vector(peers_)) {
     c->send_interested(false);
     close_if_both_complete(*c);
@@ -332,7 +338,7 @@ void torrent::fail(std::string why, bool log) {
   const auto from = lifecycle_.state();
   const bool was_active = active();
   if (!lifecycle_.fail(why)) return;
-  if (log) spdlog::error("{}: {}", meta_.name, why);
+  if (log) spdlog::error("{}: {}", meta_->name, why);
   cancel_check();
   if (was_active) deactivate("torrent failed");
   if (link_->emit) {
@@ -356,7 +362,7 @@ void torrent::report_complete() {
   // Tests read this line: the verified total, what this run fetched, and what a previous run left.
   spdlog::info("{}: complete: {} bytes verified; downloaded {} pieces ({} bytes) in {:.2f} s ({}) from {} "
                "peers; {} pieces were already verified; {} hash failures, {} peers banned",
-               meta_.name, meta_.total_length, downloaded_pieces_, downloaded_, secs, format_bytes(rate) + "/s", peers_seen_,
+               meta_->name, meta_->total_length, downloaded_pieces_, downloaded_, secs, format_bytes(rate) + "/s", peers_seen_,
                resumed_pieces_, hash_failures_, bans_count_);
 }
 

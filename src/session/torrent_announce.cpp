@@ -17,7 +17,7 @@ namespace shoal::session {
 asio::awaitable<bool> torrent::announce_once(int event, std::chrono::milliseconds timeout) {
   auto self = shared_from_this();
   announce_request req;
-  req.info_hash = meta_.info_hash;
+  req.info_hash = meta_->info_hash;
   req.peer_id = link_->peer_id;
   req.port = link_->listen_port;
   req.uploaded = static_cast<std::int64_t>(uploaded_);
@@ -36,9 +36,9 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
   announcing_ = false;
   if (r.index() == 1) {
     if (!active() && event != static_cast<int>(announce_event::stopped))
-      spdlog::debug("{}: announce in flight abandoned: stopping", meta_.name);
+      spdlog::debug("{}: announce in flight abandoned: stopping", meta_->name);
     else
-      spdlog::warn("{}: announce timed out after {:.1f} s", meta_.name, static_cast<double>(timeout.count()) / 1000);
+      spdlog::warn("{}: announce timed out after {:.1f} s", meta_->name, static_cast<double>(timeout.count()) / 1000);
     co_return false;
   }
   auto& reply = std::get<0>(r);
@@ -46,15 +46,15 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
     report_refusals();
     // Refusals were just shown with their reasons; what else went wrong (unreachable, timed out) is shown here.
     if (announcer_->refusals().size() < announcer_->trackers().size())
-      spdlog::warn("{}: announce failed: {}", meta_.name, reply.message());
+      spdlog::warn("{}: announce failed: {}", meta_->name, reply.message());
     else
-      spdlog::debug("{}: announce failed: {}", meta_.name, reply.message());
+      spdlog::debug("{}: announce failed: {}", meta_->name, reply.message());
     if (running() && !opt_.seed_only && nobody_can_help())
       fail("no tracker or peer can help: " + announcer_->refusal_text());
     co_return false;
   }
-  if (!reply->warning.empty()) spdlog::warn("{}: tracker warning: {}", meta_.name, reply->warning);
-  spdlog::debug("{}: tracker gave {} peers, interval {} s", meta_.name, reply->peers.size(), reply->interval);
+  if (!reply->warning.empty()) spdlog::warn("{}: tracker warning: {}", meta_->name, reply->warning);
+  spdlog::debug("{}: tracker gave {} peers, interval {} s", meta_->name, reply->peers.size(), reply->interval);
   if (active() && event != static_cast<int>(announce_event::stopped)) add_candidates(reply->peers, from_tracker);
   co_return true;
 }
@@ -82,8 +82,8 @@ asio::awaitable<void> torrent::announce_loop(std::uint64_t generation) {
     const auto delay = announcer_->next_delay(!ok);
     next_announce_at_ = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch() + delay).count();
-    announce_timer_.expires_after(delay);
-    co_await announce_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    announce_timer_->expires_after(delay);
+    co_await announce_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
     if (generation == generation_) next_announce_at_ = 0;
   }
 }

@@ -23,10 +23,11 @@ std::string_view ip_of(std::string_view name) {
 
 }  // namespace
 
-bool torrent::banned(std::string_view name) const { return bans_.is_banned(ip_of(name)); }
+bool torrent::banned(std::string_view name) const { return bans_ && bans_->is_banned(ip_of(name)); }
 
 void torrent::record_block(const peer::peer_connection& c, const block_ref& b) {
-  bans_.record_block(b.piece, block_geometry::block_index(b.begin), ip_of(c.name()));
+  if (!bans_) bans_ = std::make_unique<swarm::ban_list>();
+  bans_->record_block(b.piece, block_geometry::block_index(b.begin), ip_of(c.name()));
 }
 
 std::vector<std::uint64_t> torrent::block_digests(int piece) {
@@ -47,27 +48,28 @@ std::vector<std::uint64_t> torrent::block_digests(int piece) {
 }
 
 void torrent::judge_failed(int piece) {
+  if (retried_.empty()) retried_.assign(static_cast<std::size_t>(meta_->piece_count()), 0);
   retried_[static_cast<std::size_t>(piece)] = 1;
   const auto digests = block_digests(piece);
-  apply_bans(bans_.piece_failed(static_cast<std::uint32_t>(piece), digests));
+  if (!bans_) bans_ = std::make_unique<swarm::ban_list>();
+  apply_bans(bans_->piece_failed(static_cast<std::uint32_t>(piece), digests));
 }
 
 void torrent::judge_passed(int piece) {
-  auto& retried = retried_[static_cast<std::size_t>(piece)];
-  if (!retried) {
-    bans_.piece_passed(static_cast<std::uint32_t>(piece));
+  if (retried_.empty() || !retried_[static_cast<std::size_t>(piece)]) {
+    if (bans_) bans_->piece_passed(static_cast<std::uint32_t>(piece));
     return;
   }
-  retried = 0;
+  retried_[static_cast<std::size_t>(piece)] = 0;
   const auto digests = block_digests(piece);
-  apply_bans(bans_.piece_passed(static_cast<std::uint32_t>(piece), digests));
+  apply_bans(bans_->piece_passed(static_cast<std::uint32_t>(piece), digests));  // judge_failed made it
 }
 
 void torrent::apply_bans(const std::vector<std::string>& banned_ips) {
   for (const auto& ip : banned_ips) {
     ++bans_count_;
     // Tests and users read this line.
-    spdlog::warn("{}: banned peer {}: it sent data that failed the SHA-1 check", meta_.name, ip);
+    spdlog::warn("{}: banned peer {}: it sent data that failed the SHA-1 check", meta_->name, ip);
     for (auto& c : std::vector(peers_))
       if (ip_of(c->name()) == ip) c->close("banned");
   }
@@ -90,7 +92,7 @@ void torrent::retry_from_one_peer(int piece) {
     best->send_request(b);
   }
   best->wake();
-  spdlog::debug("{}: piece {} re-requested from {} alone", meta_.name, piece, best->name());
+  spdlog::debug("{}: piece {} re-requested from {} alone", meta_->name, piece, best->name());
 }
 
 }  // namespace shoal::session

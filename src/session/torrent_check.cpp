@@ -54,9 +54,9 @@ void torrent::run_check(asio::thread_pool& pool, std::function<void()> done) {
   check_ = job;
   change_state(from);
   auto self = shared_from_this();
-  // The worker reads meta_ and opt_.root, which nothing changes after construction.
-  asio::post(pool, [self, job, done = std::move(done)]() mutable {
-    job->outcome = open_and_check(self->meta_, self->opt_.root, job->options, job->progress);
+  // The worker holds its own references to the metainfo and the folder (both immutable, shared).
+  asio::post(pool, [self, job, meta = meta_, root = root_, done = std::move(done)]() mutable {
+    job->outcome = open_and_check(meta, *root, job->options, job->progress);
     asio::post(self->link_->executor, [self, job, done = std::move(done)]() mutable {
       self->on_checked(std::move(job), std::move(done));
     });
@@ -86,9 +86,9 @@ void torrent::install_check(std::optional<storage> st, const bitfield& have) {
   arriving_.clear();  // the check's verdict replaces every partial piece
   for (auto& [piece, data] : gathering_) buffers_->give_back(std::move(data));
   gathering_.clear();
-  picker_ = swarm::piece_picker(meta_.piece_count(), meta_.piece_length, meta_.total_length);
-  have_ = bitfield(static_cast<std::size_t>(meta_.piece_count()));
-  for (int i = 0; i < meta_.piece_count(); ++i)
+  picker_ = swarm::piece_picker(meta_->piece_count(), meta_->piece_length, meta_->total_length);
+  have_ = bitfield(static_cast<std::size_t>(meta_->piece_count()));
+  for (int i = 0; i < meta_->piece_count(); ++i)
     if (have.get(static_cast<std::size_t>(i))) {
       picker_.set_have(i);
       have_.set(static_cast<std::size_t>(i));

@@ -66,19 +66,19 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   const std::size_t limit = opt_.seed_only ? opt_.max_peers : opt_.max_peers + 10;
   if (!active() || seeding_done_) return;
   if (peers_.size() >= limit) {
-    spdlog::debug("{}: refused {}: --max-peers connections open", meta_.name, name);
+    spdlog::debug("{}: refused {}: --max-peers connections open", meta_->name, name);
     return;
   }
   if (banned(name)) {
-    spdlog::debug("{}: refused banned peer {}", meta_.name, name);
+    spdlog::debug("{}: refused banned peer {}", meta_->name, name);
     return;
   }
   if (keep_existing_duplicate(peer_id, outgoing)) {
-    spdlog::debug("{}: {}: already connected to that peer", meta_.name, name);
+    spdlog::debug("{}: {}: already connected to that peer", meta_->name, name);
     return;
   }
   if (link_->peers_total != nullptr && link_->peers_total->full()) {
-    spdlog::debug("{}: refused {}: --max-peers-total connections open", meta_.name, name);
+    spdlog::debug("{}: refused {}: --max-peers-total connections open", meta_->name, name);
     return;
   }
   if (link_->peers_total != nullptr) ++link_->peers_total->used;
@@ -86,7 +86,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   const auto local = socket.local_endpoint(ec);
   if (!ec) note_own_address(peer_address::from_ip(local.address().to_string(), local.port()));
   auto c = std::make_shared<peer::peer_connection>(std::move(socket), *this, std::move(name),
-                                                   static_cast<std::size_t>(meta_.piece_count()));
+                                                   static_cast<std::size_t>(meta_->piece_count()));
   c->peer_id = peer_id;
   c->generation = generation_;
   c->outgoing = outgoing;
@@ -98,7 +98,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   peers_.push_back(c);
   ++peers_seen_;
   if (ticking_idle_) tick_timer_.cancel();  // back to a tick a second
-  spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_.name, c->name(), c->client, peers_.size());
+  spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_->name, c->name(), c->client, peers_.size());
   if (c->fast) greet_fast(*c);
   else if (super_seeding()) super_seed_refill(*c);  // pieces revealed one by one, never a bitfield
   else if (picker_.have_count() > 0) c->send_bitfield(have_.bytes());
@@ -153,13 +153,13 @@ void torrent::connect_more() {
 asio::awaitable<void> torrent::connect(peer_address addr, std::uint64_t generation) {
   auto self = shared_from_this();
   const auto key = addr.to_string();
-  peer::handshake_params hp{meta_.info_hash, link_->peer_id, dht_port() != 0};
+  peer::handshake_params hp{meta_->info_hash, link_->peer_id, dht_port() != 0};
   auto peer = co_await peer::connect_and_handshake(link_->executor, addr, hp, 10s);
   if (generation != generation_) co_return;  // paused or stopped meanwhile (connecting_ was reset then)
   --connecting_;
   auto it = candidates_.find(key);
   if (!peer) {
-    spdlog::debug("{}: {}: {}", meta_.name, key, peer.message());
+    spdlog::debug("{}: {}: {}", meta_->name, key, peer.message());
     if (it != candidates_.end()) {
       it->second.connected = false;
       // Our own address, handed back by a tracker: never again.

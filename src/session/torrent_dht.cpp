@@ -8,13 +8,13 @@
 namespace shoal::session {
 
 void torrent::add_dht_peers(const std::vector<peer_address>& peers) {
-  if (meta_.is_private) return;  // a lookup in flight when the metadata said private
-  spdlog::debug("{}: {} peers from the DHT", meta_.name.empty() ? info_hash().hex() : meta_.name, peers.size());
+  if (meta_->is_private) return;  // a lookup in flight when the metadata said private
+  spdlog::debug("{}: {} peers from the DHT", meta_->name.empty() ? info_hash().hex() : meta_->name, peers.size());
   add_candidates(peers, from_dht);
 }
 
 std::uint16_t torrent::dht_port() const {
-  if (meta_.is_private || !link_->dht_port) return 0;
+  if (meta_->is_private || !link_->dht_port) return 0;
   return link_->dht_port();
 }
 
@@ -26,7 +26,7 @@ void torrent::on_dht_port(peer::peer_connection& c, std::uint16_t port) {
   if (!node) return;
   c.dht_port = port;
   node->port = port;
-  spdlog::debug("{}: peer {} runs a DHT node on UDP port {}", meta_.name, c.name(), port);
+  spdlog::debug("{}: peer {} runs a DHT node on UDP port {}", meta_->name, c.name(), port);
   link_->dht_add_node(*node);
 }
 

@@ -66,7 +66,7 @@ void torrent::send_extended_handshake(peer_connection& c) {
   h.request_queue = our_request_queue;
   if (auto a = peer_address::parse(c.name()))  // BEP 10 yourip: the address we see it at
     h.your_ip = std::string(reinterpret_cast<const char*>(a->ip.data()), a->v6 ? 16 : 4);
-  if (!meta_.info_bytes.empty()) h.metadata_size = static_cast<std::int64_t>(meta_.info_bytes.size());
+  if (!meta_->info_bytes.empty()) h.metadata_size = static_cast<std::int64_t>(meta_->info_bytes.size());
   c.send_extended(ext::handshake_ext_id, ext::encode_extended_handshake(h));
 }
 
@@ -79,11 +79,11 @@ void torrent::on_extended(peer_connection& c, const wire::message& m) {
     }
     if (c.ext) ext::merge_extended_handshake(*c.ext, *h);
     else c.ext = std::move(*h);
-    spdlog::debug("{}: peer {} extensions: ut_metadata {}, metadata_size {}", meta_.name, c.name(),
+    spdlog::debug("{}: peer {} extensions: ut_metadata {}, metadata_size {}", meta_->name, c.name(),
                   c.ext->id_of(ext::ut_metadata_name), c.ext->metadata_size.value_or(0));
     if (metadata_ && c.ext->metadata_size && c.ext->id_of(ext::ut_metadata_name) != 0) {
       if (auto st = metadata_->add_peer(c.id(), *c.ext->metadata_size); !st)
-        spdlog::info("{}: peer {}: not fetching metadata from it: {}", meta_.name, c.name(), st.message());
+        spdlog::info("{}: peer {}: not fetching metadata from it: {}", meta_->name, c.name(), st.message());
       request_metadata(c);
     }
     pex_start(c);
@@ -95,7 +95,7 @@ void torrent::on_extended(peer_connection& c, const wire::message& m) {
 }
 
 void torrent::on_ut_metadata(peer_connection& c, std::string_view payload) {
-  const std::int64_t known = metadata_ ? metadata_->claimed_size(c.id()) : static_cast<std::int64_t>(meta_.info_bytes.size());
+  const std::int64_t known = metadata_ ? metadata_->claimed_size(c.id()) : static_cast<std::int64_t>(meta_->info_bytes.size());
   auto msg = ext::decode_metadata_message(payload, known);
   if (!msg) {
     c.close("bad ut_metadata message: " + msg.message());
@@ -105,7 +105,7 @@ void torrent::on_ut_metadata(peer_connection& c, std::string_view payload) {
     case ext::metadata_msg_type::request: serve_metadata(c, msg->piece); break;
     case ext::metadata_msg_type::reject:
       if (metadata_) {
-        spdlog::debug("{}: peer {} has no metadata to give", meta_.name, c.name());
+        spdlog::debug("{}: peer {} has no metadata to give", meta_->name, c.name());
         metadata_->on_reject(c.id(), msg->piece);
       }
       break;
@@ -120,7 +120,7 @@ void torrent::on_ut_metadata(peer_connection& c, std::string_view payload) {
         return;
       }
       if (out.what == verdict::hash_mismatch) {
-        spdlog::warn("{}: metadata does not hash to the info-hash ({} failures){}", meta_.name, metadata_->failures(),
+        spdlog::warn("{}: metadata does not hash to the info-hash ({} failures){}", meta_->name, metadata_->failures(),
                      out.distrusted.empty() ? ": fetching it again from one peer at a time" : "");
         for (auto key : out.distrusted)
           for (auto& p : std::vector(peers_))
@@ -141,14 +141,14 @@ void torrent::on_ut_metadata(peer_connection& c, std::string_view payload) {
 void torrent::serve_metadata(peer_connection& c, std::uint32_t piece) {
   const std::uint8_t theirs = c.ext ? c.ext->id_of(ext::ut_metadata_name) : 0;
   if (theirs == 0) return;  // it never told us where to send ut_metadata: nothing can answer it
-  const auto size = static_cast<std::int64_t>(meta_.info_bytes.size());
+  const auto size = static_cast<std::int64_t>(meta_->info_bytes.size());
   if (size == 0 || !ext::metadata_piece_count(size) || c.queued_bytes() > max_queued_for_metadata) {
     c.send_extended(theirs, ext::encode_metadata_reject(piece));
     return;
   }
   const auto begin = static_cast<std::size_t>(piece) * ext::metadata_piece_size;
   const auto length = static_cast<std::size_t>(ext::metadata_piece_length(size, piece));
-  c.send_extended(theirs, ext::encode_metadata_data(piece, size, std::string_view(meta_.info_bytes).substr(begin, length)));
+  c.send_extended(theirs, ext::encode_metadata_data(piece, size, std::string_view(meta_->info_bytes).substr(begin, length)));
 }
 
 void torrent::request_metadata(peer_connection& c) {
@@ -174,26 +174,26 @@ void torrent::metadata_tick(std::chrono::steady_clock::time_point now) {
 void torrent::install_metadata() {
   const std::string bytes = metadata_->metadata();
   std::vector<std::string> trackers;
-  for (const auto& tier : meta_.trackers) trackers.insert(trackers.end(), tier.begin(), tier.end());
+  for (const auto& tier : meta_->trackers) trackers.insert(trackers.end(), tier.begin(), tier.end());
   auto m = metainfo_from_metadata(bytes, trackers);
   metadata_.reset();
   if (!m) {
     fail("the metadata hashes to the info-hash but is not a valid torrent: " + m.message());
     return;
   }
-  spdlog::info("{}: metadata received ({} bytes): {} ({} bytes in {} pieces)", meta_.name, bytes.size(), m->name,
+  spdlog::info("{}: metadata received ({} bytes): {} ({} bytes in {} pieces)", meta_->name, bytes.size(), m->name,
                m->total_length, m->piece_count());
   if (!opt_.save_torrent.empty()) save_learned_torrent(make_torrent_file(bytes, trackers));
   deactivate("metadata received: reconnecting with the torrent's pieces");
-  meta_ = std::move(*m);
-  if (meta_.is_private) turn_private();
-  const int pieces = meta_.piece_count();
-  picker_ = swarm::piece_picker(pieces, meta_.piece_length, meta_.total_length);
+  meta_ = std::make_shared<const metainfo>(std::move(*m));
+  if (meta_->is_private) turn_private();
+  const int pieces = meta_->piece_count();
+  picker_ = swarm::piece_picker(pieces, meta_->piece_length, meta_->total_length);
   have_ = bitfield(static_cast<std::size_t>(pieces));
-  failures_.assign(static_cast<std::size_t>(pieces), 0);
-  retried_.assign(static_cast<std::size_t>(pieces), 0);
-  limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(pieces), static_cast<std::uint32_t>(meta_.piece_length),
-                                   static_cast<std::uint32_t>(meta_.piece_size(pieces - 1)), 128 * 1024);
+  failures_ = {};
+  retried_ = {};
+  limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(pieces), static_cast<std::uint32_t>(meta_->piece_length),
+                                   static_cast<std::uint32_t>(meta_->piece_size(pieces - 1)), 128 * 1024);
   const auto from = lifecycle_.state();
   lifecycle_.metadata_received();
   change_state(from);
@@ -205,7 +205,7 @@ void torrent::turn_private() {
   pex_.clear();
   const auto before = candidates_.size();
   std::erase_if(candidates_, [](const auto& kv) { return (kv.second.sources & (from_tracker | from_given)) == 0; });
-  spdlog::info("{}: a private torrent: no DHT, no peer exchange; {} peers found that way dropped", meta_.name,
+  spdlog::info("{}: a private torrent: no DHT, no peer exchange; {} peers found that way dropped", meta_->name,
                before - candidates_.size());
   if (link_->became_private) link_->became_private(id_);
 }
@@ -228,13 +228,13 @@ asio::awaitable<void> torrent::resolve_peer_host(std::weak_ptr<torrent> weak, as
   auto self = weak.lock();
   if (!self || self->stopping_) co_return;
   if (!found) {
-    spdlog::warn("{}: x.pe {}: {}", self->meta_.name, host_port, found.message());
+    spdlog::warn("{}: x.pe {}: {}", self->meta_->name, host_port, found.message());
     co_return;
   }
   std::vector<peer_address> peers;
   for (const auto& ip : *found)
     if (auto a = peer_address::from_ip(ip.to_string(), port)) peers.push_back(*a);
-  spdlog::debug("{}: x.pe {}: {} addresses", self->meta_.name, host_port, peers.size());
+  spdlog::debug("{}: x.pe {}: {} addresses", self->meta_->name, host_port, peers.size());
   self->add_candidates(peers, from_given);
 }
 
@@ -242,15 +242,15 @@ asio::awaitable<void> torrent::resolve_peer_host(std::weak_ptr<torrent> weak, as
 void torrent::save_learned_torrent(const std::string& torrent_file) {
   auto st = write_file_atomically(opt_.save_torrent, torrent_file, false);
   if (st) {
-    spdlog::info("{}: saved the torrent to {}", meta_.name, opt_.save_torrent.string());
+    spdlog::info("{}: saved the torrent to {}", meta_->name, opt_.save_torrent.string());
     return;
   }
   auto existing = load_metainfo(opt_.save_torrent);
-  if (existing && existing->info_hash == meta_.info_hash) {
-    spdlog::info("{}: {} already holds this torrent", meta_.name, opt_.save_torrent.string());
+  if (existing && existing->info_hash == meta_->info_hash) {
+    spdlog::info("{}: {} already holds this torrent", meta_->name, opt_.save_torrent.string());
     return;
   }
-  spdlog::error("{}: --save-torrent {}: not written: {}", meta_.name, opt_.save_torrent.string(), st.message());
+  spdlog::error("{}: --save-torrent {}: not written: {}", meta_->name, opt_.save_torrent.string(), st.message());
 }
 
 }  // namespace shoal::session

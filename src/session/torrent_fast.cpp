@@ -23,7 +23,7 @@ constexpr std::size_t max_suggested = 16;
 // The first messages to a fast peer: exactly one of have all, have none or a bitfield (a super-seed says have
 // none and reveals pieces one by one), then the pieces it may fetch while we choke it.
 void torrent::greet_fast(peer_connection& c) {
-  const int pieces = fetching_metadata() ? 0 : meta_.piece_count();
+  const int pieces = fetching_metadata() ? 0 : meta_->piece_count();
   if (super_seeding()) {
     c.send_have_all(false);
     super_seed_refill(c);
@@ -36,7 +36,7 @@ void torrent::greet_fast(peer_connection& c) {
   }
   auto a = peer_address::parse(c.name());
   if (pieces == 0 || !a || a->v6 || super_seeding()) return;  // BEP 6 defines the set for IPv4 only
-  c.allowed_fast_out = wire::allowed_fast_set({a->ip[0], a->ip[1], a->ip[2], a->ip[3]}, meta_.info_hash,
+  c.allowed_fast_out = wire::allowed_fast_set({a->ip[0], a->ip[1], a->ip[2], a->ip[3]}, meta_->info_hash,
                                               static_cast<std::uint32_t>(pieces), allowed_fast_count);
   // Only the pieces we hold are worth announcing; the set stays, so a piece verified later is served too.
   for (auto p : c.allowed_fast_out)
@@ -49,11 +49,11 @@ void torrent::on_fast_message(peer_connection& c, const wire::message& m) {
     return;
   }
   if (m.id != wire::message_id::reject)  // rejects can come by the thousand
-    spdlog::debug("{}: peer {}: fast extension: {} {}", meta_.name, c.name(), wire::to_string(m.id), m.index);
+    spdlog::debug("{}: peer {}: fast extension: {} {}", meta_->name, c.name(), wire::to_string(m.id), m.index);
   switch (m.id) {
     case wire::message_id::have_all:
     case wire::message_id::have_none:
-      set_peer_has(c, bitfield(static_cast<std::size_t>(meta_.piece_count()), m.id == wire::message_id::have_all));
+      set_peer_has(c, bitfield(static_cast<std::size_t>(meta_->piece_count()), m.id == wire::message_id::have_all));
       break;
     case wire::message_id::reject: {
       const block_ref b{m.index, m.begin, m.length};

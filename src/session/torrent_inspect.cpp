@@ -48,9 +48,9 @@ std::vector<std::int64_t> file_progress(const metainfo& m, const bitfield& have)
 
 torrent_details torrent::details() const {
   torrent_details d;
-  d.file_completed = file_progress(meta_, have_);
+  d.file_completed = file_progress(*meta_, have_);
   d.have = std::string(have_.bytes());
-  const double pieces = std::max(1, meta_.piece_count());
+  const double pieces = std::max(1, meta_->piece_count());
   for (const auto& c : peers_) {
     if (c->closed()) continue;
     peer_details p;
@@ -66,8 +66,8 @@ torrent_details torrent::details() const {
     p.upload_rate = c->upload_rate;
     d.peers.push_back(std::move(p));
   }
-  for (std::size_t t = 0; t < meta_.trackers.size(); ++t)
-    for (const auto& url : meta_.trackers[t]) {
+  for (std::size_t t = 0; t < meta_->trackers.size(); ++t)
+    for (const auto& url : meta_->trackers[t]) {
       tracker_details td;
       td.url = url;
       td.tier = static_cast<int>(t);

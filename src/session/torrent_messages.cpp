@@ -57,7 +57,7 @@ void torrent::on_message(peer_connection& c, const wire::message& m) {
 }
 
 void torrent::on_bitfield(peer_connection& c, std::string_view bytes) {
-  auto bf = bitfield::from_bytes(bytes, static_cast<std::size_t>(meta_.piece_count()));
+  auto bf = bitfield::from_bytes(bytes, static_cast<std::size_t>(meta_->piece_count()));
   if (!bf) {
     c.close("bad bitfield: " + bf.message());
     return;
@@ -191,10 +191,10 @@ status torrent::read_block(const block_ref& b, std::span<std::byte> out) {
 void torrent::on_closed(peer_connection& c, std::string_view why) {
   // Users (and the swarm tests) read where the data came from and went to.
   if (c.downloaded + c.uploaded > 0)
-    spdlog::info("{}: peer {} ({}) gone: got {} bytes from it, sent {} bytes to it ({})", meta_.name, c.name(),
+    spdlog::info("{}: peer {} ({}) gone: got {} bytes from it, sent {} bytes to it ({})", meta_->name, c.name(),
                  c.client, c.downloaded, c.uploaded, why);
   else
-    spdlog::debug("{}: peer {} ({}) left: {}", meta_.name, c.name(), c.client, why);
+    spdlog::debug("{}: peer {} ({}) left: {}", meta_->name, c.name(), c.client, why);
   return_requests(c);
   if (metadata_) metadata_->remove_peer(c.id());
   pex_.erase(c.id());

@@ -16,7 +16,7 @@ namespace shoal::session {
 using peer::peer_connection;
 namespace ext = wire::ext;
 
-bool torrent::pex_allowed() const { return !meta_.is_private; }
+bool torrent::pex_allowed() const { return !meta_->is_private; }
 
 // Where a connected peer takes connections: the address we dialled, or (incoming) its IP with the port its
 // extended handshake gave. Unknown for an incoming peer that named no port: it cannot be passed on.
@@ -54,7 +54,7 @@ void torrent::pex_tick(std::chrono::steady_clock::time_point now) {
     if (theirs == 0) continue;  // switched off by a later handshake
     auto m = it->second.poll(now, connected, listen_address_of(*c));
     if (!m) continue;
-    spdlog::debug("{}: peer exchange to {}: {} added, {} dropped", meta_.name, c->name(), m->added.size(),
+    spdlog::debug("{}: peer exchange to {}: {} added, {} dropped", meta_->name, c->name(), m->added.size(),
                   m->dropped.size());
     c->send_extended(theirs, ext::encode_pex(*m));
   }
@@ -64,7 +64,7 @@ void torrent::on_ut_pex(peer_connection& c, std::string_view payload) {
   if (!pex_allowed()) return;  // we never offered it: a private torrent takes peers from its trackers only
   auto m = ext::decode_pex(payload);
   if (!m) {  // one bad message costs nothing but itself (libtorrent's PEX may be odd, never dangerous)
-    spdlog::debug("{}: peer {}: ut_pex message ignored: {}", meta_.name, c.name(), m.message());
+    spdlog::debug("{}: peer {}: ut_pex message ignored: {}", meta_->name, c.name(), m.message());
     return;
   }
   std::vector<peer_address> fresh;
@@ -77,7 +77,7 @@ void torrent::on_ut_pex(peer_connection& c, std::string_view payload) {
     if (banned(p.address.to_string())) continue;
     fresh.push_back(p.address);
   }
-  spdlog::debug("{}: peer exchange from {}: {} added ({} ours, {} over the cap), {} dropped", meta_.name, c.name(),
+  spdlog::debug("{}: peer exchange from {}: {} added ({} ours, {} over the cap), {} dropped", meta_->name, c.name(),
                 m->added.size(), ours, m->skipped, m->dropped.size());
   // Dropped peers are left to their own timeouts: a neighbour losing one says nothing about our chances.
   add_candidates(fresh, from_pex);

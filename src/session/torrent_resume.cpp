@@ -28,16 +28,16 @@ bool torrent::start_from_resume() {
   downloaded_before_ = r.downloaded;
   const auto state = lifecycle_.state();
   if (state != torrent_state::queued_for_check && state != torrent_state::paused) return false;
-  if (r.info_hash != meta_.info_hash || r.pieces.size() != static_cast<std::size_t>(meta_.piece_count()))
+  if (r.info_hash != meta_->info_hash || r.pieces.size() != static_cast<std::size_t>(meta_->piece_count()))
     return false;  // decode_resume checked these; a caller who built it by hand may not have
-  if (!stamps_match(r, stamp_files(meta_, opt_.root))) {
-    spdlog::info("{}: files changed since the resume data was saved: checking them", meta_.name);
+  if (!stamps_match(r, stamp_files(*meta_, *root_))) {
+    spdlog::info("{}: files changed since the resume data was saved: checking them", meta_->name);
     return false;
   }
   // The files are as they were: opening them sizes nothing (no preallocation, which may touch the times).
-  auto st = storage::open(meta_, opt_.root, opt_.seed_only ? storage::open_mode::read_only : storage::open_mode::create);
+  auto st = storage::open(meta_, *root_, opt_.seed_only ? storage::open_mode::read_only : storage::open_mode::create);
   if (!st) {
-    spdlog::info("{}: {}: checking the data instead of trusting the resume data", meta_.name, st.message());
+    spdlog::info("{}: {}: checking the data instead of trusting the resume data", meta_->name, st.message());
     return false;
   }
   install_check(std::move(*st), r.pieces);
@@ -48,8 +48,8 @@ bool torrent::start_from_resume() {
   }
   const auto from = lifecycle_.state();
   if (!lifecycle_.trusted(complete_data())) return false;
-  spdlog::info("{}: {} of {} pieces trusted from the resume data (files unchanged)", meta_.name, resumed_pieces_,
-               meta_.piece_count());
+  spdlog::info("{}: {} of {} pieces trusted from the resume data (files unchanged)", meta_->name, resumed_pieces_,
+               meta_->piece_count());
   if (lifecycle_.active()) activate();
   change_state(from);
   return true;
@@ -57,14 +57,14 @@ bool torrent::start_from_resume() {
 
 resume_data torrent::resume_now() const {
   resume_data r;
-  r.info_hash = meta_.info_hash;
-  r.root = opt_.root.string();
+  r.info_hash = meta_->info_hash;
+  r.root = root_->string();
   if (lifecycle_.checked()) {
     r.pieces = have_;
-    r.files = stamp_files(meta_, opt_.root);
+    r.files = stamp_files(*meta_, *root_);
   } else {
-    r.pieces = bitfield(static_cast<std::size_t>(meta_.piece_count()));
-    r.files.assign(meta_.files.size(), file_stamp{});
+    r.pieces = bitfield(static_cast<std::size_t>(meta_->piece_count()));
+    r.files.assign(meta_->files.size(), file_stamp{});
   }
   const auto h = history();
   r.added_at = h.added_at;

@@ -17,7 +17,7 @@ void torrent::report_stats(bool at_exit) {
   const double ratio = downloaded_ > 0 ? static_cast<double>(uploaded_) / static_cast<double>(downloaded_) : 0.0;
   spdlog::info("{}: stats{}: downloaded {} bytes, uploaded {} bytes, ratio {:.2f}, peers {}, seeds {}, hash failures "
                "{}, banned {}",
-               meta_.name, at_exit ? " at exit" : "", downloaded_, uploaded_, ratio, peers_.size(), seeds,
+               meta_->name, at_exit ? " at exit" : "", downloaded_, uploaded_, ratio, peers_.size(), seeds,
                hash_failures_, bans_count_);
 }
 

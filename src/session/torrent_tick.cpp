@@ -69,7 +69,7 @@ void torrent::tick() {
     // Enough requests in flight to cover a quarter second at the rate it sends at.
     c->max_inflight = std::clamp<std::size_t>(c->download_rate / 4 / block_size, min_inflight, max_inflight);
     if (!c->inflight.empty() && now - c->last_block > request_timeout) {
-      spdlog::debug("{}: peer {} sent nothing for 30 s: its requests go to others", meta_.name, c->name());
+      spdlog::debug("{}: peer {} sent nothing for 30 s: its requests go to others", meta_->name, c->name());
       return_requests(*c);
       c->snubbed = true;
     }
@@ -124,7 +124,7 @@ void torrent::report_refusals() {
   if (refused.size() == refusals_reported_) return;
   refusals_reported_ = refused.size();
   for (const auto& [url, reason] : refused)
-    spdlog::warn("{}: tracker {} refused the torrent: {}", meta_.name, url, reason);
+    spdlog::warn("{}: tracker {} refused the torrent: {}", meta_->name, url, reason);
 }
 
 // Every peer we know of was banned and no tracker can name others: waiting for --timeout would gain nothing.

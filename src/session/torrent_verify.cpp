@@ -28,7 +28,7 @@ bool torrent::store_block(const block_ref& b, std::span<const std::byte> data) {
   auto it = gathering_.find(piece);
   // A piece none of whose blocks is on disk yet may be gathered, if a buffer is free.
   if (it == gathering_.end() && !arriving_.contains(piece)) {
-    if (!buffers_) buffers_.emplace(meta_.piece_length, gather_budget);
+    if (!buffers_) buffers_.emplace(meta_->piece_length, gather_budget);
     if (auto buf = buffers_->take()) it = gathering_.emplace(piece, std::move(buf)).first;
   }
   // Straight from the receive buffer to the file, while the block is still in this core's cache.
@@ -46,8 +46,8 @@ bool torrent::store_block(const block_ref& b, std::span<const std::byte> data) {
 void torrent::verify_gathered(int piece, piece_buffers::buffer data) {
   auto self = shared_from_this();
   const auto gen = generation_;
-  const auto size = static_cast<std::size_t>(meta_.piece_size(piece));
-  const auto expected = meta_.piece_hash(piece);
+  const auto size = static_cast<std::size_t>(meta_->piece_size(piece));
+  const auto expected = meta_->piece_hash(piece);
   asio::post(*link_->hash_pool, [self, piece, gen, size, expected, data = std::move(data)]() mutable {
     const auto bytes = std::span<const std::byte>(data.get(), size);
     sha1_hasher hasher;
@@ -73,8 +73,8 @@ void torrent::verify_piece(int piece) {
   if (node) *arrived = std::move(node.mapped());
   auto self = shared_from_this();
   const auto gen = generation_;
-  if (arrived->hashed() == meta_.piece_size(piece)) {
-    const bool good = arrived->hasher().final() == meta_.piece_hash(piece);
+  if (arrived->hashed() == meta_->piece_size(piece)) {
+    const bool good = arrived->hasher().final() == meta_->piece_hash(piece);
     asio::post(link_->executor, [self, piece, gen, good] {
       if (gen == self->generation_) self->on_verified(piece, good, {});
     });
@@ -102,8 +102,9 @@ void torrent::on_verified(int piece, bool good, std::string error) {
   if (!good) {
     picker_.on_piece_failed(piece);
     ++hash_failures_;
+    if (failures_.empty()) failures_.assign(static_cast<std::size_t>(meta_->piece_count()), 0);
     const int n = ++failures_[static_cast<std::size_t>(piece)];
-    spdlog::warn("{}: piece {} failed its SHA-1 check ({} of {} tries)", meta_.name, piece, n, opt_.max_piece_failures);
+    spdlog::warn("{}: piece {} failed its SHA-1 check ({} of {} tries)", meta_->name, piece, n, opt_.max_piece_failures);
     judge_failed(piece);
     if (n >= opt_.max_piece_failures) {
       fail("piece " + std::to_string(piece) + " failed its SHA-1 check " + std::to_string(n) +

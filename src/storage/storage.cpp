@@ -13,15 +13,13 @@
 namespace shoal {
 
 struct storage::impl {
-  impl(metainfo meta, std::filesystem::path r, open_mode mo, unique_fd root_fd, const storage_options& o)
+  impl(std::shared_ptr<const metainfo> meta, open_mode mo, unique_fd root_fd, const storage_options& o)
       : m(std::move(meta)),
-        root(std::move(r)),
         mode(mo),
-        files(m, std::move(root_fd), mo == open_mode::create ? open_intent::create : open_intent::read,
+        files(*m, std::move(root_fd), mo == open_mode::create ? open_intent::create : open_intent::read,
               o.max_open_files) {}
 
-  metainfo m;  // declared before files, which refers to it
-  std::filesystem::path root;
+  std::shared_ptr<const metainfo> m;  // declared before files, which refers to it
   open_mode mode;
   file_set files;
 };
@@ -83,15 +81,15 @@ status prepare_file(fd_cache& cache, const file_entry& f, int index, storage::op
 
 // What the storage reads and writes by: the layout and the piece hashes. Not the info dictionary's bytes, the
 // trackers or the comment, which the caller keeps anyway (a daemon holds thousands of storages).
-metainfo layout_of(const metainfo& m) {
-  metainfo l;
-  l.info_hash = m.info_hash;
-  l.name = m.name;
-  l.piece_length = m.piece_length;
-  l.total_length = m.total_length;
-  l.piece_hashes = m.piece_hashes;
-  l.files = m.files;
-  l.multi_file = m.multi_file;
+std::shared_ptr<const metainfo> layout_of(const metainfo& m) {
+  auto l = std::make_shared<metainfo>();
+  l->info_hash = m.info_hash;
+  l->name = m.name;
+  l->piece_length = m.piece_length;
+  l->total_length = m.total_length;
+  l->piece_hashes = m.piece_hashes;
+  l->files = m.files;
+  l->multi_file = m.multi_file;
   return l;
 }
 
@@ -99,13 +97,19 @@ metainfo layout_of(const metainfo& m) {
 
 result<storage> storage::open(const metainfo& m, const std::filesystem::path& root, open_mode mode,
                               const storage_options& options) {
-  if (auto s = file_set::check_layout(m); !s) return s.err();
+  if (auto s = file_set::check_layout(m); !s) return s.err();  // before the copy
+  return open(layout_of(m), root, mode, options);
+}
+
+result<storage> storage::open(std::shared_ptr<const metainfo> m, const std::filesystem::path& root, open_mode mode,
+                              const storage_options& options) {
+  if (auto s = file_set::check_layout(*m); !s) return s.err();
   const auto intent = mode == open_mode::create ? open_intent::create : open_intent::read;
   auto root_fd = open_root(root.string(), intent);
   if (!root_fd) return root_fd.err();
-  auto p = std::make_unique<impl>(layout_of(m), root, mode, std::move(*root_fd), options);
-  for (std::size_t i = 0; i < p->m.files.size(); ++i) {
-    const auto& f = p->m.files[i];
+  auto p = std::make_unique<impl>(std::move(m), mode, std::move(*root_fd), options);
+  for (std::size_t i = 0; i < p->m->files.size(); ++i) {
+    const auto& f = p->m->files[i];
     if (!on_disk(f)) continue;
     if (auto s = prepare_file(p->files.cache(), f, static_cast<int>(i), mode, root, options.preallocate); !s)
       return s.err();
@@ -123,7 +127,7 @@ status storage::read(int piece, std::int64_t offset, std::span<std::byte> out) c
 }
 
 status storage::write(int piece, std::int64_t offset, std::span<const std::byte> data) {
-  if (p_->mode == open_mode::read_only) return error{"write: " + p_->root.string() + " is opened read-only"};
+  if (p_->mode == open_mode::read_only) return error{"write: " + p_->m->name + " is opened read-only"};
   return p_->files.write(piece, offset, data);
 }
 
@@ -133,8 +137,8 @@ result<bool> storage::verify_piece(int piece, std::span<std::byte> scratch) cons
 }
 
 result<bool> storage::verify_piece(int piece, arrival_hash& arrived, std::span<std::byte> scratch) const {
-  const std::int64_t size = p_->m.piece_size(piece);
-  if (piece < 0 || piece >= p_->m.piece_count() || size <= 0)
+  const std::int64_t size = p_->m->piece_size(piece);
+  if (piece < 0 || piece >= p_->m->piece_count() || size <= 0)
     return error{error_code::invalid_data, "verify: piece " + std::to_string(piece) + " out of range"};
   if (arrived.hashed() < size) {
     auto read = p_->files.hash_rest(piece, arrived.hashed(), arrived.hasher(), scratch);
@@ -144,13 +148,12 @@ result<bool> storage::verify_piece(int piece, arrival_hash& arrived, std::span<s
       return error{error_code::io, "verify: piece " + std::to_string(piece) + ": a file is shorter than the torrent says"};
     }
   }
-  return arrived.hasher().final() == p_->m.piece_hash(piece);
+  return arrived.hasher().final() == p_->m->piece_hash(piece);
 }
 
 status storage::sync() { return p_->files.sync(); }
 
-const metainfo& storage::meta() const noexcept { return p_->m; }
-const std::filesystem::path& storage::root() const noexcept { return p_->root; }
+const metainfo& storage::meta() const noexcept { return *p_->m; }
 storage::open_mode storage::mode() const noexcept { return p_->mode; }
 
 }  // namespace shoal

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "shoal/metainfo/metainfo.hpp"
@@ -31,8 +32,13 @@ struct check_options {
 // line naming it and --overwrite (storage/ownership.hpp). Then the record is written and the files
 // created. Seed: errors name the missing file or the first piece failing its hash.
 // Blocking (a worker thread runs it). Cancelled: an error saying so, nothing created.
-result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o,
-                                    check_control& progress);
+// The storage opened shares `m` (one metainfo for the torrent and its storage).
+result<checked_data> open_and_check(std::shared_ptr<const metainfo> m, const std::filesystem::path& root,
+                                    const check_options& o, check_control& progress);
+inline result<checked_data> open_and_check(const metainfo& m, const std::filesystem::path& root, const check_options& o,
+                                           check_control& progress) {
+  return open_and_check(std::make_shared<const metainfo>(m), root, o, progress);
+}
 
 // The leech's files are all verified: the ownership record is not needed any more.
 void forget_ownership(const metainfo& m, const std::filesystem::path& root);

@@ -26,6 +26,7 @@
 #include "shoal/session/torrent.hpp"
 #include "shoal/session/torrent_details.hpp"
 #include "shoal/session/torrent_status.hpp"
+#include "shoal/util/path_pool.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal::session {
@@ -133,6 +134,7 @@ class session {
   swarm::rate_limiter download_total_;  // parent of every torrent's download bucket
   swarm::rate_limiter upload_total_;    // and of every upload bucket
   peer_budget peers_total_;
+  path_pool roots_;  // the torrents' folders, one copy each
   boost::asio::thread_pool hash_pool_;   // SHA-1 of downloaded pieces
   boost::asio::thread_pool check_pool_;  // the verify queue's checks (each hashes with its own threads)
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -38,6 +38,7 @@
 #include "shoal/storage/resume_data.hpp"
 #include "shoal/storage/storage.hpp"
 #include "shoal/addr/peer_address.hpp"
+#include "shoal/util/path_pool.hpp"
 #include "shoal/util/rate_window.hpp"
 #include "shoal/util/result.hpp"
 #include "shoal/wire/ext/pex_state.hpp"
@@ -112,6 +113,8 @@ struct session_link {
   std::function<void(const peer_address&)> dht_add_node;
   // BEP 27: a magnet's metadata said private; the session stops looking it up on the DHT.
   std::function<void(torrent_id)> became_private;
+  // The session's folders: a torrent's root is one shared copy (null: a copy of its own).
+  path_pool* roots = nullptr;
 };
 
 // Where a candidate peer was learned (a bit each: one address may come from several).
@@ -135,9 +138,10 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   ~torrent();
 
   torrent_id id() const { return id_; }
-  const metainfo& info() const { return meta_; }
-  const sha1_digest& info_hash() const { return meta_.info_hash; }
-  const torrent_options& options() const { return opt_; }
+  const metainfo& info() const { return *meta_; }
+  const sha1_digest& info_hash() const { return meta_->info_hash; }
+  // The folder holding the data (torrent_options::root, shared with the other torrents under it).
+  const std::filesystem::path& root() const { return *root_; }
   torrent_state state() const { return lifecycle_.state(); }
   // Nothing left to do: an error, complete without seeding on, or done seeding (--seed-ratio reached).
   bool finished() const;
@@ -178,7 +182,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // BEP 5 (torrent_dht.cpp): the DHT port our handshake's bit and port message give this torrent's peers; 0: no
   // bit (the session runs no DHT node, or the torrent is private).
   std::uint16_t dht_port() const;
-  bool is_private() const { return meta_.is_private; }
+  bool is_private() const { return meta_->is_private; }
   // Once a second: rates for the status, batched piece events, stats events.
   void flush_events(bool with_stats);
 
@@ -316,9 +320,11 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   };
 
   torrent_id id_;
-  metainfo meta_;
-  torrent_options opt_;
+  // Shared with the storage (and replaced whole when a magnet's metadata arrives).
+  std::shared_ptr<const metainfo> meta_;
+  torrent_options opt_;  // its root moved to root_
   std::shared_ptr<const session_link> link_;  // the session's, shared
+  std::shared_ptr<const std::filesystem::path> root_;  // interned in link_->roots
   torrent_lifecycle lifecycle_;
   std::uint64_t generation_ = 0;  // +1 on every activate and deactivate: loops and hash results of an older one end
   std::shared_ptr<check_job> check_;  // the check in progress, if any
@@ -330,9 +336,13 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::map<std::string, candidate> candidates_;  // by "host:port"
   std::size_t connecting_ = 0;
   bool ticking_idle_ = false;  // the ticker waits 5 s (idle_seed): a peer arriving cuts the wait short
-  std::vector<int> failures_;  // hash failures per piece
-  std::vector<std::uint8_t> retried_;  // per piece: failed before, so its passing digests settle the verdict
-  swarm::ban_list bans_;
+  // Per piece, sized at the first hash failure (most torrents never have one): failures, and whether it failed
+  // before (so its passing digests settle the verdict).
+  std::vector<int> failures_;
+  std::vector<std::uint8_t> retried_;
+  // Who sent what, strikes and bans (torrent_bans.cpp): made at the first block received (232 bytes a torrent
+  // that never downloads does without).
+  std::unique_ptr<swarm::ban_list> bans_;
   swarm::choker choker_;
   std::unique_ptr<swarm::super_seeder> super_seeder_;  // --super-seed only
   swarm::rate_limiter download_limit_;
@@ -342,7 +352,8 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // Hash on arrival (torrent_verify.cpp): pieces being downloaded, their in-order prefix already hashed.
   std::unordered_map<int, arrival_hash> arriving_;
   std::unique_ptr<announcer> announcer_;
-  boost::asio::steady_timer tick_timer_, announce_timer_;
+  boost::asio::steady_timer tick_timer_;
+  std::unique_ptr<boost::asio::steady_timer> announce_timer_;  // with an announcer only
 
   std::uint64_t download_rate_ = 0, upload_rate_ = 0;  // the torrent's own limits (set_limits may change them)
   bool stopping_ = false;  // shut down for good (session stop or remove)

@@ -32,7 +32,11 @@ class storage {
   // existing longer file is cut: the caller decides first whether it may be (storage/ownership.hpp).
   // Out of space while preallocating: "no space for DIR/b.bin: preallocating its 33554432 bytes needs
   // 33554432 more, 4190208 are free", before any byte is downloaded.
+  // The storage keeps what it reads and writes by (the layout and the piece hashes): a copy of them from `m`, or
+  // the caller's metainfo itself when shared (a daemon holds thousands of torrents; one copy each).
   static result<storage> open(const metainfo& m, const std::filesystem::path& root, open_mode mode,
+                              const storage_options& options = {});
+  static result<storage> open(std::shared_ptr<const metainfo> m, const std::filesystem::path& root, open_mode mode,
                               const storage_options& options = {});
 
   storage(storage&&) noexcept;
@@ -52,7 +56,6 @@ class storage {
   status sync();
 
   const metainfo& meta() const noexcept;
-  const std::filesystem::path& root() const noexcept;
   open_mode mode() const noexcept;
 
  private:
