@@ -118,18 +118,29 @@ void shoald::on_metadata(session::torrent_id id, const sha1_digest& info_hash) {
 }
 
 rpc::torrent_extras shoald::extras(session::torrent_id id) const {
+  rpc::torrent_extras x;
+  if (auto st = session_.status_of(id)) {
+    extras_into(id, *st, x);
+  } else if (auto it = extras_.find(id); it != extras_.end()) {
+    x = it->second;
+  }
+  return x;
+}
+
+void shoald::extras_into(session::torrent_id id, const session::torrent_status& now, rpc::torrent_extras& x) const {
   auto it = extras_.find(id);
-  rpc::torrent_extras x = it != extras_.end() ? it->second : rpc::torrent_extras{};
+  if (it != extras_.end()) {
+    x = it->second;
+  } else {
+    x = rpc::torrent_extras{};
+  }
   // Dates and counters over every run: the session carries them from the resume data.
   if (auto h = session_.history_of(id)) {
     if (h->added_at != 0) x.added_date = h->added_at;
     if (h->completed_at != 0) x.done_date = h->completed_at;
-    if (auto st = session_.status_of(id)) {
-      x.uploaded_before = h->uploaded - std::min<std::uint64_t>(h->uploaded, st->uploaded);
-      x.downloaded_before = h->downloaded - std::min<std::uint64_t>(h->downloaded, st->downloaded);
-    }
+    x.uploaded_before = h->uploaded - std::min<std::uint64_t>(h->uploaded, now.uploaded);
+    x.downloaded_before = h->downloaded - std::min<std::uint64_t>(h->downloaded, now.downloaded);
   }
-  return x;
 }
 
 }  // namespace shoal::daemon
