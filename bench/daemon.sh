@@ -2,7 +2,8 @@
 # bench/daemon.sh: issue 12's benchmark. COUNT small torrents (none seeded: their data is nowhere) added over the
 # Transmission RPC to shoald and to Debian's transmission-daemon, one after the other in one run, by the same
 # client (bench/daemon_driver.py): time to add them all, RSS and CPU when idle afterwards, and the time and size
-# of a torrent-get of the list fields (what `transmission-remote -l` asks for) over all of them.
+# of a torrent-get of the list fields (what `transmission-remote -l` asks for) over all of them (get_median_ms: with
+# the client's JSON parse of the reply, megabytes at 10,000; get_read_median_ms: to the reply's last byte).
 # Target: shoald at most half of transmission-daemon's RSS and torrent-get time.
 # Env: BUILD_DIR (default build), COUNT (10000), IDLE_SECONDS (20), READS (torrent-gets timed, 10),
 # SETTLE_BOUND (seconds to wait for the daemons' checks to end, 600: Transmission checks one torrent at a time),

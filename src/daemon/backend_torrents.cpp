@@ -123,6 +123,7 @@ shoald::torrent_record& shoald::record_for(session::torrent_id id, const fs::pat
 
 rpc::torrent_extras shoald::extras(session::torrent_id id) const {
   rpc::torrent_extras x;
+<<<<<<< HEAD
   if (auto it = extras_.find(id); it != extras_.end()) {
     const torrent_record& r = it->second;
     if (r.download_dir) x.download_dir = r.download_dir->string();
@@ -144,8 +145,30 @@ rpc::torrent_extras shoald::extras(session::torrent_id id) const {
       x.uploaded_before = h->uploaded - std::min<std::uint64_t>(h->uploaded, st->uploaded);
       x.downloaded_before = h->downloaded - std::min<std::uint64_t>(h->downloaded, st->downloaded);
     }
+=======
+  if (auto st = session_.status_of(id)) {
+    extras_into(id, *st, x);
+  } else if (auto it = extras_.find(id); it != extras_.end()) {
+    x = it->second;
+>>>>>>> tget
   }
   return x;
+}
+
+void shoald::extras_into(session::torrent_id id, const session::torrent_status& now, rpc::torrent_extras& x) const {
+  auto it = extras_.find(id);
+  if (it != extras_.end()) {
+    x = it->second;
+  } else {
+    x = rpc::torrent_extras{};
+  }
+  // Dates and counters over every run: the session carries them from the resume data.
+  if (auto h = session_.history_of(id)) {
+    if (h->added_at != 0) x.added_date = h->added_at;
+    if (h->completed_at != 0) x.done_date = h->completed_at;
+    x.uploaded_before = h->uploaded - std::min<std::uint64_t>(h->uploaded, now.uploaded);
+    x.downloaded_before = h->downloaded - std::min<std::uint64_t>(h->downloaded, now.downloaded);
+  }
 }
 
 }  // namespace shoal::daemon

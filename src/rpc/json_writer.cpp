@@ -25,28 +25,48 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-}  // namespace
-
-void append_json_string(std::string& out, std::string_view s) {
-  std::string repaired;
-  if (!valid_utf8(s)) s = repaired = to_valid_utf8(s);
-  out += '"';
+// Nearly every string (keys, names, hashes) has nothing to escape and is ASCII: it goes in with one append.
+bool plain_ascii(std::string_view s) {
   for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+void append_escaped(std::string& out, std::string_view s) {
+  std::size_t run = 0;  // start of the bytes not yet copied: copied in runs, not one by one
+  auto flush = [&](std::size_t i) { out.append(s.data() + run, i - run); run = i + 1; };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': flush(i); out += "\\\""; break;
+      case '\\': flush(i); out += "\\\\"; break;
+      case '\n': flush(i); out += "\\n"; break;
+      case '\r': flush(i); out += "\\r"; break;
+      case '\t': flush(i); out += "\\t"; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
+          flush(i);
           char buf[8];
           std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
           out += buf;
-        } else {
-          out += c;
         }
     }
+  }
+  out.append(s.data() + run, s.size() - run);
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  if (plain_ascii(s)) {
+    out += s;
+  } else if (valid_utf8(s)) {
+    append_escaped(out, s);
+  } else {
+    append_escaped(out, to_valid_utf8(s));
   }
   out += '"';
 }
@@ -118,9 +138,11 @@ json_writer& json_writer::value(double d) {
   separate();
   if (!std::isfinite(d)) d = 0;
   char buf[40];
-  // Beyond 1e15 the fixed form grows long: the exponent form still has its decimal point.
-  std::snprintf(buf, sizeof buf, std::fabs(d) < 1e15 ? "%.4f" : "%.3e", d);
-  out_ += buf;
+  // Beyond 1e15 the fixed form grows long: the exponent form still has its decimal point. to_chars with a
+  // precision spells it as printf's "%.4f" / "%.3e" would, without the format parsing (three reals a torrent).
+  const auto r = std::fabs(d) < 1e15 ? std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, 4)
+                                     : std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific, 3);
+  out_.append(buf, r.ptr);
   return *this;
 }
 

@@ -224,14 +224,20 @@ i64 seconds_in(const torrent_view& t, torrent_state s) {
   return t.now - t.extras.start_date;
 }
 
-struct field {
+constexpr std::uint8_t files_part = 1, pieces_part = 2, peers_part = 4, trackers_part = 8;
+
+}  // namespace
+
+struct torrent_field {
   std::string_view name;
   writer_fn write;
-  bool needs_details;
+  std::uint8_t reads;  // the details it reads (files_part...), 0: the status, metainfo and extras only
 };
 
-#define F(name, body) field{name, [](json_writer& w, const torrent_view& t) { (void)t; body; }, false}
-#define D(name, body) field{name, [](json_writer& w, const torrent_view& t) { (void)t; body; }, true}
+namespace {
+
+#define F(name, body) torrent_field{name, [](json_writer& w, const torrent_view& t) { (void)t; body; }, 0}
+#define D(parts, name, body) torrent_field{name, [](json_writer& w, const torrent_view& t) { (void)t; body; }, parts}
 
 const std::array fields{
     F("activityDate", w.value(t.activity_date)),
@@ -248,12 +254,12 @@ const std::array fields{
     F("downloadLimit", w.value(t.extras.download_limit)),
     F("downloadLimited", w.value(t.extras.download_limited)),
     F("editDate", w.value(0)),
-    D("error", w.value(error_kind(t))),
-    D("errorString", w.value(error_string(t))),
+    D(trackers_part, "error", w.value(error_kind(t))),
+    D(trackers_part, "errorString", w.value(error_string(t))),
     F("eta", w.value(eta(t))),
     F("etaIdle", w.value(-1)),
-    D("files", write_files(w, t)),
-    D("fileStats", write_file_stats(w, t)),
+    D(files_part, "files", write_files(w, t)),
+    D(files_part, "fileStats", write_file_stats(w, t)),
     F("hashString", w.value(t.status.info_hash.hex())),
     F("haveUnchecked", w.value(0)),
     F("haveValid", w.value(t.status.verified_bytes)),
@@ -270,13 +276,13 @@ const std::array fields{
     F("metadataPercentComplete", w.value(t.status.has_metadata ? 1.0 : std::min(t.status.metadata_progress, 0.99))),
     F("name", w.value(t.status.name)),
     F("peer-limit", w.value(t.extras.peer_limit)),
-    D("peers", write_peers(w, t)),
+    D(peers_part, "peers", write_peers(w, t)),
     F("peersConnected", w.value(static_cast<i64>(t.status.peers))),
-    D("peersFrom", write_peers_from(w, t)),
-    D("peersGettingFromUs", w.value(static_cast<i64>(count_peers(t, getting_from_us)))),
-    D("peersSendingToUs", w.value(static_cast<i64>(count_peers(t, sending_to_us)))),
+    D(peers_part, "peersFrom", write_peers_from(w, t)),
+    D(peers_part, "peersGettingFromUs", w.value(static_cast<i64>(count_peers(t, getting_from_us)))),
+    D(peers_part, "peersSendingToUs", w.value(static_cast<i64>(count_peers(t, sending_to_us)))),
     F("percentDone", w.value(percent_done(t))),
-    D("pieces", w.value(base64_encode(t.details ? t.details->have : std::string()))),
+    D(pieces_part, "pieces", w.value(base64_encode(t.details ? t.details->have : std::string()))),
     F("pieceCount", w.value(t.status.piece_count)),
     F("pieceSize", w.value(t.meta ? t.meta->piece_length : 0)),
     F("priorities", per_file(w, t, 0)),
@@ -295,8 +301,8 @@ const std::array fields{
     F("status", w.value(transmission_status(t.status.state))),
     F("torrentFile", w.value(t.extras.torrent_file)),
     F("totalSize", w.value(total_size(t))),
-    D("trackers", write_trackers(w, t)),
-    D("trackerStats", write_tracker_stats(w, t)),
+    D(trackers_part, "trackers", write_trackers(w, t)),
+    D(trackers_part, "trackerStats", write_tracker_stats(w, t)),
     F("uploadedEver", w.value(uploaded_ever(t))),
     F("uploadLimit", w.value(t.extras.upload_limit)),
     F("uploadLimited", w.value(t.extras.upload_limited)),
@@ -309,7 +315,7 @@ const std::array fields{
 #undef F
 #undef D
 
-const field* find_field(std::string_view name) {
+const torrent_field* find_field(std::string_view name) {
   for (const auto& f : fields)
     if (f.name == name) return &f;
   return nullptr;
@@ -332,40 +338,45 @@ int transmission_status(torrent_state s) {
 
 bool is_known_field(std::string_view name) { return find_field(name) != nullptr; }
 
-bool fields_need_details(const std::vector<std::string>& names) {
-  return std::any_of(names.begin(), names.end(), [](const std::string& n) {
-    const auto* f = find_field(n);
-    return f != nullptr && f->needs_details;
-  });
+torrent_rows::torrent_rows(const std::vector<std::string>& names, bool table) : table_(table) {
+  std::uint8_t reads = 0;
+  bool any = false;
+  for (const auto& n : names)
+    if (const auto* f = find_field(n); f != nullptr && std::find(chosen_.begin(), chosen_.end(), f) == chosen_.end()) {
+      chosen_.push_back(f);
+      reads |= f->reads;
+      any = any || f->reads != 0;
+    }
+  if (any)
+    details_ = session::detail_parts{(reads & files_part) != 0, (reads & pieces_part) != 0, (reads & peers_part) != 0,
+                                     (reads & trackers_part) != 0};
 }
 
-std::string torrent_get_arguments(const std::vector<torrent_view>& torrents, const std::vector<std::string>& names,
-                                  bool table, const std::vector<session::torrent_id>* removed) {
-  std::vector<const field*> chosen;
-  for (const auto& n : names)
-    if (const auto* f = find_field(n); f != nullptr && std::find(chosen.begin(), chosen.end(), f) == chosen.end())
-      chosen.push_back(f);
-  json_writer w;
+void torrent_rows::begin(json_writer& w) const {
   w.begin_object().key("torrents").begin_array();
-  if (table) {
+  if (table_) {
     w.begin_array();
-    for (const auto* f : chosen) w.value(f->name);
+    for (const auto* f : chosen_) w.value(f->name);
     w.end_array();
   }
-  for (const auto& t : torrents) {
-    if (table) {
-      w.begin_array();
-      for (const auto* f : chosen) f->write(w, t);
-      w.end_array();
-    } else {
-      w.begin_object();
-      for (const auto* f : chosen) {
-        w.key(f->name);
-        f->write(w, t);
-      }
-      w.end_object();
-    }
+}
+
+void torrent_rows::row(json_writer& w, const torrent_view& t) const {
+  if (table_) {
+    w.begin_array();
+    for (const auto* f : chosen_) f->write(w, t);
+    w.end_array();
+    return;
   }
+  w.begin_object();
+  for (const auto* f : chosen_) {
+    w.key(f->name);
+    f->write(w, t);
+  }
+  w.end_object();
+}
+
+void torrent_rows::end(json_writer& w, const std::vector<session::torrent_id>* removed) const {
   w.end_array();
   if (removed) {
     w.key("removed").begin_array();
@@ -373,6 +384,15 @@ std::string torrent_get_arguments(const std::vector<torrent_view>& torrents, con
     w.end_array();
   }
   w.end_object();
+}
+
+std::string torrent_get_arguments(const std::vector<torrent_view>& torrents, const std::vector<std::string>& names,
+                                  bool table, const std::vector<session::torrent_id>* removed) {
+  const torrent_rows rows(names, table);
+  json_writer w;
+  rows.begin(w);
+  for (const auto& t : torrents) rows.row(w, t);
+  rows.end(w, removed);
   return w.take();
 }
 

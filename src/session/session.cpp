@@ -258,6 +258,13 @@ void session::statuses(std::vector<torrent_status>& out) const {
   for (const auto& [id, t] : torrents_) out.push_back(t->status());
 }
 
+std::vector<torrent_id> session::ids() const {
+  std::vector<torrent_id> out;
+  out.reserve(torrents_.size());
+  for (const auto& [id, t] : torrents_) out.push_back(id);
+  return out;
+}
+
 session_status session::totals() const {
   session_status s;
   s.port = port_;

@@ -46,10 +46,16 @@ std::vector<std::int64_t> file_progress(const metainfo& m, const bitfield& have)
 
 }  // namespace
 
-torrent_details torrent::details() const {
+torrent_details torrent::details(detail_parts parts) const {
   torrent_details d;
-  d.file_completed = file_progress(*meta_, have_);
-  d.have = std::string(have_.bytes());
+  if (parts.files) d.file_completed = file_progress(*meta_, have_);
+  if (parts.pieces) d.have = std::string(have_.bytes());
+  if (parts.peers) add_peer_details(d);
+  if (parts.trackers) add_tracker_details(d);
+  return d;
+}
+
+void torrent::add_peer_details(torrent_details& d) const {
   const double pieces = std::max(1, meta_->piece_count());
   for (const auto& c : peers_) {
     if (c->closed()) continue;
@@ -66,6 +72,9 @@ torrent_details torrent::details() const {
     p.upload_rate = c->upload_rate;
     d.peers.push_back(std::move(p));
   }
+}
+
+void torrent::add_tracker_details(torrent_details& d) const {
   for (std::size_t t = 0; t < meta_->trackers.size(); ++t)
     for (const auto& url : meta_->trackers[t]) {
       tracker_details td;
@@ -82,7 +91,6 @@ torrent_details torrent::details() const {
       d.trackers.push_back(std::move(td));
     }
   if (announcer_) d.announce_failures = announcer_->consecutive_failures();
-  return d;
 }
 
 // The tracker's last answer from the announcer, and where the announce loop stands for it (Transmission's
@@ -109,10 +117,10 @@ void torrent::describe_announces(tracker_details& td) const {
   }
 }
 
-std::optional<torrent_details> session::details(torrent_id id) const {
+std::optional<torrent_details> session::details(torrent_id id, detail_parts parts) const {
   auto t = get(id);
   if (!t) return std::nullopt;
-  return t->details();
+  return t->details(parts);
 }
 
 const metainfo* session::info_of(torrent_id id) const {

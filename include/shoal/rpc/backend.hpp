@@ -93,6 +93,9 @@ class backend {
   virtual status remove(session::torrent_id id, bool delete_data) = 0;
   virtual status set_limits(session::torrent_id id, const torrent_extras& limits) = 0;
   virtual torrent_extras extras(session::torrent_id id) const = 0;
+  // extras(id) of a torrent whose status the caller has just read (`now`), into `out` (its strings' room
+  // reused): torrent-get reads them for thousands of torrents, one snapshot each.
+  virtual void extras_into(session::torrent_id id, const session::torrent_status& now, torrent_extras& out) const = 0;
 
   virtual session_settings settings() const = 0;
   virtual status apply(const session_settings& s) = 0;

@@ -28,6 +28,10 @@ class json_writer {
   // Text that is already JSON (a nested reply built elsewhere).
   json_writer& raw(std::string_view json);
 
+  // Room for `n` bytes in all: a reply of megabytes grows without copies (pages a reserve never touches cost
+  // no memory).
+  void reserve(std::size_t n) { out_.reserve(n); }
+  std::size_t size() const { return out_.size(); }
   const std::string& text() const { return out_; }
   std::string take() { return std::move(out_); }
 

@@ -33,7 +33,7 @@ class rpc_methods {
     std::string arguments = "{}";  // JSON text
   };
   reply dispatch(const rpc_call& c);
-  static std::string envelope(const reply& r, std::optional<std::int64_t> tag);
+  static std::string envelope(reply r, std::optional<std::int64_t> tag);
   reply torrent_add(const torrent_add_args& a);
   reply torrent_get(const rpc_call& c, const torrent_get_args& a);
   reply for_each(const rpc_call& c, status (*act)(backend&, session::torrent_id));

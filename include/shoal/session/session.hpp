@@ -82,8 +82,9 @@ class session {
 
   std::optional<torrent_id> find(const sha1_digest& info_hash) const;
   std::optional<torrent_status> status_of(torrent_id id) const;
-  // Files, pieces, peers and trackers of one torrent (torrent_inspect.cpp); none for an unknown id.
-  std::optional<torrent_details> details(torrent_id id) const;
+  // Files, pieces, peers and trackers of one torrent, those `parts` name (torrent_inspect.cpp); none for an
+  // unknown id.
+  std::optional<torrent_details> details(torrent_id id, detail_parts parts = {}) const;
   const metainfo* info_of(torrent_id id) const;  // null for an unknown id; valid until it is removed
   // What the daemon saves (torrent::resume_now: the stamps are read from the files now) and the dates and
   // counters over every run.
@@ -91,6 +92,8 @@ class session {
   std::optional<torrent_history> history_of(torrent_id id) const;
   // Every torrent's snapshot, in id order, appended to `out` (reuse it: cheap for thousands of torrents).
   void statuses(std::vector<torrent_status>& out) const;
+  // Every torrent's id, in id order (a caller that reads them one at a time holds no snapshot of them all).
+  std::vector<torrent_id> ids() const;
   session_status totals() const;
   std::size_t torrent_count() const { return torrents_.size(); }
   // The DHT node (session_dht.cpp): whether one runs now, and what a restart should begin with (the running

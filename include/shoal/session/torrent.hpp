@@ -147,7 +147,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool finished() const;
   const std::string& failure() const { return lifecycle_.error(); }
   torrent_status status() const;
-  torrent_details details() const;  // torrent_inspect.cpp
+  torrent_details details(detail_parts parts = {}) const;  // torrent_inspect.cpp
 
   // The verify queue's side: runs the check on `pool` (open the files, hash what is there) and calls `done` on
   // the executor when it is over (whatever the outcome, also when cancelled by pause, verify or remove).
@@ -246,6 +246,8 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   void send_extended_handshake(peer::peer_connection& c);
   void on_extended(peer::peer_connection& c, const wire::message& m);
   void describe_announces(tracker_details& td) const;  // torrent_inspect.cpp
+  void add_peer_details(torrent_details& d) const;
+  void add_tracker_details(torrent_details& d) const;
   void on_ut_metadata(peer::peer_connection& c, std::string_view payload);
   void serve_metadata(peer::peer_connection& c, std::uint32_t piece);
   void request_metadata(peer::peer_connection& c);

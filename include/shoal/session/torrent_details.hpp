@@ -35,6 +35,15 @@ struct tracker_details {
   enum class announce_state : std::uint8_t { inactive, waiting, queued, active } state = announce_state::inactive;
 };
 
+// Which parts details() gathers: a caller asks only for what it reads (the RPC's list over thousands of torrents
+// reads the peers' rates and whether trackers fail, never the files or the pieces).
+struct detail_parts {
+  bool files = true;     // file_completed
+  bool pieces = true;    // have
+  bool peers = true;
+  bool trackers = true;  // trackers and announce_failures
+};
+
 struct torrent_details {
   std::vector<std::int64_t> file_completed;  // verified bytes per file, in torrent order
   std::string have;  // the verified pieces as a bitfield (BEP 3 bit order), empty while unknown

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
+
 #include "fixtures.hpp"
 #include "shoal/rpc/http_rules.hpp"
 #include "shoal/rpc/json_writer.hpp"
@@ -30,6 +33,33 @@ TEST(JsonWriter, TypesAndEscapes) {
   EXPECT_EQ(bad.text(), "\"\xEF\xBF\xBD\"");  // invalid UTF-8 replaced
 }
 
+TEST(JsonWriter, EscapesInRunsAndKeepsUtf8) {
+  std::string out;
+  append_json_string(out, "plain name.bin");
+  EXPECT_EQ(out, R"("plain name.bin")");
+  out.clear();
+  append_json_string(out, "a\"b\\c\nd\x01" "e\tf\r");
+  EXPECT_EQ(out, R"("a\"b\\c\nd\u0001e\tf\r")");
+  out.clear();
+  append_json_string(out, "caf\xC3\xA9 \"x\"");  // valid UTF-8 stays as it is, around escapes
+  EXPECT_EQ(out, "\"caf\xC3\xA9 \\\"x\\\"\"");
+  out.clear();
+  append_json_string(out, "a\xff\"");  // invalid UTF-8 replaced, and what follows still escaped
+  EXPECT_EQ(out, "\"a\xEF\xBF\xBD\\\"\"");
+}
+
+TEST(JsonWriter, RealsAsPrintfSpellsThem) {
+  // The reals are spelled as "%.4f" (and "%.3e" from 1e15) did before to_chars: rounding, halves, negatives.
+  for (double d : {0.0, 1.0, -1.0, -2.0, 0.5, 1.0 / 3, 2.0 / 3, 0.00005, 0.00015, 0.99995, 123456.78905, -0.00004,
+                   1e14 + 0.5, 999999999999999.0, 1e15, 3.14159e20, -2.5e17, 0.12345, 0.98765432}) {
+    json_writer w;
+    w.value(d);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, std::fabs(d) < 1e15 ? "%.4f" : "%.3e", d);
+    EXPECT_EQ(w.text(), buf) << d;
+  }
+}
+
 TEST(TorrentFields, ListFieldsOfTransmissionRemote) {
   const auto m = test::make_torrent("movie", {{"", 1000}}, 256);
   auto v = view_of(m);
@@ -37,7 +67,13 @@ TEST(TorrentFields, ListFieldsOfTransmissionRemote) {
   const std::vector<std::string> fields{"id", "name", "error", "errorString", "eta", "isFinished", "leftUntilDone",
                                         "peersGettingFromUs", "peersSendingToUs", "rateDownload", "rateUpload",
                                         "sizeWhenDone", "status", "uploadRatio"};
-  EXPECT_TRUE(fields_need_details(fields));
+  const auto parts = torrent_rows(fields, false).details();
+  ASSERT_TRUE(parts);  // error and errorString read the trackers, peers* the peers; nothing reads files or pieces
+  EXPECT_TRUE(parts->trackers);
+  EXPECT_TRUE(parts->peers);
+  EXPECT_FALSE(parts->files);
+  EXPECT_FALSE(parts->pieces);
+  EXPECT_FALSE(torrent_rows({"id", "name", "percentDone"}, true).details());
   v.details = session::torrent_details{};
   const auto json = torrent_get_arguments({v}, fields, false, nullptr);
   EXPECT_EQ(json,
