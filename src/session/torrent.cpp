@@ -144,6 +144,7 @@ void torrent::deactivate(std::string_view why) {
   for (auto& c : std::vector(peers_)) c->close(why);
   for (auto& [key, cand] : candidates_) cand.connected = false;
   connecting_ = 0;  // dials in flight see the generation change and drop what they get
+  close_files();
   download_window_ = rate_window{};
   upload_window_ = rate_window{};
 }

@@ -75,6 +75,7 @@ void torrent::on_checked(std::shared_ptr<check_job> job, std::function<void()> d
   const auto from = lifecycle_.state();
   lifecycle_.check_done(complete_data());
   activate();
+  if (peers_.empty()) close_files();  // the check opened them; the first peer opens them again
   change_state(from);
   // A leech whose data was complete already (a verify again of a complete torrent is not a new completion).
   if (complete_data() && !opt_.seed_only && !job->options.recheck) complete();

@@ -211,6 +211,7 @@ void torrent::on_closed(peer_connection& c, std::string_view why) {
   const bool was_unchoked = !c.am_choking;
   if (std::erase_if(peers_, [&](const auto& p) { return p.get() == &c; }) != 0 && link_->peers_total != nullptr)
     --link_->peers_total->used;
+  if (peers_.empty()) close_files();
   if (!active()) return;
   if (was_unchoked) unchoke_more();
   // Its blocks are free again: hand them to the others.

@@ -126,6 +126,10 @@ status storage::read(int piece, std::int64_t offset, std::span<std::byte> out) c
   return p_->files.read(piece, offset, out);
 }
 
+void storage::close_files() { p_->files.cache().close_all(); }
+
+std::size_t storage::open_files() const { return p_->files.cache().open_count(); }
+
 status storage::write(int piece, std::int64_t offset, std::span<const std::byte> data) {
   if (p_->mode == open_mode::read_only) return error{"write: " + p_->m->name + " is opened read-only"};
   return p_->files.write(piece, offset, data);

@@ -225,6 +225,10 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   void install_check(std::optional<storage> st, const bitfield& have);
   void activate();
   void deactivate(std::string_view why);
+  // With no peer a torrent keeps none of its data files open (thousands of idle torrents, one limit of files).
+  void close_files() {
+    if (storage_) storage_->close_files();
+  }
   void cancel_check();
   void queue_check();
   // Messages.

@@ -54,6 +54,11 @@ class storage {
   result<bool> verify_piece(int piece, arrival_hash& arrived, std::span<std::byte> scratch) const;
   // fsync every file written since the last sync (including files whose fd was evicted).
   status sync();
+  // Closes the data files now (the next read or write opens them again): a torrent with no peer holds none, so
+  // that thousands of idle torrents do not run into the limit of open files. Blocks being read or written on
+  // another thread keep their descriptor until they finish.
+  void close_files();
+  std::size_t open_files() const;
 
   const metainfo& meta() const noexcept;
   open_mode mode() const noexcept;

@@ -78,6 +78,25 @@ TEST_F(storage_test, PieceSpanningSeveralFiles) {
   EXPECT_FALSE(verify(*st, 1));  // not written yet: sparse zeros
 }
 
+TEST_F(storage_test, ClosedFilesOpenAgainOnTheNextReadAndWrite) {
+  const std::vector<file_spec> files{{"a", 5}, {"b", 27}};
+  const auto m = make_torrent("closing", files, 16);
+  auto st = storage::open(m, root, storage::open_mode::create);
+  ASSERT_TRUE(st) << st.message();
+  const auto data = content_of(files);
+  ASSERT_TRUE(st->write(0, 0, bytes_of(std::string_view(data).substr(0, 16))));
+  EXPECT_EQ(st->open_files(), 2u);
+  st->close_files();
+  EXPECT_EQ(st->open_files(), 0u);
+  ASSERT_TRUE(st->write(1, 0, bytes_of(std::string_view(data).substr(16, 16))));  // b only
+  EXPECT_EQ(st->open_files(), 1u);
+  st->close_files();
+  EXPECT_EQ(read_piece(*st, 0, 0, 16), data.substr(0, 16));
+  EXPECT_EQ(st->open_files(), 2u);
+  EXPECT_TRUE(st->sync());  // written through descriptors closed since: synced through new ones
+  EXPECT_EQ(read_file(root / "closing/b"), data.substr(5));
+}
+
 TEST_F(storage_test, LastPieceIsShorter) {
   const std::vector<file_spec> files{{"a", 20}, {"b", 5}};
   const auto m = make_torrent("t", files, 16);
