@@ -123,45 +123,36 @@ shoald::torrent_record& shoald::record_for(session::torrent_id id, const fs::pat
 
 rpc::torrent_extras shoald::extras(session::torrent_id id) const {
   rpc::torrent_extras x;
-<<<<<<< HEAD
-  if (auto it = extras_.find(id); it != extras_.end()) {
-    const torrent_record& r = it->second;
-    if (r.download_dir) x.download_dir = r.download_dir->string();
-    if (r.has_torrent_file) x.torrent_file = store_.torrent_path(r.info_hash).string();
-    x.added_date = r.added_date;
-    x.done_date = r.done_date;
-    x.start_date = r.start_date;
-    x.download_limit = r.download_limit;
-    x.upload_limit = r.upload_limit;
-    x.download_limited = r.download_limited;
-    x.upload_limited = r.upload_limited;
-    x.peer_limit = r.peer_limit;
-  }
-  // Dates and counters over every run: the session carries them from the resume data.
-  if (auto h = session_.history_of(id)) {
-    if (h->added_at != 0) x.added_date = h->added_at;
-    if (h->completed_at != 0) x.done_date = h->completed_at;
-    if (auto st = session_.status_of(id)) {
-      x.uploaded_before = h->uploaded - std::min<std::uint64_t>(h->uploaded, st->uploaded);
-      x.downloaded_before = h->downloaded - std::min<std::uint64_t>(h->downloaded, st->downloaded);
-    }
-=======
-  if (auto st = session_.status_of(id)) {
-    extras_into(id, *st, x);
-  } else if (auto it = extras_.find(id); it != extras_.end()) {
-    x = it->second;
->>>>>>> tget
-  }
+  if (auto st = session_.status_of(id)) extras_into(id, *st, x);
+  else fill_extras(id, x);
   return x;
 }
 
-void shoald::extras_into(session::torrent_id id, const session::torrent_status& now, rpc::torrent_extras& x) const {
+// From the daemon's compact record (the strings' memory of `x` reused: torrent-get fills one per torrent).
+void shoald::fill_extras(session::torrent_id id, rpc::torrent_extras& x) const {
   auto it = extras_.find(id);
-  if (it != extras_.end()) {
-    x = it->second;
-  } else {
+  if (it == extras_.end()) {
     x = rpc::torrent_extras{};
+    return;
   }
+  const torrent_record& r = it->second;
+  if (r.download_dir) x.download_dir.assign(r.download_dir->string());
+  else x.download_dir.clear();
+  if (r.has_torrent_file) x.torrent_file.assign(store_.torrent_path(r.info_hash).string());
+  else x.torrent_file.clear();
+  x.added_date = r.added_date;
+  x.done_date = r.done_date;
+  x.start_date = r.start_date;
+  x.download_limit = r.download_limit;
+  x.upload_limit = r.upload_limit;
+  x.download_limited = r.download_limited;
+  x.upload_limited = r.upload_limited;
+  x.peer_limit = r.peer_limit;
+  x.uploaded_before = x.downloaded_before = 0;
+}
+
+void shoald::extras_into(session::torrent_id id, const session::torrent_status& now, rpc::torrent_extras& x) const {
+  fill_extras(id, x);
   // Dates and counters over every run: the session carries them from the resume data.
   if (auto h = session_.history_of(id)) {
     if (h->added_at != 0) x.added_date = h->added_at;

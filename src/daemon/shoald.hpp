@@ -57,6 +57,7 @@ class shoald final : public rpc::backend {
   status set_limits(session::torrent_id id, const rpc::torrent_extras& x) override;
   rpc::torrent_extras extras(session::torrent_id id) const override;
   void extras_into(session::torrent_id id, const session::torrent_status& now, rpc::torrent_extras& out) const override;
+  void fill_extras(session::torrent_id id, rpc::torrent_extras& x) const;  // from the record alone
   rpc::session_settings settings() const override { return settings_; }
   status apply(const rpc::session_settings& s) override;
   std::uint64_t uploaded_ever() const override { return session_.totals().uploaded + uploaded_removed_; }
