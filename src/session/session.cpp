@@ -326,6 +326,8 @@ void session::deliver() {
     }
   }
   pending_events_.clear();
+  // A burst (a restore or a flush over thousands of torrents) leaves no lasting buffer behind.
+  if (pending_events_.capacity() > 64) pending_events_.shrink_to_fit();
   delivering_ = false;
 }
 
@@ -346,11 +348,22 @@ asio::awaitable<void> session::events_loop(std::shared_ptr<bool> alive) {
     co_await events_timer_.async_wait(use_nothrow);
     if (!*alive || stopped_) co_return;
     const auto now = std::chrono::steady_clock::now();
+    tick_torrents(now);
+    if (!*alive || stopped_) co_return;
     const bool stats = !handlers_.empty() && now - last_stats >= opt_.stats_interval;
     if (stats) last_stats = now;
     if (handlers_.empty()) continue;
     for (auto& [id, t] : torrents_) t->flush_events(stats);
   }
+}
+
+// A tick may end in an error, whose event reaches subscribers that may add or remove torrents: the map is not
+// walked while torrents run their ticks.
+void session::tick_torrents(std::chrono::steady_clock::time_point now) {
+  ticking_.clear();
+  for (const auto& [id, t] : torrents_) ticking_.push_back(id);
+  for (const auto id : ticking_)
+    if (auto t = get(id)) t->on_session_tick(now);
 }
 
 asio::awaitable<void> session::accept_loop(std::shared_ptr<bool> alive) {

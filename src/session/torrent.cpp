@@ -2,6 +2,7 @@
 // shutdown. The data check (torrent_check.cpp), the connections (torrent_connections.cpp) and the periodic work
 // (torrent_tick.cpp) have files of their own.
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 
 #include "torrent_check_job.hpp"
 
@@ -54,25 +55,23 @@ torrent::torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr
                  bool paused)
     : id_(id),
       meta_(std::make_shared<const metainfo>(std::move(m))),
-      opt_(std::move(opt)),
+      opt_(static_cast<torrent_settings&&>(std::move(opt))),
+      resume_(opt.resume ? std::make_unique<resume_data>(std::move(*opt.resume)) : nullptr),
       link_(std::move(link)),
-      root_(shared_root(*link_, opt_.root)),
+      root_(shared_root(*link_, opt.root)),
       lifecycle_(torrent_state::queued_for_check),
       picker_(meta_->piece_count(), meta_->piece_length, meta_->total_length),
       have_(static_cast<std::size_t>(meta_->piece_count())),
-      choker_({opt_.seed_only ? swarm::choke_mode::seed : swarm::choke_mode::leech, opt_.upload_slots}),
       download_limit_(opt_.download_rate_limit, swarm::default_burst(opt_.download_rate_limit),
                       std::chrono::steady_clock::now(), link_->download_total),
       upload_limit_(opt_.upload_rate_limit, swarm::default_burst(opt_.upload_rate_limit),
                     std::chrono::steady_clock::now(), link_->upload_total),
-      tick_timer_(link_->executor),
       download_rate_(opt_.download_rate_limit),
       upload_rate_(opt_.upload_rate_limit) {
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_->piece_count()),
                                    static_cast<std::uint32_t>(meta_->piece_length),
                                    static_cast<std::uint32_t>(meta_->piece_size(meta_->piece_count() - 1)),
                                    128 * 1024);  // tolerate clients asking for blocks larger than 16 KiB
-  opt_.root = std::filesystem::path{};  // root_ holds it (assigned, not cleared: clear() keeps the heap parts)
   if (opt_.super_seed && opt_.seed_only)
     super_seeder_ = std::make_unique<swarm::super_seeder>(meta_->piece_count(), super_seed_offers, std::random_device{}());
   if (!meta_->trackers.empty()) {
@@ -83,6 +82,13 @@ torrent::torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr
 }
 
 torrent::~torrent() = default;
+
+torrent::transfer_state& torrent::transfer() {
+  if (!transfer_)
+    transfer_ = std::make_unique<transfer_state>(
+        swarm::choke_config{opt_.seed_only ? swarm::choke_mode::seed : swarm::choke_mode::leech, opt_.upload_slots});
+  return *transfer_;
+}
 
 bool torrent::finished() const {
   if (lifecycle_.state() == torrent_state::error) return true;
@@ -131,7 +137,8 @@ void torrent::activate() {
   add_candidates(opt_.peers, from_given);
   auto self = shared_from_this();
   const auto gen = generation_;
-  schedule_tick(gen);
+  ticking_ = true;
+  next_tick_ = started_at_ + tick_period;
   if (announcer_)
     asio::co_spawn(link_->executor, [self, gen] { return self->announce_loop(gen); }, net::report_exception("announce"));
 }
@@ -139,7 +146,7 @@ void torrent::activate() {
 // Connections closed, loops ended (they see the generation change), requests returned to the picker.
 void torrent::deactivate(std::string_view why) {
   ++generation_;
-  tick_timer_.cancel();
+  ticking_ = false;
   if (announce_timer_) announce_timer_->cancel();
   for (auto& c : std::vector(peers_)) c->close(why);
   for (auto& [key, cand] : candidates_) cand.connected = false;
@@ -317,7 +324,7 @@ void torrent::complete() {
   if (from == torrent_state::downloading) lifecycle_.completed();
   else if (from != torrent_state::seeding || opt_.seed_only) return;
   if (!opt_.seed_only) forget_ownership(*meta_, *root_);  // every file verifies now: no record needed
-  if (buffers_) buffers_->release_free();  // nothing more to gather
+  if (transfer_ && transfer_->buffers) transfer_->buffers->release_free();  // nothing more to gather
   report_complete();
   flush_events(false);  // the last pieces before `completed`
   if (link_->emit) {

@@ -8,6 +8,7 @@
 #include "shoal/hash/sha1.hpp"
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 
 namespace shoal::session {
 
@@ -83,11 +84,12 @@ void torrent::retry_from_one_peer(int piece) {
     if (best == nullptr || c->download_rate > best->download_rate) best = c.get();
   }
   if (best == nullptr) return;  // nobody can serve it now: the picker hands it out as usual later
-  scratch_.clear();
-  if (picker_.take_piece(piece, scratch_) == 0) return;
+  auto& scratch = transfer().scratch;
+  scratch.clear();
+  if (picker_.take_piece(piece, scratch) == 0) return;
   best->send_interested(true);
   if (best->inflight.empty()) best->last_block = peer::clock::now();
-  for (const auto& b : scratch_) {
+  for (const auto& b : scratch) {
     best->inflight.push_back(b);
     best->send_request(b);
   }

@@ -1,5 +1,6 @@
 // A torrent's data check: queued in the session's verify queue, run on the hash pool, its verdict installed.
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 
 #include "torrent_check_job.hpp"
 
@@ -84,9 +85,12 @@ void torrent::on_checked(std::shared_ptr<check_job> job, std::function<void()> d
 // The check's verdict replaces what the picker knew: a re-check may find pieces missing that were had.
 void torrent::install_check(std::optional<storage> st, const bitfield& have) {
   if (st) storage_ = std::make_shared<storage>(std::move(*st));
-  arriving_.clear();  // the check's verdict replaces every partial piece
-  for (auto& [piece, data] : gathering_) buffers_->give_back(std::move(data));
-  gathering_.clear();
+  if (transfer_) {  // the check's verdict replaces every partial piece
+    auto& x = *transfer_;
+    x.arriving.clear();
+    for (auto& [piece, data] : x.gathering) x.buffers->give_back(std::move(data));
+    x.gathering.clear();
+  }
   picker_ = swarm::piece_picker(meta_->piece_count(), meta_->piece_length, meta_->total_length);
   have_ = bitfield(static_cast<std::size_t>(meta_->piece_count()));
   for (int i = 0; i < meta_->piece_count(); ++i)

@@ -6,6 +6,7 @@
 
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 
 namespace shoal::session {
 
@@ -13,8 +14,9 @@ void torrent::unchoke_more() { run_choker(peer::clock::now()); }
 
 void torrent::run_choker(peer::clock::time_point now) {
   if (picker_.have_count() == 0 || seeding_done_) return;  // nothing to serve (yet, or any more)
-  choker_.set_mode(opt_.seed_only || picker_.complete() ? swarm::choke_mode::seed : swarm::choke_mode::leech);
-  choke_candidates_.clear();
+  auto& x = transfer();
+  x.choker.set_mode(opt_.seed_only || picker_.complete() ? swarm::choke_mode::seed : swarm::choke_mode::leech);
+  x.choke_candidates.clear();
   for (const auto& c : peers_) {
     if (c->closed()) continue;
     swarm::choke_candidate k;
@@ -26,9 +28,9 @@ void torrent::run_choker(peer::clock::time_point now) {
     k.upload_rate = c->upload_rate;
     k.unchoked = !c->am_choking;
     k.choked_for = now - c->choked_since;
-    choke_candidates_.push_back(k);
+    x.choke_candidates.push_back(k);
   }
-  const auto& d = choker_.run(choke_candidates_, now);
+  const auto& d = x.choker.run(x.choke_candidates, now);
   for (auto& c : std::vector(peers_)) {
     if (c->closed()) continue;
     const bool unchoke = std::find(d.unchoke.begin(), d.unchoke.end(), c->id()) != d.unchoke.end();

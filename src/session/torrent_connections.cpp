@@ -97,7 +97,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   c->dht = bits.dht && our_dht_port != 0;
   peers_.push_back(c);
   ++peers_seen_;
-  if (ticking_idle_) tick_timer_.cancel();  // back to a tick a second
+  next_tick_ = std::min(next_tick_, std::chrono::steady_clock::now());  // an idle seed ticks each second again
   spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_->name, c->name(), c->client, peers_.size());
   if (c->fast) greet_fast(*c);
   else if (super_seeding()) super_seed_refill(*c);  // pieces revealed one by one, never a bitfield

@@ -12,6 +12,7 @@
 #include "shoal/net/spawn.hpp"
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 #include "shoal/tracker/client/announcer.hpp"
 #include "shoal/tracker/client/bounded_resolve.hpp"
 #include "shoal/util/atomic_write.hpp"
@@ -202,7 +203,7 @@ void torrent::install_metadata() {
 // BEP 27: from here on no DHT (the session stops its lookups, and its node when no torrent needs it any more), no
 // peer exchange, and only the peers its trackers gave or the user named are dialled again.
 void torrent::turn_private() {
-  pex_.clear();
+  if (transfer_) transfer_->pex.clear();
   const auto before = candidates_.size();
   std::erase_if(candidates_, [](const auto& kv) { return (kv.second.sources & (from_tracker | from_given)) == 0; });
   spdlog::info("{}: a private torrent: no DHT, no peer exchange; {} peers found that way dropped", meta_->name,

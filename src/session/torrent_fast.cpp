@@ -8,6 +8,7 @@
 #include "shoal/addr/peer_address.hpp"
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 #include "shoal/wire/allowed_fast.hpp"
 
 namespace shoal::session {
@@ -89,12 +90,13 @@ bool torrent::fill_fast_requests(peer_connection& c) {
     if (c.peer_has.get(p) && !picker_.have(static_cast<int>(p))) only.set(p);
   if (!c.peer_choking) std::erase_if(c.suggested, [&](std::uint32_t p) { return !only.get(p); });  // done with
   if (only.none()) return c.peer_choking;
-  scratch_.clear();
-  picker_.pick(only, c.max_inflight - c.inflight.size(), scratch_, [&](const block_ref& b) {
+  auto& scratch = transfer().scratch;
+  scratch.clear();
+  picker_.pick(only, c.max_inflight - c.inflight.size(), scratch, [&](const block_ref& b) {
     return std::find(c.inflight.begin(), c.inflight.end(), b) != c.inflight.end();
   });
-  if (!scratch_.empty() && c.inflight.empty()) c.last_block = peer::clock::now();
-  for (const auto& b : scratch_) {
+  if (!scratch.empty() && c.inflight.empty()) c.last_block = peer::clock::now();
+  for (const auto& b : scratch) {
     c.inflight.push_back(b);
     c.send_request(b);
   }

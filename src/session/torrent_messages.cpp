@@ -5,6 +5,7 @@
 
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 #include "shoal/wire/ext/metadata_assembler.hpp"
 
 namespace shoal::session {
@@ -112,13 +113,14 @@ void torrent::fill_requests(peer_connection& c) {
   if (c.peer_choking) return;
   // Refill in batches (not one request per arrival): fewer picker scans, fuller writes.
   if (c.inflight.size() > c.max_inflight * 3 / 4) return;
-  scratch_.clear();
-  picker_.pick(c.peer_has, c.max_inflight - c.inflight.size(), scratch_, [&](const block_ref& b) {
+  auto& scratch = transfer().scratch;
+  scratch.clear();
+  picker_.pick(c.peer_has, c.max_inflight - c.inflight.size(), scratch, [&](const block_ref& b) {
     return std::find(c.inflight.begin(), c.inflight.end(), b) != c.inflight.end();
   });
-  if (scratch_.empty()) return;
+  if (scratch.empty()) return;
   if (c.inflight.empty()) c.last_block = peer::clock::now();  // the request timeout starts now
-  for (const auto& b : scratch_) {
+  for (const auto& b : scratch) {
     c.inflight.push_back(b);
     c.send_request(b);
   }
@@ -197,7 +199,7 @@ void torrent::on_closed(peer_connection& c, std::string_view why) {
     spdlog::debug("{}: peer {} ({}) left: {}", meta_->name, c.name(), c.client, why);
   return_requests(c);
   if (metadata_) metadata_->remove_peer(c.id());
-  pex_.erase(c.id());
+  if (transfer_) transfer_->pex.erase(c.id());
   if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
   c.bitfield_counted = false;
   if (super_seeding()) super_seeder_->remove_peer(c.id());

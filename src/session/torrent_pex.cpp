@@ -8,6 +8,7 @@
 #include "shoal/addr/peer_address.hpp"
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 #include "shoal/wire/ext/extended_message.hpp"
 #include "shoal/wire/ext/ut_pex.hpp"
 
@@ -32,11 +33,12 @@ std::optional<peer_address> torrent::listen_address_of(const peer_connection& c)
 // Their extended handshake arrived: a neighbour that speaks ut_pex gets its first message within 30 s.
 void torrent::pex_start(peer_connection& c) {
   if (!pex_allowed() || c.ext->id_of(ext::ut_pex_name) == 0) return;
-  pex_.try_emplace(c.id(), std::chrono::steady_clock::now());
+  transfer().pex.try_emplace(c.id(), std::chrono::steady_clock::now());
 }
 
 void torrent::pex_tick(std::chrono::steady_clock::time_point now) {
-  if (pex_.empty()) return;
+  if (!transfer_ || transfer_->pex.empty()) return;
+  auto& pex = transfer_->pex;
   std::vector<ext::pex_peer> connected;
   for (const auto& c : peers_) {
     if (c->closed()) continue;
@@ -48,8 +50,8 @@ void torrent::pex_tick(std::chrono::steady_clock::time_point now) {
     connected.push_back({*a, flags});
   }
   for (auto& c : std::vector(peers_)) {
-    auto it = pex_.find(c->id());
-    if (it == pex_.end() || c->closed() || !c->ext) continue;
+    auto it = pex.find(c->id());
+    if (it == pex.end() || c->closed() || !c->ext) continue;
     const std::uint8_t theirs = c->ext->id_of(ext::ut_pex_name);
     if (theirs == 0) continue;  // switched off by a later handshake
     auto m = it->second.poll(now, connected, listen_address_of(*c));
@@ -67,10 +69,11 @@ void torrent::on_ut_pex(peer_connection& c, std::string_view payload) {
     spdlog::debug("{}: peer {}: ut_pex message ignored: {}", meta_->name, c.name(), m.message());
     return;
   }
+  const auto& own = transfer().own_addresses;
   std::vector<peer_address> fresh;
   std::size_t ours = 0;
   for (const auto& p : m->added) {
-    if (std::find(own_addresses_.begin(), own_addresses_.end(), p.address) != own_addresses_.end()) {
+    if (std::find(own.begin(), own.end(), p.address) != own.end()) {
       ++ours;
       continue;
     }
@@ -86,10 +89,12 @@ void torrent::on_ut_pex(peer_connection& c, std::string_view payload) {
 // The addresses peers can reach us at (each local end of a connection, at our listen port): a neighbour handing
 // one back is naming us. Bounded: a host has few addresses.
 void torrent::note_own_address(const std::optional<peer_address>& local) {
-  if (!local || link_->listen_port == 0 || own_addresses_.size() >= 16) return;
+  if (!local || link_->listen_port == 0) return;
+  auto& own = transfer().own_addresses;
+  if (own.size() >= 16) return;
   peer_address a = *local;
   a.port = link_->listen_port;
-  if (std::find(own_addresses_.begin(), own_addresses_.end(), a) == own_addresses_.end()) own_addresses_.push_back(a);
+  if (std::find(own.begin(), own.end(), a) == own.end()) own.push_back(a);
 }
 
 }  // namespace shoal::session

@@ -19,9 +19,9 @@ std::int64_t unix_now() {
 
 bool torrent::start_from_resume() {
   added_at_ = unix_now();
-  if (!opt_.resume) return false;
-  resume_data r = std::move(*opt_.resume);
-  opt_.resume.reset();  // trusted once: a later verify or resume after an error hashes the data
+  if (!resume_) return false;
+  resume_data r = std::move(*resume_);
+  resume_.reset();  // trusted once: a later verify or resume after an error hashes the data
   if (r.added_at != 0) added_at_ = r.added_at;
   completed_at_ = r.completed_at;
   uploaded_before_ = r.uploaded;

@@ -1,5 +1,6 @@
 // A torrent's periodic work (once a second while active): timeouts, rates, dialling, giving up.
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 
 #include <algorithm>
 
@@ -38,20 +39,12 @@ constexpr std::size_t min_inflight = 64;   // 1 MiB of 16 KiB blocks
 constexpr std::size_t max_inflight = 256;  // 4 MiB: well inside what libtorrent and aria2 accept
 }  // namespace
 
-// A timer callback, not a coroutine: an active torrent keeps one pending wait (a hundred bytes) instead of a
-// coroutine's frames (over a KiB), which counts with 10,000 torrents in a daemon.
-void torrent::schedule_tick(std::uint64_t generation) {
+void torrent::on_session_tick(std::chrono::steady_clock::time_point now) {
+  if (!ticking_ || now < next_tick_) return;
+  tick();
   // A complete torrent with no peer has little to do each second (no rates, no timeouts, nobody to choke):
-  // ticking it every 5 s keeps a daemon seeding thousands of torrents idle. A peer arriving wakes it.
-  ticking_idle_ = idle_seed();
-  tick_timer_.expires_after(ticking_idle_ ? 5s : 1s);
-  tick_timer_.async_wait([self = shared_from_this(), generation](boost::system::error_code) {
-    // Cancelled or not, the generation says whether this ticker still runs.
-    self->ticking_idle_ = false;
-    if (generation != self->generation_) return;
-    self->tick();
-    if (generation == self->generation_) self->schedule_tick(generation);
-  });
+  // ticking it every 5 s keeps a daemon seeding thousands of torrents idle. attach() brings it forward.
+  if (ticking_) next_tick_ = now + (idle_seed() ? idle_tick_period : tick_period);
 }
 
 void torrent::tick() {
@@ -83,10 +76,16 @@ void torrent::tick() {
     if (may_dial()) connect_more();
     return;
   }
-  if (choker_.due(now)) run_choker(now);
+  if (transfer_ && transfer_->choker.due(now)) run_choker(now);
   super_seed_tick(now);
-  download_window_.add(now, downloaded_);
-  upload_window_.add(now, uploaded_);
+  if (peers_.empty()) {
+    // Nothing moves without a peer: the rates are 0, and an idle torrent holds no samples.
+    download_window_ = rate_window{};
+    upload_window_ = rate_window{};
+  } else {
+    download_window_.add(now, downloaded_);
+    upload_window_.add(now, uploaded_);
+  }
   if (running() && !opt_.seed_only) {
     if (nobody_can_help()) {
       fail("no tracker or peer can help: " + announcer_->refusal_text());

@@ -12,6 +12,7 @@
 
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 
 namespace asio = boost::asio;
 
@@ -25,11 +26,12 @@ constexpr std::size_t gather_budget = std::size_t{2} << 20;
 
 bool torrent::store_block(const block_ref& b, std::span<const std::byte> data) {
   const int piece = static_cast<int>(b.piece);
-  auto it = gathering_.find(piece);
+  auto& x = transfer();
+  auto it = x.gathering.find(piece);
   // A piece none of whose blocks is on disk yet may be gathered, if a buffer is free.
-  if (it == gathering_.end() && !arriving_.contains(piece)) {
-    if (!buffers_) buffers_.emplace(meta_->piece_length, gather_budget);
-    if (auto buf = buffers_->take()) it = gathering_.emplace(piece, std::move(buf)).first;
+  if (it == x.gathering.end() && !x.arriving.contains(piece)) {
+    if (!x.buffers) x.buffers.emplace(meta_->piece_length, gather_budget);
+    if (auto buf = x.buffers->take()) it = x.gathering.emplace(piece, std::move(buf)).first;
   }
   // Straight from the receive buffer to the file, while the block is still in this core's cache.
   if (auto st = storage_->write(piece, b.begin, data); !st) {
@@ -37,8 +39,8 @@ bool torrent::store_block(const block_ref& b, std::span<const std::byte> data) {
     return false;
   }
   // The picker accepted the block: it lies inside the piece.
-  if (it != gathering_.end()) std::memcpy(it->second.get() + b.begin, data.data(), data.size());
-  else arriving_[piece].on_block(b.begin, data);
+  if (it != x.gathering.end()) std::memcpy(it->second.get() + b.begin, data.data(), data.size());
+  else x.arriving[piece].on_block(b.begin, data);
   return true;
 }
 
@@ -54,7 +56,7 @@ void torrent::verify_gathered(int piece, piece_buffers::buffer data) {
     hasher.update(bytes.data(), bytes.size());
     const bool good = hasher.final() == expected;
     asio::post(self->link_->executor, [self, piece, gen, good, data = std::move(data)]() mutable {
-      if (self->buffers_) self->buffers_->give_back(std::move(data));
+      if (self->transfer_ && self->transfer_->buffers) self->transfer_->buffers->give_back(std::move(data));
       if (gen != self->generation_) return;  // paused, re-checked or stopped meanwhile: the check decides now
       self->on_verified(piece, good, {});
     });
@@ -64,11 +66,12 @@ void torrent::verify_gathered(int piece, piece_buffers::buffer data) {
 // Most pieces not gathered arrive in order and were hashed block by block in store_block: the verdict is
 // ready here, with no read-back. Otherwise the pool reads back only what came out of order.
 void torrent::verify_piece(int piece) {
-  if (auto gathered = gathering_.extract(piece)) {
+  auto& x = transfer();
+  if (auto gathered = x.gathering.extract(piece)) {
     verify_gathered(piece, std::move(gathered.mapped()));
     return;
   }
-  auto node = arriving_.extract(piece);
+  auto node = x.arriving.extract(piece);
   auto arrived = std::make_shared<arrival_hash>();
   if (node) *arrived = std::move(node.mapped());
   auto self = shared_from_this();

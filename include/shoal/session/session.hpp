@@ -116,6 +116,7 @@ class session {
   boost::asio::awaitable<void> accept_loop(std::shared_ptr<bool> alive);
   boost::asio::awaitable<void> handle_incoming(boost::asio::ip::tcp::socket s, std::shared_ptr<bool> alive);
   boost::asio::awaitable<void> events_loop(std::shared_ptr<bool> alive);
+  void tick_torrents(std::chrono::steady_clock::time_point now);  // torrent::on_session_tick for each
   void emit(session_event e);
   std::shared_ptr<const session_link> torrent_link();  // what a new torrent gets from the session (shared)
   void added_event(torrent_id id, const sha1_digest& hash, const std::string& name, torrent_state state);
@@ -146,6 +147,7 @@ class session {
   std::uint16_t port_ = 0;
   torrent_id next_id_ = 1;
   std::map<torrent_id, std::shared_ptr<torrent>> torrents_;
+  std::vector<torrent_id> ticking_;  // tick_torrents' list, reused
   std::map<sha1_digest, torrent_id> by_hash_;
   std::deque<torrent_id> check_queue_;
   std::size_t checks_running_ = 0;

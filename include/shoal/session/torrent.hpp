@@ -60,8 +60,8 @@ class peer_connection;
 
 namespace shoal::session {
 
-struct torrent_options {
-  std::filesystem::path root;  // folder holding <name> (the file, or the multi-file folder)
+// What a torrent keeps of its options for its whole life (torrent_options adds what it takes over at creation).
+struct torrent_settings {
   bool seed_only = false;      // seed: the data must be complete, never written
   bool keep_seeding = false;   // leech --seed: go on serving after completion
   bool super_seed = false;     // seed: reveal pieces a few at a time (BEP 16)
@@ -77,6 +77,10 @@ struct torrent_options {
   bool preallocate = false;  // leech: fallocate the files before downloading (--sparse: not)
   std::vector<peer_address> peers;  // --peer: connected to directly
   std::filesystem::path save_torrent;  // a magnet link: the .torrent learned goes here (--save-torrent)
+};
+
+struct torrent_options : torrent_settings {
+  std::filesystem::path root;  // folder holding <name> (the file, or the multi-file folder)
   // What an earlier run saved (the daemon): its pieces are trusted without hashing when every file still has the
   // size and time it had then (else a full check); its counters and dates carry on (torrent_resume.cpp).
   std::optional<resume_data> resume;
@@ -185,6 +189,9 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool is_private() const { return meta_->is_private; }
   // Once a second: rates for the status, batched piece events, stats events.
   void flush_events(bool with_stats);
+  // The session's one ticker, once a second for every torrent: an active torrent's periodic work runs when due.
+  // One ticker for all, not a timer each: 10,000 pending waits cost ~0.8 KiB a torrent in a daemon.
+  void on_session_tick(std::chrono::steady_clock::time_point now);
 
   // Fast resume (torrent_resume.cpp). Once, right after creation: takes over opt.resume's counters and dates,
   // and its pieces when the files' stamps match (queued -> downloading or seeding, or paused with the data
@@ -299,8 +306,9 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool all_banned() const;
   // Into state error. `log`: false when the caller reports the reason itself (a check's verdict).
   void fail(std::string why, bool log = true);
-  // Periodic work: rates, timeouts, keep-alives, new connections, progress.
-  void schedule_tick(std::uint64_t generation);  // the next tick() of this generation
+  // Periodic work: rates, timeouts, keep-alives, new connections, progress. The session's ticker comes each
+  // second; due a little under the period, each of its visits finds the torrent due.
+  static constexpr std::chrono::milliseconds tick_period{900}, idle_tick_period{4900};
   void tick();
   void connect_more();
   bool may_dial() const;
@@ -328,7 +336,10 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   torrent_id id_;
   // Shared with the storage (and replaced whole when a magnet's metadata arrives).
   std::shared_ptr<const metainfo> meta_;
-  torrent_options opt_;  // its root moved to root_
+  // Its options; the root is interned in root_, and the resume data is held only until start_from_resume (an
+  // empty optional<resume_data> is 200 bytes, times 10,000 torrents in a daemon).
+  torrent_settings opt_;
+  std::unique_ptr<resume_data> resume_;
   std::shared_ptr<const session_link> link_;  // the session's, shared
   std::shared_ptr<const std::filesystem::path> root_;  // interned in link_->roots
   torrent_lifecycle lifecycle_;
@@ -341,7 +352,10 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::vector<std::shared_ptr<peer::peer_connection>> peers_;
   std::map<std::string, candidate> candidates_;  // by "host:port"
   std::size_t connecting_ = 0;
-  bool ticking_idle_ = false;  // the ticker waits 5 s (idle_seed): a peer arriving cuts the wait short
+  bool ticking_ = false;  // between activate() and deactivate(): on_session_tick() runs tick() when due
+  // When tick() is due: a second after the last, or 5 s for a complete torrent with no peer (a peer arriving
+  // brings it forward).
+  std::chrono::steady_clock::time_point next_tick_{};
   // Per piece, sized at the first hash failure (most torrents never have one): failures, and whether it failed
   // before (so its passing digests settle the verdict).
   std::vector<int> failures_;
@@ -349,16 +363,14 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // Who sent what, strikes and bans (torrent_bans.cpp): made at the first block received (232 bytes a torrent
   // that never downloads does without).
   std::unique_ptr<swarm::ban_list> bans_;
-  swarm::choker choker_;
   std::unique_ptr<swarm::super_seeder> super_seeder_;  // --super-seed only
   swarm::rate_limiter download_limit_;
   swarm::rate_limiter upload_limit_;
-  std::vector<swarm::choke_candidate> choke_candidates_;  // reused every round
-  std::vector<block_ref> scratch_;
-  // Hash on arrival (torrent_verify.cpp): pieces being downloaded, their in-order prefix already hashed.
-  std::unordered_map<int, arrival_hash> arriving_;
+  // The choker, the pieces in flight, the PEX neighbours (torrent_transfer_state.hpp): made at the first use.
+  struct transfer_state;
+  std::unique_ptr<transfer_state> transfer_;
+  transfer_state& transfer();
   std::unique_ptr<announcer> announcer_;
-  boost::asio::steady_timer tick_timer_;
   std::unique_ptr<boost::asio::steady_timer> announce_timer_;  // with an announcer only
 
   std::uint64_t download_rate_ = 0, upload_rate_ = 0;  // the torrent's own limits (set_limits may change them)
@@ -397,12 +409,6 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::uint64_t uploaded_before_ = 0, downloaded_before_ = 0;
   std::int64_t added_at_ = 0;
   mutable std::int64_t completed_at_ = 0;  // noted the first time the complete data is looked at
-  std::unordered_map<std::uint64_t, wire::ext::pex_state> pex_;  // by connection id: neighbours speaking ut_pex
-  std::vector<peer_address> own_addresses_;  // ours, as peers reach us (PEX entries naming us are skipped)
-  // Or, while buffers last, a copy of the piece's blocks is gathered in memory and the pool hashes the whole
-  // piece, off the network thread (torrent_verify.cpp).
-  std::optional<piece_buffers> buffers_;
-  std::unordered_map<int, piece_buffers::buffer> gathering_;
 };
 
 }  // namespace shoal::session
