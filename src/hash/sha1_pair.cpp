@@ -22,14 +22,17 @@ __attribute__((target("sha,ssse3,sse4.1"))) void compress(std::uint32_t* const (
                                                           const unsigned char* const (&data)[N], std::size_t blocks) {
   const __m128i byte_swap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
   __m128i abcd[N], e[N];
+#pragma GCC unroll 4
   for (int k = 0; k < N; ++k) {
     abcd[k] = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h[k])), 0x1B);
     e[k] = _mm_set_epi32(static_cast<int>(h[k][4]), 0, 0, 0);
   }
   for (std::size_t b = 0; b < blocks; ++b) {
     __m128i w[N][4], abcd_in[N], e_in[N], prev[N], e_next[N];
+#pragma GCC unroll 4
     for (int k = 0; k < N; ++k) {
       const auto* p = reinterpret_cast<const __m128i*>(data[k] + b * 64);
+#pragma GCC unroll 4
       for (int j = 0; j < 4; ++j) w[k][j] = _mm_shuffle_epi8(_mm_loadu_si128(p + j), byte_swap);
       abcd_in[k] = abcd[k];
       e_in[k] = e[k];
@@ -39,7 +42,7 @@ __attribute__((target("sha,ssse3,sse4.1"))) void compress(std::uint32_t* const (
     // Group i of four rounds (i >= 1): extend the schedule from group 4 on, derive E from the
     // state two groups back, run the rounds with function f.
 #define SHOAL_SHA1_GROUP(i, f)                                                                                  \
-  for (int k = 0; k < N; ++k) {                                                                                 \
+  _Pragma("GCC unroll 4") for (int k = 0; k < N; ++k) {                                                                                 \
     if constexpr ((i) >= 4)                                                                                     \
       w[k][(i) & 3] = _mm_sha1msg2_epu32(                                                                       \
           _mm_xor_si128(_mm_sha1msg1_epu32(w[k][(i) & 3], w[k][((i) + 1) & 3]), w[k][((i) + 2) & 3]),          \
@@ -54,11 +57,13 @@ __attribute__((target("sha,ssse3,sse4.1"))) void compress(std::uint32_t* const (
     SHOAL_SHA1_GROUP(13, 2) SHOAL_SHA1_GROUP(14, 2) SHOAL_SHA1_GROUP(15, 3) SHOAL_SHA1_GROUP(16, 3)
     SHOAL_SHA1_GROUP(17, 3) SHOAL_SHA1_GROUP(18, 3) SHOAL_SHA1_GROUP(19, 3)
 #undef SHOAL_SHA1_GROUP
+#pragma GCC unroll 4
     for (int k = 0; k < N; ++k) {
       e[k] = _mm_sha1nexte_epu32(prev[k], e_in[k]);
       abcd[k] = _mm_add_epi32(abcd[k], abcd_in[k]);
     }
   }
+#pragma GCC unroll 4
   for (int k = 0; k < N; ++k) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(h[k]), _mm_shuffle_epi32(abcd[k], 0x1B));
     h[k][4] = static_cast<std::uint32_t>(_mm_extract_epi32(e[k], 3));
