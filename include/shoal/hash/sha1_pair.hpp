@@ -1,7 +1,7 @@
 #pragma once
 // SHA-1 of two messages at once on one core. With the x86 SHA extensions one message is bound by
 // the latency of its round instructions, not by the core's throughput: interleaving the rounds of
-// two independent messages fills those gaps (about 1.5x a core's SHA-1 rate; docs/performance.md,
+// two independent messages fills those gaps (about 1.7x a core's SHA-1 rate; docs/performance.md,
 // issue 10). Without the extensions each lane is hashed by OpenSSL on its own.
 #include <array>
 #include <cstddef>
