@@ -171,7 +171,7 @@ struct lane {
 // and no data crosses cores.
 void hash_read(creation& c, std::size_t chunk_size, std::int64_t run) {
   sha1_pair hasher;
-  std::array<lane, 2> lanes;
+  std::array<lane, lanes_per_thread> lanes;
   for (auto& l : lanes) l.buffer.reset(new char[chunk_size]);
   for (std::int64_t first; (first = c.job.claim(run)) >= 0;) {
     const std::int64_t last = std::min(first + run, c.job.piece_count());
@@ -187,10 +187,12 @@ void hash_read(creation& c, std::size_t chunk_size, std::int64_t run) {
       for (auto& l : lanes)
         if (l.active())
           if (auto s = l.read(c, size); !s) return c.fail(s.err());
-      if (lanes[0].active() && lanes[1].active())
+      if (lanes[0].active() && lanes[1].active()) {
         hasher.update(lanes[0].buffer.get(), lanes[1].buffer.get(), size);
-      else
-        hasher.update(lanes[0].active() ? 0 : 1, (lanes[0].active() ? lanes[0] : lanes[1]).buffer.get(), size);
+      } else {  // the end of a run with an odd piece count, or a short last piece
+        const std::size_t only = lanes[0].active() ? 0 : 1;
+        hasher.update(static_cast<int>(only), lanes[only].buffer.get(), size);
+      }
       for (std::size_t i = 0; i < lanes.size(); ++i)
         if (lanes[i].active()) lanes[i].advance(c, hasher, static_cast<int>(i), size);
     }
