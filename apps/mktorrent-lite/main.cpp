@@ -39,8 +39,8 @@ int main(int argc, char** argv) {
                         {"http", "https"});
   shoal::ui::check_integer(app.add_option("-j,--threads", o.threads, "hashing threads"), {0, 1024, "every core"});
   app.add_flag("--mmap,!--no-mmap", o.use_mmap,
-               "hash the files mmap'ed in place instead of read with pread (a few % faster on an idle machine "
-               "with as many threads as cores, several times slower on a loaded one; default: pread)");
+               "hash the files mmap'ed in place instead of read with pread (slower: pread hashes two pieces at "
+               "once per thread, and mapping costs more than the copy; default: pread)");
   app.add_flag("--no-date", o.no_date, "leave out the creation date");
   auto* cb = app.add_option("--created-by", created_by, "'created by' field (default: Shoal <version>)");
   app.add_flag("--include-hidden", o.include_hidden, "include files and folders whose name starts with '.'");

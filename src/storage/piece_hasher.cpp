@@ -5,21 +5,23 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <optional>
 
 #include "shoal/hash/sha1.hpp"
-#include "chunk_channel.hpp"
+#include "shoal/hash/sha1_pair.hpp"
 #include "mapped_hashing.hpp"
 
 namespace shoal {
 
 namespace {
 
-constexpr std::size_t chunk_slots = 4;  // per reader/hasher pair
-constexpr std::size_t buffer_budget = std::size_t{24} << 20;  // all chunk buffers together
+constexpr std::size_t lanes_per_thread = 2;  // pread path: pieces hashed at once per thread (sha1_pair)
+constexpr std::size_t buffer_budget = std::size_t{24} << 20;  // all read buffers / mapped windows together
+constexpr std::int64_t lane_span = std::int64_t{2} << 20;    // pread path: bytes a lane reads per claim
 constexpr std::int64_t map_window = std::int64_t{4} << 20;      // per thread, mmap path
 
 std::string describe(const std::filesystem::path& p, const char* what, int err) {
@@ -136,34 +138,64 @@ status read_stream(const creation& job, cached_file& file, std::int64_t pos, cha
   return ok();
 }
 
-// Claims whole pieces and reads them, chunk by chunk, into the channel of its hasher.
-void read_pieces(creation& c, detail::chunk_channel& channel, std::size_t chunk_size) {
+// One of a worker's two lanes: a span of consecutive pieces, read through the lane's own
+// descriptor so the kernel sees one sequential reader per lane (its readahead stays on).
+struct lane {
   cached_file file;
-  for (std::int64_t piece; (piece = c.job.claim()) >= 0;) {
-    std::int64_t pos = piece * c.job.piece_length();
-    const std::int64_t end = pos + c.job.piece_size(piece);
-    while (pos < end) {
-      char* buffer = channel.wait_free();
-      if (!buffer) return;
-      const auto n = static_cast<std::size_t>(std::min<std::int64_t>(end - pos, static_cast<std::int64_t>(chunk_size)));
-      if (auto s = read_stream(c, file, pos, buffer, n); !s) return c.fail(s.err());
-      pos += static_cast<std::int64_t>(n);
-      channel.publish({piece, n, pos == end});
-    }
-  }
-}
+  std::unique_ptr<char[]> buffer;
+  std::int64_t piece = 0;  // next piece to finish
+  std::int64_t end = 0;    // one past the span's last piece
+  std::int64_t pos = 0;    // stream offset of the next byte to hash
 
-// Hashes what its reader sends and writes each digest into the piece's own 20 bytes.
-void hash_chunks(creation& c, detail::chunk_channel& channel) {
-  sha1_hasher hasher;
-  detail::chunk_meta chunk;
-  const char* data = nullptr;
-  while (channel.wait_filled(chunk, data)) {
-    if (c.job.stopped()) return;
-    hasher.update(data, chunk.size);
-    channel.release();
-    c.job.add_done(static_cast<std::int64_t>(chunk.size));
-    if (chunk.last_of_piece) c.store(chunk.piece, hasher.final());
+  void start(const creation& c, std::int64_t first, std::int64_t last) {
+    piece = first;
+    end = last;
+    pos = first * c.job.piece_length();
+  }
+  bool active() const { return piece < end; }
+  std::int64_t left_in_piece(const creation& c) const {
+    return piece * c.job.piece_length() + c.job.piece_size(piece) - pos;
+  }
+  status read(const creation& c, std::size_t n) { return read_stream(c, file, pos, buffer.get(), n); }
+  // n bytes of the lane's piece hashed: store its digest when they were its last.
+  void advance(creation& c, sha1_pair& hasher, int index, std::size_t n) {
+    pos += static_cast<std::int64_t>(n);
+    c.job.add_done(static_cast<std::int64_t>(n));
+    if (left_in_piece(c) == 0) c.store(piece++, hasher.final(index));
+  }
+};
+
+// pread path: claims runs of pieces, splits each run between two lanes and hashes both lanes'
+// chunks at once (sha1_pair: one core hashes two messages faster than one). Each thread reads
+// its own chunks into small reused buffers, so the data SHA-1 reads is still in the core's cache,
+// and no data crosses cores.
+void hash_read(creation& c, std::size_t chunk_size, std::int64_t run) {
+  sha1_pair hasher;
+  std::array<lane, lanes_per_thread> lanes;
+  for (auto& l : lanes) l.buffer.reset(new char[chunk_size]);
+  for (std::int64_t first; (first = c.job.claim(run)) >= 0;) {
+    const std::int64_t last = std::min(first + run, c.job.piece_count());
+    const std::int64_t middle = first + (last - first + 1) / 2;
+    lanes[0].start(c, first, middle);
+    lanes[1].start(c, middle, last);
+    while (lanes[0].active() || lanes[1].active()) {
+      if (c.job.stopped()) return;
+      auto n = static_cast<std::int64_t>(chunk_size);
+      for (const auto& l : lanes)
+        if (l.active()) n = std::min(n, l.left_in_piece(c));
+      const auto size = static_cast<std::size_t>(n);
+      for (auto& l : lanes)
+        if (l.active())
+          if (auto s = l.read(c, size); !s) return c.fail(s.err());
+      if (lanes[0].active() && lanes[1].active()) {
+        hasher.update(lanes[0].buffer.get(), lanes[1].buffer.get(), size);
+      } else {  // the end of a run with an odd piece count, or a short last piece
+        const std::size_t only = lanes[0].active() ? 0 : 1;
+        hasher.update(static_cast<int>(only), lanes[only].buffer.get(), size);
+      }
+      for (std::size_t i = 0; i < lanes.size(); ++i)
+        if (lanes[i].active()) lanes[i].advance(c, hasher, static_cast<int>(i), size);
+    }
   }
 }
 
@@ -237,39 +269,26 @@ result<std::string> hash_pieces(const std::vector<hash_input_file>& files, const
   const int threads =
       static_cast<int>(std::clamp<std::int64_t>(options.threads, 1, std::max<std::int64_t>(c.job.piece_count(), 1)));
   std::vector<std::function<void()>> workers;
-  std::vector<std::unique_ptr<detail::chunk_channel>> channels;
   std::optional<detail::sigbus_scope> sigbus;
   if (options.use_mmap) {
-    // One thread per hasher, each mapping and hashing its own pieces: no reader threads, no copy.
+    // One thread per hasher, each mapping and hashing its own pieces: no copy.
     const std::int64_t window = std::min<std::int64_t>(map_window, static_cast<std::int64_t>(buffer_budget) / threads);
     sigbus.emplace();  // installed only while mapped hashing runs
     for (int i = 0; i < threads; ++i) workers.emplace_back([&c, window] { hash_mapped(c, window); });
   } else {
-    // Each hashing thread has its own reader: reads (a copy from the page cache when warm) overlap
-    // with hashing, and readers scale with hashers instead of one reader bounding all. Buffers in
-    // total stay within buffer_budget (whatever the piece length), each at most read_size.
-    const auto per_chunk = static_cast<std::int64_t>(buffer_budget / (chunk_slots * static_cast<std::size_t>(threads)));
+    // Each thread reads and hashes its own chunks (no reader threads, no hand-off): buffers in total
+    // stay within buffer_budget whatever the piece length, each at most read_size. A claim is a run
+    // of about lane_span per lane, so each lane's descriptor reads sequentially for a while.
+    const auto per_chunk = static_cast<std::int64_t>(buffer_budget / (lanes_per_thread * static_cast<std::size_t>(threads)));
     const auto wanted = std::min<std::int64_t>(static_cast<std::int64_t>(options.read_size), per_chunk);
     const auto chunk_size =
         static_cast<std::size_t>(std::min<std::int64_t>(c.job.piece_length(), std::max<std::int64_t>(4096, wanted)));
-    for (int i = 0; i < threads; ++i) {
-      auto& channel = *channels.emplace_back(std::make_unique<detail::chunk_channel>(chunk_slots, chunk_size));
-      // Each side closes the channel when it ends, so the other never waits forever.
-      workers.emplace_back([&c, &channel, chunk_size] {
-        read_pieces(c, channel, chunk_size);
-        channel.close();
-      });
-      workers.emplace_back([&c, &channel] {
-        hash_chunks(c, channel);
-        channel.close();
-      });
-    }
+    const std::int64_t run = static_cast<std::int64_t>(lanes_per_thread) * std::max<std::int64_t>(1, lane_span / c.job.piece_length());
+    for (int i = 0; i < threads; ++i) workers.emplace_back([&c, chunk_size, run] { hash_read(c, chunk_size, run); });
   }
   auto done = c.job.run(
       workers,
       [&] {
-        if (c.job.stopped())  // a side that never started cannot close its channel
-          for (auto& ch : channels) ch->close();
         if (options.on_progress) options.on_progress(control.bytes_done.load(std::memory_order_relaxed));
       },
       options.progress_interval);

@@ -24,9 +24,9 @@ struct mktorrent_options {
   std::string name;  // empty: the last component of input
   std::vector<std::string> web_seeds;
   int threads = 0;  // 0: every core
-  // false: pread into buffers, a reader thread per hasher; true: hash mmap'ed windows in place.
-  // mmap is about 5% faster on an idle machine with threads >= cores, but 2-4x slower when other
-  // processes load the CPUs (docs/performance-mktorrent.md), so pread is the default.
+  // false: each thread preads two pieces into small buffers and hashes them together (sha1_pair);
+  // true: hash mmap'ed windows in place, one piece at a time. pread is about 2x faster idle and
+  // more so when other processes load the CPUs (docs/performance-mktorrent.md), so it is the default.
   bool use_mmap = false;
   bool no_date = false;
   std::optional<std::string> created_by;  // nullopt: "Shoal <version>"

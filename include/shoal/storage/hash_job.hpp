@@ -2,7 +2,7 @@
 // The disk-and-hash service's job: SHA-1 of pieces read from files by N threads, each claiming whole
 // pieces (or runs of them) with one atomic increment, so none waits on another. Torrent creation
 // (piece_hasher.hpp), the seed/resume check (check.hpp) and storage::verify_piece run on it.
-// Memory stays bounded (one read buffer or one mapped window per thread) whatever the data size.
+// Memory stays bounded (a few read buffers or one mapped window per thread) whatever the data size.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>

@@ -78,6 +78,17 @@ TEST_P(PieceHasherTest, OneThreadAndManyThreadsAgreeWithSmallReads) {
   EXPECT_EQ(*one, expected(32768));
 }
 
+// Enough pieces for several claims per thread (the pread path claims runs of pieces and splits
+// each between two lanes), an odd count and a short last piece: every digest lands in its slot.
+TEST_P(PieceHasherTest, ManyClaimsWithAnOddPieceCount) {
+  std::vector files{add_file("a", (5 << 20) + 16384 * 3 + 777), add_file("b", 12345)};
+  for (int threads : {1, 2, 3}) {
+    auto r = hash(files, 16384, threads, 16384);
+    ASSERT_TRUE(r) << r.message();
+    EXPECT_EQ(*r, expected(16384)) << threads << " threads";
+  }
+}
+
 TEST_P(PieceHasherTest, ReportsProgressUpToTheTotal) {
   std::vector files{add_file("a", 200000)};
   std::int64_t last = -1;
