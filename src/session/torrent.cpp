@@ -62,10 +62,6 @@ torrent::torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr
       lifecycle_(torrent_state::queued_for_check),
       picker_(meta_->piece_count(), meta_->piece_length, meta_->total_length),
       have_(static_cast<std::size_t>(meta_->piece_count())),
-      download_limit_(opt_.download_rate_limit, swarm::default_burst(opt_.download_rate_limit),
-                      std::chrono::steady_clock::now(), link_->download_total),
-      upload_limit_(opt_.upload_rate_limit, swarm::default_burst(opt_.upload_rate_limit),
-                    std::chrono::steady_clock::now(), link_->upload_total),
       download_rate_(opt_.download_rate_limit),
       upload_rate_(opt_.upload_rate_limit) {
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_->piece_count()),
@@ -86,8 +82,17 @@ torrent::~torrent() = default;
 torrent::transfer_state& torrent::transfer() {
   if (!transfer_)
     transfer_ = std::make_unique<transfer_state>(
-        swarm::choke_config{opt_.seed_only ? swarm::choke_mode::seed : swarm::choke_mode::leech, opt_.upload_slots});
+        swarm::choke_config{opt_.seed_only ? swarm::choke_mode::seed : swarm::choke_mode::leech, opt_.upload_slots},
+        download_rate_, upload_rate_, *link_);
   return *transfer_;
+}
+
+swarm::rate_limiter* torrent::download_limiter() {
+  return download_rate_ != 0 || link_->download_total != nullptr ? &transfer().download_limit : nullptr;
+}
+
+swarm::rate_limiter* torrent::upload_limiter() {
+  return upload_rate_ != 0 || link_->upload_total != nullptr ? &transfer().upload_limit : nullptr;
 }
 
 bool torrent::finished() const {
@@ -197,11 +202,11 @@ void torrent::set_limits(const torrent_limits& l) {
   const auto now = std::chrono::steady_clock::now();
   if (l.download_rate) {
     download_rate_ = *l.download_rate;
-    download_limit_.set_rate(download_rate_, swarm::default_burst(download_rate_), now);
+    if (transfer_) transfer_->download_limit.set_rate(download_rate_, swarm::default_burst(download_rate_), now);
   }
   if (l.upload_rate) {
     upload_rate_ = *l.upload_rate;
-    upload_limit_.set_rate(upload_rate_, swarm::default_burst(upload_rate_), now);
+    if (transfer_) transfer_->upload_limit.set_rate(upload_rate_, swarm::default_burst(upload_rate_), now);
   }
   if (l.max_peers) {
     opt_.max_peers = std::max<std::size_t>(1, *l.max_peers);

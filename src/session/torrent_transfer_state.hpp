@@ -1,7 +1,8 @@
 #pragma once
 // What only a torrent that exchanges pieces with peers needs: the choker, the pieces being gathered or hashed on
-// arrival, the PEX neighbours. Made at the first use (torrent::transfer()), so the thousands of torrents a daemon
-// holds with no peer carry none of it (384 bytes of empty members each before).
+// arrival, the PEX neighbours, the rate buckets. Made at the first use (torrent::transfer()) and kept until the
+// torrent goes (a connection may hold a bucket across a wait), so the thousands of torrents a daemon
+// holds with no peer carry none of it (512 bytes of idle members each before).
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
@@ -12,14 +13,24 @@
 #include "shoal/storage/arrival_hash.hpp"
 #include "shoal/storage/piece_buffers.hpp"
 #include "shoal/swarm/choker.hpp"
+#include "shoal/swarm/rate_limiter.hpp"
 #include "shoal/wire/ext/pex_state.hpp"
 
 namespace shoal::session {
 
 struct torrent::transfer_state {
-  explicit transfer_state(const swarm::choke_config& c) : choker(c) {}
+  transfer_state(const swarm::choke_config& c, std::uint64_t download_rate, std::uint64_t upload_rate,
+                 const session_link& link)
+      : choker(c),
+        download_limit(download_rate, swarm::default_burst(download_rate), std::chrono::steady_clock::now(),
+                       link.download_total),
+        upload_limit(upload_rate, swarm::default_burst(upload_rate), std::chrono::steady_clock::now(),
+                     link.upload_total) {}
 
   swarm::choker choker;
+  // The torrent's buckets, under the session's. Never freed before the torrent: a connection holds one across a wait.
+  swarm::rate_limiter download_limit;
+  swarm::rate_limiter upload_limit;
   std::vector<swarm::choke_candidate> choke_candidates;  // reused every round
   std::vector<block_ref> scratch;                        // picked blocks, reused
   // Hash on arrival (torrent_verify.cpp): pieces being downloaded, their in-order prefix already hashed.

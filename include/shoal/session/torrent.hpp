@@ -209,13 +209,9 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   shoal::status read_block(const block_ref& b, std::span<std::byte> out) override;
   void on_uploaded(peer::peer_connection& c, std::span<const block_ref> blocks, std::uint64_t bytes) override;
   // The torrent's download bucket (the connections' readers pace on it); null when unlimited.
-  swarm::rate_limiter* download_limiter() override {
-    return download_rate_ != 0 || link_->download_total != nullptr ? &download_limit_ : nullptr;
-  }
+  swarm::rate_limiter* download_limiter() override;
   // The torrent's upload bucket (the connections' writers take tokens per block); null when unlimited.
-  swarm::rate_limiter* upload_limiter() override {
-    return upload_rate_ != 0 || link_->upload_total != nullptr ? &upload_limit_ : nullptr;
-  }
+  swarm::rate_limiter* upload_limiter() override;
 
  private:
   struct check_job;
@@ -364,8 +360,6 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // that never downloads does without).
   std::unique_ptr<swarm::ban_list> bans_;
   std::unique_ptr<swarm::super_seeder> super_seeder_;  // --super-seed only
-  swarm::rate_limiter download_limit_;
-  swarm::rate_limiter upload_limit_;
   // The choker, the pieces in flight, the PEX neighbours (torrent_transfer_state.hpp): made at the first use.
   struct transfer_state;
   std::unique_ptr<transfer_state> transfer_;
