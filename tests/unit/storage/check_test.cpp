@@ -85,6 +85,42 @@ TEST_F(check_test, TruncatedAndMissingFiles) {
   EXPECT_EQ(pieces_of(*have), "000001");
 }
 
+// Pieces are hashed two at a time: each lane is judged alone. One thread pairs (0,1) (2,3) (4,5) (6,-): a corrupt
+// piece beside a good one, a piece cut short beside one gone, and a short last piece on its own. Pieces of 64 KiB
+// read in chunks of 64 KiB, so the lanes run interleaved (sha1_pair) wherever both read.
+TEST_F(check_test, PairedLanesJudgeEachPieceAlone) {
+  constexpr std::int64_t piece = 1 << 16;
+  const std::vector<file_spec> one{{"", 6 * piece + piece / 2}};
+  const auto m = make_torrent("big", one, piece);
+  ASSERT_EQ(m.piece_count(), 7);
+  {
+    auto st = storage::open(m, root, storage::open_mode::create);
+    ASSERT_TRUE(st) << st.message();
+    const auto data = content_of(one);
+    for (int p = 0; p < m.piece_count(); ++p)
+      ASSERT_TRUE(st->write(p, 0, bytes_of(std::string_view(data).substr(static_cast<std::size_t>(p * piece),
+                                                                         static_cast<std::size_t>(m.piece_size(p))))));
+  }
+  auto have = check_existing(m, root, 1);
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(pieces_of(*have), "1111111");
+  {
+    std::fstream f(root / "big", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(2 * piece + 4097);
+    f.put('!');
+  }
+  have = check_existing(m, root, 1);
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(pieces_of(*have), "1101111");
+  fs::resize_file(root / "big", 5 * piece - 100);  // piece 4 cut short, 5 and 6 gone
+  have = check_existing(m, root, 1);
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(pieces_of(*have), "1101000");
+  have = check_existing(m, root, 2);
+  ASSERT_TRUE(have) << have.message();
+  EXPECT_EQ(pieces_of(*have), "1101000");
+}
+
 TEST_F(check_test, MissingRootIsNothing) {
   const auto m = make_torrent("t", files, 16);
   int calls = 0;
@@ -167,8 +203,8 @@ TEST_F(check_test, CancelledBeforeStartChecksNothing) {
   EXPECT_EQ(control.bytes_done.load(), 0);
 }
 
-// Cancelled from another thread while the check runs: each thread stops after the piece it is on.
-TEST_F(check_test, CancelledMidwayStopsWithinAPiecePerThread) {
+// Cancelled from another thread while the check runs: each thread stops within the two pieces it hashes at once.
+TEST_F(check_test, CancelledMidwayStopsWithinTwoPiecesPerThread) {
   constexpr std::int64_t piece = 1 << 20;
   constexpr int threads = 2;
   const auto m = zero_torrent(root, piece, 256);
@@ -183,7 +219,7 @@ TEST_F(check_test, CancelledMidwayStopsWithinAPiecePerThread) {
   canceller.join();
   ASSERT_FALSE(have) << "the check finished before it was cancelled";
   EXPECT_EQ(have.code(), error_code::cancelled);
-  EXPECT_LE(control.bytes_done.load(), at_cancel + threads * piece);
+  EXPECT_LE(control.bytes_done.load(), at_cancel + threads * 2 * piece);
   EXPECT_LT(control.bytes_done.load(), m.total_length);
 }
 
