@@ -108,6 +108,12 @@ void sha1_pair::lane_state::reset() {
 }
 
 bool sha1_pair::extensions_available() {
+  // Asked once: cpuid traps to the hypervisor in a virtual machine, and a leech makes a pair per two pieces.
+  static const bool available = detect_extensions();
+  return available;
+}
+
+bool sha1_pair::detect_extensions() {
 #ifdef SHOAL_SHA1_X86
   unsigned a = 0, b = 0, c = 0, d = 0;
   if (!__get_cpuid(1, &a, &b, &c, &d)) return false;

@@ -4,6 +4,9 @@
 // torrent goes (a connection may hold a bucket across a wait), so the thousands of torrents a daemon
 // holds with no peer carry none of it (512 bytes of idle members each before).
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -17,6 +20,21 @@
 #include "shoal/wire/ext/pex_state.hpp"
 
 namespace shoal::session {
+
+// Gathered pieces waiting for the hashing pool. Each piece posts one job; a job takes up to two pieces, so that
+// when pieces queue up (the pool's core is busy) two are hashed at once (sha1_pair), and when it keeps up each
+// goes alone at once: no piece waits for a partner.
+struct gathered_piece {
+  int piece = -1;
+  std::uint64_t generation = 0;
+  std::size_t size = 0;
+  sha1_digest expected;
+  piece_buffers::buffer data;
+};
+struct gathered_queue {
+  std::mutex mu;
+  std::deque<gathered_piece> pieces;
+};
 
 struct torrent::transfer_state {
   transfer_state(const swarm::choke_config& c, std::uint64_t download_rate, std::uint64_t upload_rate,
@@ -39,6 +57,7 @@ struct torrent::transfer_state {
   // piece, off the network thread (torrent_verify.cpp).
   std::optional<piece_buffers> buffers;
   std::unordered_map<int, piece_buffers::buffer> gathering;
+  std::shared_ptr<gathered_queue> to_hash;  // shared with the pool's jobs; made with the first gathered piece
   std::unordered_map<std::uint64_t, wire::ext::pex_state> pex;  // by connection id: neighbours speaking ut_pex
   std::vector<peer_address> own_addresses;  // ours, as peers reach us (PEX entries naming us are skipped)
 };

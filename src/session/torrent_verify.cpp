@@ -13,6 +13,7 @@
 #include "shoal/peer/peer_connection.hpp"
 #include "shoal/session/torrent.hpp"
 #include "torrent_transfer_state.hpp"
+#include "shoal/hash/sha1_pair.hpp"
 
 namespace asio = boost::asio;
 
@@ -46,20 +47,48 @@ bool torrent::store_block(const block_ref& b, std::span<const std::byte> data) {
 
 // A gathered piece (already on disk): the pool hashes it; the buffer comes back with the verdict.
 void torrent::verify_gathered(int piece, piece_buffers::buffer data) {
-  auto self = shared_from_this();
-  const auto gen = generation_;
-  const auto size = static_cast<std::size_t>(meta_->piece_size(piece));
-  const auto expected = meta_->piece_hash(piece);
-  asio::post(*link_->hash_pool, [self, piece, gen, size, expected, data = std::move(data)]() mutable {
-    const auto bytes = std::span<const std::byte>(data.get(), size);
+  auto& x = transfer();
+  if (!x.to_hash) x.to_hash = std::make_shared<gathered_queue>();
+  auto q = x.to_hash;
+  {
+    std::lock_guard lock(q->mu);
+    q->pieces.push_back({piece, generation_, static_cast<std::size_t>(meta_->piece_size(piece)),
+                         meta_->piece_hash(piece), std::move(data)});
+  }
+  asio::post(*link_->hash_pool, [self = shared_from_this(), q] { hash_gathered(self, q); });
+}
+
+// On the pool: up to two queued pieces, hashed at once when there are two.
+void torrent::hash_gathered(const std::shared_ptr<torrent>& self, const std::shared_ptr<gathered_queue>& q) {
+  auto taken = std::make_shared<std::vector<gathered_piece>>();
+  {
+    std::lock_guard lock(q->mu);
+    while (taken->size() < 2 && !q->pieces.empty()) {
+      taken->push_back(std::move(q->pieces.front()));
+      q->pieces.pop_front();
+    }
+  }
+  if (taken->empty()) return;  // an earlier job took this one along with its own
+  std::array<bool, 2> good{};
+  auto bytes = [&](std::size_t k) { return reinterpret_cast<const unsigned char*>((*taken)[k].data.get()); };
+  if (taken->size() == 2) {
+    sha1_pair pair;
+    const auto common = std::min((*taken)[0].size, (*taken)[1].size);
+    pair.update(bytes(0), bytes(1), common);
+    for (std::size_t k = 0; k < 2; ++k) {
+      if ((*taken)[k].size > common) pair.update(static_cast<int>(k), bytes(k) + common, (*taken)[k].size - common);
+      good[k] = pair.final(static_cast<int>(k)) == (*taken)[k].expected;
+    }
+  } else {
     sha1_hasher hasher;
-    hasher.update(bytes.data(), bytes.size());
-    const bool good = hasher.final() == expected;
-    asio::post(self->link_->executor, [self, piece, gen, good, data = std::move(data)]() mutable {
-      if (self->transfer_ && self->transfer_->buffers) self->transfer_->buffers->give_back(std::move(data));
-      if (gen != self->generation_) return;  // paused, re-checked or stopped meanwhile: the check decides now
-      self->on_verified(piece, good, {});
-    });
+    hasher.update(bytes(0), (*taken)[0].size);
+    good[0] = hasher.final() == (*taken)[0].expected;
+  }
+  asio::post(self->link_->executor, [self, taken, good] {
+    for (auto& t : *taken)
+      if (self->transfer_ && self->transfer_->buffers) self->transfer_->buffers->give_back(std::move(t.data));
+    for (std::size_t k = 0; k < taken->size(); ++k)  // paused, re-checked or stopped meanwhile: the check decides now
+      if ((*taken)[k].generation == self->generation_) self->on_verified((*taken)[k].piece, good[k], {});
   });
 }
 

@@ -35,6 +35,7 @@ class sha1_pair {
   };
 
  private:
+  static bool detect_extensions();
   std::array<lane_state, 2> lanes_;
   std::optional<std::array<sha1_hasher, 2>> openssl_;  // set when the extensions are not used
 };

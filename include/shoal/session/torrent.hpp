@@ -60,6 +60,8 @@ class peer_connection;
 
 namespace shoal::session {
 
+struct gathered_queue;  // torrent_transfer_state.hpp
+
 // What a torrent keeps of its options for its whole life (torrent_options adds what it takes over at creation).
 struct torrent_settings {
   bool seed_only = false;      // seed: the data must be complete, never written
@@ -289,6 +291,7 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool store_block(const block_ref& b, std::span<const std::byte> data);
   void verify_piece(int piece);
   void verify_gathered(int piece, piece_buffers::buffer data);
+  static void hash_gathered(const std::shared_ptr<torrent>& self, const std::shared_ptr<gathered_queue>& q);
   void on_verified(int piece, bool good, std::string error);
   void complete();
   // Bad peers: who sent which block, verdicts on hash checks, re-requesting a failed piece from one peer.
