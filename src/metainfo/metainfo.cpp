@@ -21,7 +21,7 @@ std::int64_t metainfo::piece_size(int piece) const {
 sha1_digest metainfo::piece_hash(int piece) const {
   sha1_digest d;
   if (piece >= 0 && piece < piece_count())
-    sha1_digest::from_bytes(std::string_view(piece_hashes).substr(std::size_t(piece) * 20, 20), d);
+    sha1_digest::from_bytes(pieces().substr(std::size_t(piece) * 20, 20), d);
   return d;
 }
 

@@ -45,7 +45,8 @@ status check_version(const value& info, metainfo& m) {
 }
 
 status check_piece_hashes(const value& info, metainfo& m) {
-  const auto& pieces = info.find("pieces")->as_string();
+  const value& field = *info.find("pieces");
+  const auto& pieces = field.as_string();
   if (pieces.size() % 20 != 0)
     return field_error("info.pieces", "length " + std::to_string(pieces.size()) + " is not a multiple of 20");
   const std::int64_t expected = block_geometry::pieces_for(m.total_length, m.piece_length);
@@ -53,7 +54,10 @@ status check_piece_hashes(const value& info, metainfo& m) {
     return field_error("info.pieces", std::to_string(pieces.size() / 20) + " hashes for " + std::to_string(expected) +
                                           " pieces of " + std::to_string(m.piece_length) + " bytes (total " +
                                           std::to_string(m.total_length) + " bytes)");
-  m.piece_hashes = pieces;
+  // Where the string's bytes start in the info dictionary: its span ends with them, after the "<length>:".
+  m.pieces_at = field.source().offset + field.source().length - pieces.size() - info.source().offset;
+  m.pieces_length = pieces.size();
+  if (m.pieces() != std::string_view(pieces)) m.piece_hashes = pieces;  // a span off: a copy, never wrong hashes
   return ok();
 }
 

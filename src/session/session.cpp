@@ -136,6 +136,7 @@ std::shared_ptr<const session_link> session::torrent_link() {
   link->upload_total = &upload_total_;
   link->peers_total = &peers_total_;
   link->roots = &roots_;
+  link->settings = &settings_;
   // Torrents may outlive the session by a few handlers (a stopped announce, a hash result): `alive` guards.
   link->emit = [this, alive = alive_](session_event e) {
     if (*alive) emit(std::move(e));

@@ -42,6 +42,10 @@ constexpr auto stats_heartbeat = 60s;  // an idle torrent's stats event, at most
 std::shared_ptr<const std::filesystem::path> shared_root(const session_link& link, const std::filesystem::path& root) {
   return link.roots ? link.roots->intern(root) : std::make_shared<const std::filesystem::path>(root);
 }
+
+std::shared_ptr<const torrent_settings> shared_settings(const session_link& link, torrent_settings s) {
+  return link.settings ? link.settings->intern(std::move(s)) : std::make_shared<const torrent_settings>(std::move(s));
+}
 }  // namespace
 
 std::shared_ptr<torrent> torrent::create(torrent_id id, metainfo m, torrent_options opt,
@@ -55,20 +59,19 @@ torrent::torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr
                  bool paused)
     : id_(id),
       meta_(std::make_shared<const metainfo>(std::move(m))),
-      opt_(static_cast<torrent_settings&&>(std::move(opt))),
+      opt_(shared_settings(*link, static_cast<torrent_settings&&>(std::move(opt)))),
       resume_(opt.resume ? std::make_unique<resume_data>(std::move(*opt.resume)) : nullptr),
       link_(std::move(link)),
       root_(shared_root(*link_, opt.root)),
       lifecycle_(torrent_state::queued_for_check),
-      picker_(meta_->piece_count(), meta_->piece_length, meta_->total_length),
       have_(static_cast<std::size_t>(meta_->piece_count())),
-      download_rate_(opt_.download_rate_limit),
-      upload_rate_(opt_.upload_rate_limit) {
+      download_rate_(opt_->download_rate_limit),
+      upload_rate_(opt_->upload_rate_limit) {
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(meta_->piece_count()),
                                    static_cast<std::uint32_t>(meta_->piece_length),
                                    static_cast<std::uint32_t>(meta_->piece_size(meta_->piece_count() - 1)),
                                    128 * 1024);  // tolerate clients asking for blocks larger than 16 KiB
-  if (opt_.super_seed && opt_.seed_only)
+  if (opt_->super_seed && opt_->seed_only)
     super_seeder_ = std::make_unique<swarm::super_seeder>(meta_->piece_count(), super_seed_offers, std::random_device{}());
   if (!meta_->trackers.empty()) {
     announcer_ = std::make_unique<announcer>(link_->executor, meta_->trackers);
@@ -79,10 +82,32 @@ torrent::torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr
 
 torrent::~torrent() = default;
 
+swarm::piece_picker& torrent::picker() {
+  if (!picker_) {
+    picker_ = std::make_unique<swarm::piece_picker>(meta_->piece_count(), meta_->piece_length, meta_->total_length);
+    for (int i = 0; i < meta_->piece_count(); ++i)
+      if (have_.get(static_cast<std::size_t>(i))) picker_->set_have(i);
+  }
+  return *picker_;
+}
+
+std::int64_t torrent::bytes_left() const {
+  const int pieces = meta_->piece_count();
+  if (pieces == 0) return meta_->total_length;
+  const bool last = have_.get(static_cast<std::size_t>(pieces - 1));
+  const std::int64_t full = have_count() - (last ? 1 : 0);
+  return meta_->total_length - full * meta_->piece_length - (last ? meta_->piece_size(pieces - 1) : 0);
+}
+
+const torrent::candidate_map& torrent::candidates() const {
+  static const candidate_map none;  // immutable: a torrent that never had a candidate
+  return transfer_ ? transfer_->candidates : none;
+}
+
 torrent::transfer_state& torrent::transfer() {
   if (!transfer_)
     transfer_ = std::make_unique<transfer_state>(
-        swarm::choke_config{opt_.seed_only ? swarm::choke_mode::seed : swarm::choke_mode::leech, opt_.upload_slots},
+        swarm::choke_config{opt_->seed_only ? swarm::choke_mode::seed : swarm::choke_mode::leech, opt_->upload_slots},
         download_rate_, upload_rate_, *link_);
   return *transfer_;
 }
@@ -98,7 +123,7 @@ swarm::rate_limiter* torrent::upload_limiter() {
 bool torrent::finished() const {
   if (lifecycle_.state() == torrent_state::error) return true;
   if (left_) return true;
-  return complete_data() && lifecycle_.checked() && !opt_.keep_seeding && !opt_.seed_only;
+  return complete_data() && lifecycle_.checked() && !opt_->keep_seeding && !opt_->seed_only;
 }
 
 // An event about this torrent, its fields beside the kind left to fill.
@@ -132,14 +157,14 @@ void torrent::activate() {
   const int total = meta_->piece_count();
   if (fetching_metadata()) {
     spdlog::info("{}: fetching the metadata of {} from peers", meta_->name, meta_->info_hash.hex());
-  } else if (opt_.seed_only) {
+  } else if (opt_->seed_only) {
     spdlog::info("{}: seeding {} pieces ({} bytes){}", meta_->name, total, meta_->total_length,
                  super_seeding() ? ", super-seeding" : "");
   } else {
     // Tests and users read this line: how much of a previous run survived.
     spdlog::info("{}: resume: {} of {} pieces already verified", meta_->name, resumed_pieces_, total);
   }
-  add_candidates(opt_.peers, from_given);
+  add_candidates(opt_->peers, from_given);
   auto self = shared_from_this();
   const auto gen = generation_;
   ticking_ = true;
@@ -154,11 +179,13 @@ void torrent::deactivate(std::string_view why) {
   ticking_ = false;
   if (announce_timer_) announce_timer_->cancel();
   for (auto& c : std::vector(peers_)) c->close(why);
-  for (auto& [key, cand] : candidates_) cand.connected = false;
   connecting_ = 0;  // dials in flight see the generation change and drop what they get
   close_files();
-  download_window_ = rate_window{};
-  upload_window_ = rate_window{};
+  if (transfer_) {
+    for (auto& [key, cand] : transfer_->candidates) cand.connected = false;
+    transfer_->download_window = rate_window{};
+    transfer_->upload_window = rate_window{};
+  }
 }
 
 void torrent::pause() {
@@ -209,9 +236,11 @@ void torrent::set_limits(const torrent_limits& l) {
     if (transfer_) transfer_->upload_limit.set_rate(upload_rate_, swarm::default_burst(upload_rate_), now);
   }
   if (l.max_peers) {
-    opt_.max_peers = std::max<std::size_t>(1, *l.max_peers);
+    auto changed = std::make_shared<torrent_settings>(*opt_);  // the others sharing them keep theirs
+    changed->max_peers = std::max<std::size_t>(1, *l.max_peers);
+    opt_ = std::move(changed);
     // Over the new limit: the least useful connections (no data either way, then the slowest) go.
-    while (peers_.size() > opt_.max_peers) {
+    while (peers_.size() > opt_->max_peers) {
       auto worst = std::min_element(peers_.begin(), peers_.end(), [](const auto& x, const auto& y) {
         return x->download_rate + x->upload_rate < y->download_rate + y->upload_rate;
       });
@@ -275,13 +304,13 @@ torrent_status torrent::status() const {
   s.finished = finished();
   s.error = lifecycle_.error();
   s.total_bytes = meta_->total_length;
-  s.verified_bytes = meta_->total_length - picker_.bytes_left();
+  s.verified_bytes = meta_->total_length - bytes_left();
   if (check_) s.checked_bytes = check_->progress.bytes_done.load(std::memory_order_relaxed);
   s.piece_count = meta_->piece_count();
-  s.pieces_have = picker_.have_count();
-  s.download_rate = download_window_.rate();
-  s.upload_rate = upload_window_.rate();
-  const auto left = picker_.bytes_left();
+  s.pieces_have = have_count();
+  s.download_rate = transfer_ ? transfer_->download_window.rate() : 0;
+  s.upload_rate = transfer_ ? transfer_->upload_window.rate() : 0;
+  const auto left = bytes_left();
   if (left > 0 && s.download_rate >= 1 && s.state == torrent_state::downloading)
     s.eta_seconds = static_cast<std::int64_t>(static_cast<double>(left) / s.download_rate + 0.5);
   s.peers = peers_.size();
@@ -302,10 +331,10 @@ torrent_status torrent::status() const {
 }
 
 void torrent::flush_events(bool with_stats) {
-  if (!verified_since_event_.empty() && link_->emit) {
+  if (transfer_ && !transfer_->verified_since_event.empty() && link_->emit) {
     auto e = event(session_event::kind::pieces_verified);
-    e.pieces = std::move(verified_since_event_);
-    verified_since_event_.clear();
+    e.pieces = std::move(transfer_->verified_since_event);
+    transfer_->verified_since_event.clear();
     link_->emit(std::move(e));
   }
   const auto st = lifecycle_.state();
@@ -327,8 +356,8 @@ void torrent::flush_events(bool with_stats) {
 void torrent::complete() {
   const auto from = lifecycle_.state();
   if (from == torrent_state::downloading) lifecycle_.completed();
-  else if (from != torrent_state::seeding || opt_.seed_only) return;
-  if (!opt_.seed_only) forget_ownership(*meta_, *root_);  // every file verifies now: no record needed
+  else if (from != torrent_state::seeding || opt_->seed_only) return;
+  if (!opt_->seed_only) forget_ownership(*meta_, *root_);  // every file verifies now: no record needed
   if (transfer_ && transfer_->buffers) transfer_->buffers->release_free();  // nothing more to gather
   report_complete();
   flush_events(false);  // the last pieces before `completed`
@@ -344,7 +373,7 @@ void torrent::complete() {
     c->send_interested(false);
     close_if_both_complete(*c);
   }
-  if (opt_.keep_seeding && opt_.seed_ratio > 0) check_seed_ratio();  // the ratio may be reached already
+  if (opt_->keep_seeding && opt_->seed_ratio > 0) check_seed_ratio();  // the ratio may be reached already
 }
 
 void torrent::fail(std::string why, bool log) {
@@ -368,7 +397,7 @@ void torrent::fail(std::string why, bool log) {
 }
 
 void torrent::report_complete() {
-  if (opt_.seed_only) return;
+  if (opt_->seed_only) return;
   const auto now = std::chrono::steady_clock::now();
   const double secs = std::chrono::duration<double>(now - started_at_).count();
   const double rate = secs > 0 ? static_cast<double>(downloaded_) / secs : 0;

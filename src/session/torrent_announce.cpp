@@ -24,9 +24,9 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
   req.downloaded = static_cast<std::int64_t>(downloaded_);
   // Before the metadata the size is unknown: announce as a leecher (left > 0, as libtorrent does), since a
   // tracker withholds seeds from a peer that says it has everything.
-  req.left = fetching_metadata() ? 16 * 1024 : picker_.bytes_left();
+  req.left = fetching_metadata() ? 16 * 1024 : bytes_left();
   req.event = static_cast<announce_event>(event);
-  req.numwant = static_cast<int>(std::min<std::size_t>(opt_.max_peers, 200));
+  req.numwant = static_cast<int>(std::min<std::size_t>(opt_->max_peers, 200));
   asio::steady_timer timer(link_->executor);
   timer.expires_after(timeout);
   announcing_ = true;  // the announcer is not reentrant
@@ -49,7 +49,7 @@ asio::awaitable<bool> torrent::announce_once(int event, std::chrono::millisecond
       spdlog::warn("{}: announce failed: {}", meta_->name, reply.message());
     else
       spdlog::debug("{}: announce failed: {}", meta_->name, reply.message());
-    if (running() && !opt_.seed_only && nobody_can_help())
+    if (running() && !opt_->seed_only && nobody_can_help())
       fail("no tracker or peer can help: " + announcer_->refusal_text());
     co_return false;
   }

@@ -32,9 +32,10 @@ void torrent::record_block(const peer::peer_connection& c, const block_ref& b) {
 }
 
 std::vector<std::uint64_t> torrent::block_digests(int piece) {
-  const auto& geometry = picker_.geometry();
+  const auto geometry = meta_->geometry();
   const int blocks = geometry.blocks_in_piece(piece);
   std::vector<std::uint64_t> out(static_cast<std::size_t>(blocks), 0);
+  if (!storage_ && !open_storage()) return out;  // the last peer left while the piece was hashed
   std::array<std::byte, block_size> buf{};
   for (int i = 0; i < blocks; ++i) {
     const block_ref b = geometry.block(piece, i);
@@ -49,19 +50,21 @@ std::vector<std::uint64_t> torrent::block_digests(int piece) {
 }
 
 void torrent::judge_failed(int piece) {
-  if (retried_.empty()) retried_.assign(static_cast<std::size_t>(meta_->piece_count()), 0);
-  retried_[static_cast<std::size_t>(piece)] = 1;
+  auto& retried = transfer().retried;
+  if (retried.empty()) retried.assign(static_cast<std::size_t>(meta_->piece_count()), 0);
+  retried[static_cast<std::size_t>(piece)] = 1;
   const auto digests = block_digests(piece);
   if (!bans_) bans_ = std::make_unique<swarm::ban_list>();
   apply_bans(bans_->piece_failed(static_cast<std::uint32_t>(piece), digests));
 }
 
 void torrent::judge_passed(int piece) {
-  if (retried_.empty() || !retried_[static_cast<std::size_t>(piece)]) {
+  auto& retried = transfer().retried;
+  if (retried.empty() || !retried[static_cast<std::size_t>(piece)]) {
     if (bans_) bans_->piece_passed(static_cast<std::uint32_t>(piece));
     return;
   }
-  retried_[static_cast<std::size_t>(piece)] = 0;
+  retried[static_cast<std::size_t>(piece)] = 0;
   const auto digests = block_digests(piece);
   apply_bans(bans_->piece_passed(static_cast<std::uint32_t>(piece), digests));  // judge_failed made it
 }
@@ -86,7 +89,7 @@ void torrent::retry_from_one_peer(int piece) {
   if (best == nullptr) return;  // nobody can serve it now: the picker hands it out as usual later
   auto& scratch = transfer().scratch;
   scratch.clear();
-  if (picker_.take_piece(piece, scratch) == 0) return;
+  if (picker().take_piece(piece, scratch) == 0) return;
   best->send_interested(true);
   if (best->inflight.empty()) best->last_block = peer::clock::now();
   for (const auto& b : scratch) {

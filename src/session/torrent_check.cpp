@@ -47,11 +47,11 @@ void torrent::run_check(asio::thread_pool& pool, std::function<void()> done) {
     return;
   }
   auto job = std::make_shared<check_job>();
-  job->options.seed_only = opt_.seed_only;
-  job->options.threads = opt_.hash_threads;
-  job->options.overwrite = opt_.overwrite;
-  job->options.preallocate = opt_.preallocate;
-  job->options.recheck = storage_ != nullptr;
+  job->options.seed_only = opt_->seed_only;
+  job->options.threads = opt_->hash_threads;
+  job->options.overwrite = opt_->overwrite;
+  job->options.preallocate = opt_->preallocate;
+  job->options.recheck = data_opened_;
   check_ = job;
   change_state(from);
   auto self = shared_from_this();
@@ -79,26 +79,26 @@ void torrent::on_checked(std::shared_ptr<check_job> job, std::function<void()> d
   if (peers_.empty()) close_files();  // the check opened them; the first peer opens them again
   change_state(from);
   // A leech whose data was complete already (a verify again of a complete torrent is not a new completion).
-  if (complete_data() && !opt_.seed_only && !job->options.recheck) complete();
+  if (complete_data() && !opt_->seed_only && !job->options.recheck) complete();
 }
 
 // The check's verdict replaces what the picker knew: a re-check may find pieces missing that were had.
 void torrent::install_check(std::optional<storage> st, const bitfield& have) {
-  if (st) storage_ = std::make_shared<storage>(std::move(*st));
+  if (st) {
+    storage_ = std::make_shared<storage>(std::move(*st));
+    data_opened_ = true;
+  }
   if (transfer_) {  // the check's verdict replaces every partial piece
     auto& x = *transfer_;
     x.arriving.clear();
     for (auto& [piece, data] : x.gathering) x.buffers->give_back(std::move(data));
     x.gathering.clear();
   }
-  picker_ = swarm::piece_picker(meta_->piece_count(), meta_->piece_length, meta_->total_length);
+  picker_.reset();  // made again from have_ when a peer needs it
   have_ = bitfield(static_cast<std::size_t>(meta_->piece_count()));
   for (int i = 0; i < meta_->piece_count(); ++i)
-    if (have.get(static_cast<std::size_t>(i))) {
-      picker_.set_have(i);
-      have_.set(static_cast<std::size_t>(i));
-    }
-  resumed_pieces_ = picker_.have_count();
+    if (have.get(static_cast<std::size_t>(i))) have_.set(static_cast<std::size_t>(i));
+  resumed_pieces_ = have_count();
   downloaded_pieces_ = 0;
 }
 

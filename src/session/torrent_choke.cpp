@@ -13,9 +13,9 @@ namespace shoal::session {
 void torrent::unchoke_more() { run_choker(peer::clock::now()); }
 
 void torrent::run_choker(peer::clock::time_point now) {
-  if (picker_.have_count() == 0 || seeding_done_) return;  // nothing to serve (yet, or any more)
+  if (have_count() == 0 || seeding_done_) return;  // nothing to serve (yet, or any more)
   auto& x = transfer();
-  x.choker.set_mode(opt_.seed_only || picker_.complete() ? swarm::choke_mode::seed : swarm::choke_mode::leech);
+  x.choker.set_mode(opt_->seed_only || complete_data() ? swarm::choke_mode::seed : swarm::choke_mode::leech);
   x.choke_candidates.clear();
   for (const auto& c : peers_) {
     if (c->closed()) continue;

@@ -1,5 +1,6 @@
 // A torrent's connections: which peers it accepts, attaching a handshaken socket, candidates and dialling.
 #include "shoal/session/torrent.hpp"
+#include "torrent_transfer_state.hpp"
 
 #include <algorithm>
 
@@ -60,10 +61,22 @@ bool torrent::keep_existing_duplicate(const std::array<std::uint8_t, 20>& peer_i
   return false;
 }
 
+// Opened with the first peer, as the check left the files (created, sized: nothing is allocated again).
+bool torrent::open_storage() {
+  if (storage_ || metadata_) return true;  // a magnet has no files yet
+  auto st = storage::open(meta_, *root_, opt_->seed_only ? storage::open_mode::read_only : storage::open_mode::create);
+  if (!st) {
+    fail("cannot open the data again: " + st.message());
+    return false;
+  }
+  storage_ = std::make_shared<storage>(std::move(*st));
+  return true;
+}
+
 void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::array<std::uint8_t, 20>& peer_id,
                      bool outgoing, peer::handshake_bits bits) {
   // A leech keeps a few spare slots for incoming peers beyond the ones it dials; a seed only takes incoming ones.
-  const std::size_t limit = opt_.seed_only ? opt_.max_peers : opt_.max_peers + 10;
+  const std::size_t limit = opt_->seed_only ? opt_->max_peers : opt_->max_peers + 10;
   if (!active() || seeding_done_) return;
   if (peers_.size() >= limit) {
     spdlog::debug("{}: refused {}: --max-peers connections open", meta_->name, name);
@@ -81,6 +94,7 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
     spdlog::debug("{}: refused {}: --max-peers-total connections open", meta_->name, name);
     return;
   }
+  if (!open_storage()) return;
   if (link_->peers_total != nullptr) ++link_->peers_total->used;
   boost::system::error_code ec;
   const auto local = socket.local_endpoint(ec);
@@ -101,18 +115,20 @@ void torrent::attach(asio::ip::tcp::socket socket, std::string name, const std::
   spdlog::debug("{}: peer {} ({}) connected ({} peers)", meta_->name, c->name(), c->client, peers_.size());
   if (c->fast) greet_fast(*c);
   else if (super_seeding()) super_seed_refill(*c);  // pieces revealed one by one, never a bitfield
-  else if (picker_.have_count() > 0) c->send_bitfield(have_.bytes());
+  else if (have_count() > 0) c->send_bitfield(have_.bytes());
   if (c->extensions) send_extended_handshake(*c);
   if (c->dht) c->send_port(our_dht_port);  // BEP 5: after the bitfield, which must come first
   c->start();
 }
 
 void torrent::add_candidates(const std::vector<peer_address>& peers, peer_source source) {
+  if (peers.empty()) return;
+  auto& candidates = transfer().candidates;
   for (const auto& a : peers) {
     if (a.port == 0) continue;
     auto key = a.to_string();
-    if (candidates_.size() >= 1000 && !candidates_.contains(key)) break;  // bounded
-    candidates_.try_emplace(key, candidate{a}).first->second.sources |= source;
+    if (candidates.size() >= 1000 && !candidates.contains(key)) break;  // bounded
+    candidates.try_emplace(key, candidate{a}).first->second.sources |= source;
   }
   if (may_dial()) connect_more();
 }
@@ -135,9 +151,10 @@ bool torrent::may_dial() const {
 
 void torrent::connect_more() {
   const auto now = std::chrono::steady_clock::now();
-  const bool seeding = !fetching_metadata() && picker_.complete();
-  for (auto& [key, cand] : candidates_) {
-    if (peers_.size() + connecting_ >= opt_.max_peers) return;
+  const bool seeding = !fetching_metadata() && complete_data();
+  if (!transfer_) return;  // no candidate yet
+  for (auto& [key, cand] : transfer_->candidates) {
+    if (peers_.size() + connecting_ >= opt_->max_peers) return;
     if (link_->peers_total != nullptr && link_->peers_total->full(connecting_)) return;
     if (cand.connected || cand.failures >= 8 || cand.next_try > now || banned(key)) continue;
     if (seeding && (cand.complete || connected_to_host(cand.addr))) continue;
@@ -157,10 +174,11 @@ asio::awaitable<void> torrent::connect(peer_address addr, std::uint64_t generati
   auto peer = co_await peer::connect_and_handshake(link_->executor, addr, hp, 10s);
   if (generation != generation_) co_return;  // paused or stopped meanwhile (connecting_ was reset then)
   --connecting_;
-  auto it = candidates_.find(key);
+  auto& candidates = transfer().candidates;
+  auto it = candidates.find(key);
   if (!peer) {
     spdlog::debug("{}: {}: {}", meta_->name, key, peer.message());
-    if (it != candidates_.end()) {
+    if (it != candidates.end()) {
       it->second.connected = false;
       // Our own address, handed back by a tracker: never again.
       it->second.failures += peer.message() == "connected to ourselves" ? 100 : 1;

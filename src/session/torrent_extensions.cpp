@@ -51,7 +51,7 @@ std::shared_ptr<torrent> torrent::create_magnet(torrent_id id, const magnet_link
   t->lifecycle_ = torrent_lifecycle(torrent_state::fetching_metadata);
   t->limits_.geometry_unknown = true;  // peers' bitfields and haves name pieces we cannot count yet
   t->metadata_ = std::make_unique<ext::metadata_assembler>(link.info_hash);
-  t->metadata_progress_ = std::chrono::steady_clock::now();
+  t->transfer().metadata_progress = std::chrono::steady_clock::now();
   if (paused) t->lifecycle_.pause();
   else t->activate();
   t->resolve_peer_hosts(link.peer_hosts);
@@ -115,7 +115,7 @@ void torrent::on_ut_metadata(peer_connection& c, std::string_view payload) {
       const auto now = std::chrono::steady_clock::now();
       auto out = metadata_->on_data(c.id(), msg->piece, msg->data, now);
       using verdict = ext::metadata_assembler::verdict;
-      if (out.what == verdict::stored || out.what == verdict::complete) metadata_progress_ = now;
+      if (out.what == verdict::stored || out.what == verdict::complete) transfer().metadata_progress = now;
       if (out.what == verdict::complete) {
         install_metadata();
         return;
@@ -126,7 +126,8 @@ void torrent::on_ut_metadata(peer_connection& c, std::string_view payload) {
         for (auto key : out.distrusted)
           for (auto& p : std::vector(peers_))
             if (p->id() == key) {
-              if (auto it = candidates_.find(p->name()); it != candidates_.end()) it->second.failures = 100;
+              if (auto it = transfer().candidates.find(p->name()); it != transfer().candidates.end())
+                it->second.failures = 100;
               p->close("sent metadata that does not hash to the info-hash");
             }
         for (auto& p : std::vector(peers_)) request_metadata(*p);
@@ -164,10 +165,10 @@ void torrent::request_metadata(peer_connection& c) {
 void torrent::metadata_tick(std::chrono::steady_clock::time_point now) {
   if (!metadata_) return;
   for (auto& c : std::vector(peers_)) request_metadata(*c);
-  if (now - metadata_progress_ > opt_.timeout)
-    fail(peers_.empty() ? "no peer gave the metadata within --timeout " + std::to_string(opt_.timeout.count()) + " s"
+  if (now - transfer().metadata_progress > opt_->timeout)
+    fail(peers_.empty() ? "no peer gave the metadata within --timeout " + std::to_string(opt_->timeout.count()) + " s"
                         : "no metadata from " + std::to_string(peers_.size()) + " peers for " +
-                              std::to_string(opt_.timeout.count()) + " s");
+                              std::to_string(opt_->timeout.count()) + " s");
 }
 
 // The info dictionary arrived and hashes to the info-hash: the torrent is an ordinary one from here. Connections
@@ -184,15 +185,17 @@ void torrent::install_metadata() {
   }
   spdlog::info("{}: metadata received ({} bytes): {} ({} bytes in {} pieces)", meta_->name, bytes.size(), m->name,
                m->total_length, m->piece_count());
-  if (!opt_.save_torrent.empty()) save_learned_torrent(make_torrent_file(bytes, trackers));
+  if (!opt_->save_torrent.empty()) save_learned_torrent(make_torrent_file(bytes, trackers));
   deactivate("metadata received: reconnecting with the torrent's pieces");
   meta_ = std::make_shared<const metainfo>(std::move(*m));
   if (meta_->is_private) turn_private();
   const int pieces = meta_->piece_count();
-  picker_ = swarm::piece_picker(pieces, meta_->piece_length, meta_->total_length);
+  picker_.reset();
   have_ = bitfield(static_cast<std::size_t>(pieces));
-  failures_ = {};
-  retried_ = {};
+  if (transfer_) {
+    transfer_->failures = {};
+    transfer_->retried = {};
+  }
   limits_ = wire::make_wire_limits(static_cast<std::uint32_t>(pieces), static_cast<std::uint32_t>(meta_->piece_length),
                                    static_cast<std::uint32_t>(meta_->piece_size(pieces - 1)), 128 * 1024);
   const auto from = lifecycle_.state();
@@ -203,11 +206,14 @@ void torrent::install_metadata() {
 // BEP 27: from here on no DHT (the session stops its lookups, and its node when no torrent needs it any more), no
 // peer exchange, and only the peers its trackers gave or the user named are dialled again.
 void torrent::turn_private() {
-  if (transfer_) transfer_->pex.clear();
-  const auto before = candidates_.size();
-  std::erase_if(candidates_, [](const auto& kv) { return (kv.second.sources & (from_tracker | from_given)) == 0; });
+  std::size_t dropped = 0;
+  if (transfer_) {
+    transfer_->pex.clear();
+    dropped = std::erase_if(transfer_->candidates,
+                            [](const auto& kv) { return (kv.second.sources & (from_tracker | from_given)) == 0; });
+  }
   spdlog::info("{}: a private torrent: no DHT, no peer exchange; {} peers found that way dropped", meta_->name,
-               before - candidates_.size());
+               dropped);
   if (link_->became_private) link_->became_private(id_);
 }
 
@@ -241,17 +247,17 @@ asio::awaitable<void> torrent::resolve_peer_host(std::weak_ptr<torrent> weak, as
 
 // --save-torrent: written once, atomically; an existing file is left alone unless it holds the same torrent.
 void torrent::save_learned_torrent(const std::string& torrent_file) {
-  auto st = write_file_atomically(opt_.save_torrent, torrent_file, false);
+  auto st = write_file_atomically(opt_->save_torrent, torrent_file, false);
   if (st) {
-    spdlog::info("{}: saved the torrent to {}", meta_->name, opt_.save_torrent.string());
+    spdlog::info("{}: saved the torrent to {}", meta_->name, opt_->save_torrent.string());
     return;
   }
-  auto existing = load_metainfo(opt_.save_torrent);
+  auto existing = load_metainfo(opt_->save_torrent);
   if (existing && existing->info_hash == meta_->info_hash) {
-    spdlog::info("{}: {} already holds this torrent", meta_->name, opt_.save_torrent.string());
+    spdlog::info("{}: {} already holds this torrent", meta_->name, opt_->save_torrent.string());
     return;
   }
-  spdlog::error("{}: --save-torrent {}: not written: {}", meta_->name, opt_.save_torrent.string(), st.message());
+  spdlog::error("{}: --save-torrent {}: not written: {}", meta_->name, opt_->save_torrent.string(), st.message());
 }
 
 }  // namespace shoal::session

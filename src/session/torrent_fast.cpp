@@ -28,9 +28,9 @@ void torrent::greet_fast(peer_connection& c) {
   if (super_seeding()) {
     c.send_have_all(false);
     super_seed_refill(c);
-  } else if (pieces > 0 && picker_.complete()) {
+  } else if (pieces > 0 && complete_data()) {
     c.send_have_all(true);
-  } else if (picker_.have_count() == 0 || pieces == 0) {
+  } else if (have_count() == 0 || pieces == 0) {
     c.send_have_all(false);
   } else {
     c.send_bitfield(have_.bytes());
@@ -61,7 +61,7 @@ void torrent::on_fast_message(peer_connection& c, const wire::message& m) {
       auto it = std::find(c.inflight.begin(), c.inflight.end(), b);
       if (it == c.inflight.end()) return;  // not asked, or answered already: nothing to undo
       c.inflight.erase(it);
-      picker_.on_request_dropped(b);  // back to the picker; tick() refills, so a rejecting peer cannot loop us
+      picker().on_request_dropped(b);  // back to the picker; tick() refills, so a rejecting peer cannot loop us
       break;
     }
     case wire::message_id::allowed_fast:
@@ -87,12 +87,12 @@ bool torrent::fill_fast_requests(peer_connection& c) {
   if (c.inflight.size() >= c.max_inflight) return c.peer_choking;
   bitfield only(c.peer_has.size());
   for (auto p : pieces)
-    if (c.peer_has.get(p) && !picker_.have(static_cast<int>(p))) only.set(p);
+    if (c.peer_has.get(p) && !have_.get(p)) only.set(p);
   if (!c.peer_choking) std::erase_if(c.suggested, [&](std::uint32_t p) { return !only.get(p); });  // done with
   if (only.none()) return c.peer_choking;
   auto& scratch = transfer().scratch;
   scratch.clear();
-  picker_.pick(only, c.max_inflight - c.inflight.size(), scratch, [&](const block_ref& b) {
+  picker().pick(only, c.max_inflight - c.inflight.size(), scratch, [&](const block_ref& b) {
     return std::find(c.inflight.begin(), c.inflight.end(), b) != c.inflight.end();
   });
   if (!scratch.empty() && c.inflight.empty()) c.last_block = peer::clock::now();

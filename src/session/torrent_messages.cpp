@@ -68,9 +68,9 @@ void torrent::on_bitfield(peer_connection& c, std::string_view bytes) {
 
 // Its whole set of pieces: a bitfield, or (BEP 6) have all / have none.
 void torrent::set_peer_has(peer_connection& c, bitfield has) {
-  if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
+  if (c.bitfield_counted) picker().remove_peer(c.peer_has);
   c.peer_has = std::move(has);
-  picker_.add_peer(c.peer_has);
+  picker().add_peer(c.peer_has);
   c.bitfield_counted = true;
   if (close_if_both_complete(c)) return;
   super_seed_refill(c);
@@ -79,8 +79,9 @@ void torrent::set_peer_has(peer_connection& c, bitfield has) {
 
 // Two seeds have nothing to give each other (as libtorrent and aria2 do, the connection goes).
 bool torrent::close_if_both_complete(peer_connection& c) {
-  if (!c.peer_has.all() || !picker_.complete()) return false;
-  if (auto it = candidates_.find(c.name()); it != candidates_.end()) it->second.complete = true;
+  if (!c.peer_has.all() || !complete_data()) return false;
+  if (transfer_)
+    if (auto it = transfer_->candidates.find(c.name()); it != transfer_->candidates.end()) it->second.complete = true;
   c.close("both complete");
   return true;
 }
@@ -89,20 +90,20 @@ void torrent::on_have(peer_connection& c, std::uint32_t piece) {
   if (c.peer_has.get(piece)) return;
   c.peer_has.set(piece);
   c.bitfield_counted = true;
-  picker_.add_have(static_cast<int>(piece));
+  picker().add_have(static_cast<int>(piece));
   if (close_if_both_complete(c)) return;
   if (super_seeding()) {
     super_seeder_->on_have(c.id(), static_cast<int>(piece));
     super_seed_refill(c);
   }
-  if (!c.am_interested && !picker_.have(static_cast<int>(piece)) && running()) {
+  if (!c.am_interested && !have_.get(piece) && running()) {
     c.send_interested(true);
   }
   if (c.am_interested) fill_requests(c);
 }
 
 void torrent::update_interest(peer_connection& c) {
-  const bool want = running() && !opt_.seed_only && picker_.wants_any_of(c.peer_has);
+  const bool want = running() && !opt_->seed_only && picker().wants_any_of(c.peer_has);
   c.send_interested(want);
   if (want) fill_requests(c);
 }
@@ -115,7 +116,7 @@ void torrent::fill_requests(peer_connection& c) {
   if (c.inflight.size() > c.max_inflight * 3 / 4) return;
   auto& scratch = transfer().scratch;
   scratch.clear();
-  picker_.pick(c.peer_has, c.max_inflight - c.inflight.size(), scratch, [&](const block_ref& b) {
+  picker().pick(c.peer_has, c.max_inflight - c.inflight.size(), scratch, [&](const block_ref& b) {
     return std::find(c.inflight.begin(), c.inflight.end(), b) != c.inflight.end();
   });
   if (scratch.empty()) return;
@@ -128,7 +129,7 @@ void torrent::fill_requests(peer_connection& c) {
 }
 
 void torrent::return_requests(peer_connection& c) {
-  for (const auto& b : c.inflight) picker_.on_request_dropped(b);
+  for (const auto& b : c.inflight) picker().on_request_dropped(b);
   c.inflight.clear();
 }
 
@@ -153,7 +154,7 @@ void torrent::on_piece(peer_connection& c, const wire::message& m) {
   c.downloaded += b.length;
   downloaded_ += b.length;
   int others = 0;
-  auto r = picker_.on_block(b, others);
+  auto r = picker().on_block(b, others);
   if (r == swarm::piece_picker::block_result::unexpected) {
     fill_requests(c);
     return;
@@ -187,6 +188,8 @@ void torrent::on_request(peer_connection& c, const wire::message& m) {
 }
 
 status torrent::read_block(const block_ref& b, std::span<std::byte> out) {
+  // Never opened again here: a read queued before a remove with its data must not create the files anew.
+  if (!storage_) return error{meta_->name + ": the torrent's files are closed"};
   return storage_->read(static_cast<int>(b.piece), b.begin, out);
 }
 
@@ -200,16 +203,16 @@ void torrent::on_closed(peer_connection& c, std::string_view why) {
   return_requests(c);
   if (metadata_) metadata_->remove_peer(c.id());
   if (transfer_) transfer_->pex.erase(c.id());
-  if (c.bitfield_counted) picker_.remove_peer(c.peer_has);
+  if (c.bitfield_counted) picker().remove_peer(c.peer_has);
   c.bitfield_counted = false;
   if (super_seeding()) super_seeder_->remove_peer(c.id());
   // A peer that left waits 2 s before we dial it again; not one that deactivate() closed (the metadata arrived,
   // a pause): the next activation dials it at once, and may have dialled it already.
-  auto it = candidates_.find(c.name());
-  if (it != candidates_.end() && c.generation == generation_) {
-    it->second.connected = false;
-    it->second.next_try = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  }
+  if (transfer_ && c.generation == generation_)
+    if (auto it = transfer_->candidates.find(c.name()); it != transfer_->candidates.end()) {
+      it->second.connected = false;
+      it->second.next_try = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    }
   const bool was_unchoked = !c.am_choking;
   if (std::erase_if(peers_, [&](const auto& p) { return p.get() == &c; }) != 0 && link_->peers_total != nullptr)
     --link_->peers_total->used;

@@ -35,15 +35,16 @@ bool torrent::start_from_resume() {
     return false;
   }
   // The files are as they were: opening them sizes nothing (no preallocation, which may touch the times).
-  auto st = storage::open(meta_, *root_, opt_.seed_only ? storage::open_mode::read_only : storage::open_mode::create);
+  auto st = storage::open(meta_, *root_, opt_->seed_only ? storage::open_mode::read_only : storage::open_mode::create);
   if (!st) {
     spdlog::info("{}: {}: checking the data instead of trusting the resume data", meta_->name, st.message());
     return false;
   }
   install_check(std::move(*st), r.pieces);
-  if (opt_.seed_only && !complete_data()) {
+  if (opt_->seed_only && !complete_data()) {
     // A seed serves complete data only: the check will say which piece is missing.
     storage_.reset();
+    data_opened_ = false;
     return false;
   }
   const auto from = lifecycle_.state();
@@ -51,6 +52,7 @@ bool torrent::start_from_resume() {
   spdlog::info("{}: {} of {} pieces trusted from the resume data (files unchanged)", meta_->name, resumed_pieces_,
                meta_->piece_count());
   if (lifecycle_.active()) activate();
+  if (peers_.empty()) close_files();  // as after a check: the first peer opens them again
   change_state(from);
   return true;
 }
@@ -74,7 +76,7 @@ resume_data torrent::resume_now() const {
   r.paused = lifecycle_.state() == torrent_state::paused;
   r.download_rate_limit = download_rate_;
   r.upload_rate_limit = upload_rate_;
-  r.max_peers = opt_.max_peers;
+  r.max_peers = opt_->max_peers;
   return r;
 }
 

@@ -26,7 +26,7 @@ constexpr auto drain_before_leaving = 1s;
 void torrent::super_seed_refill(peer::peer_connection& c) {
   if (!super_seeding() || c.closed() || seeding_done_) return;
   std::vector<int> reveal;
-  super_seeder_->refill(c.id(), c.peer_has, picker_, std::chrono::steady_clock::now(), reveal);
+  super_seeder_->refill(c.id(), c.peer_has, picker(), std::chrono::steady_clock::now(), reveal);
   for (int piece : reveal) {
     spdlog::debug("{}: super-seeding: piece {} offered to {}", meta_->name, piece, c.name());
     c.send_have(static_cast<std::uint32_t>(piece));
@@ -52,15 +52,15 @@ void torrent::on_uploaded(peer::peer_connection& c, std::span<const block_ref> b
 }
 
 void torrent::check_seed_ratio() {
-  if (opt_.seed_ratio <= 0 || seeding_done_ || !active()) return;
-  if (!opt_.seed_only && !complete_data()) return;
-  if (static_cast<double>(uploaded_) >= opt_.seed_ratio * static_cast<double>(meta_->total_length)) finish_seeding();
+  if (opt_->seed_ratio <= 0 || seeding_done_ || !active()) return;
+  if (!opt_->seed_only && !complete_data()) return;
+  if (static_cast<double>(uploaded_) >= opt_->seed_ratio * static_cast<double>(meta_->total_length)) finish_seeding();
 }
 
 void torrent::finish_seeding() {
   seeding_done_ = true;
   spdlog::info("{}: seed ratio {:.2f} reached: uploaded {} bytes ({:.2f} copies); leaving", meta_->name,
-               opt_.seed_ratio, uploaded_, static_cast<double>(uploaded_) / static_cast<double>(meta_->total_length));
+               opt_->seed_ratio, uploaded_, static_cast<double>(uploaded_) / static_cast<double>(meta_->total_length));
   for (auto& c : std::vector(peers_)) {
     c->allowed_fast_out.clear();  // no more uploads, allowed-fast ones included
     c->send_choke(true);          // queued requests are dropped (rejected, under BEP 6)

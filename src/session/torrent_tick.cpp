@@ -80,20 +80,22 @@ void torrent::tick() {
   super_seed_tick(now);
   if (peers_.empty()) {
     // Nothing moves without a peer: the rates are 0, and an idle torrent holds no samples.
-    download_window_ = rate_window{};
-    upload_window_ = rate_window{};
+    if (transfer_) {
+      transfer_->download_window = rate_window{};
+      transfer_->upload_window = rate_window{};
+    }
   } else {
-    download_window_.add(now, downloaded_);
-    upload_window_.add(now, uploaded_);
+    transfer().download_window.add(now, downloaded_);
+    transfer().upload_window.add(now, uploaded_);
   }
-  if (running() && !opt_.seed_only) {
+  if (running() && !opt_->seed_only) {
     if (nobody_can_help()) {
       fail("no tracker or peer can help: " + announcer_->refusal_text());
       return;
     }
-    if (now - last_progress_ > opt_.timeout) {
-      fail(peers_.empty() ? "no peers to download from within --timeout " + std::to_string(opt_.timeout.count()) + " s"
-                          : "no progress for " + std::to_string(opt_.timeout.count()) + " s with " +
+    if (now - last_progress_ > opt_->timeout) {
+      fail(peers_.empty() ? "no peers to download from within --timeout " + std::to_string(opt_->timeout.count()) + " s"
+                          : "no progress for " + std::to_string(opt_->timeout.count()) + " s with " +
                                 std::to_string(peers_.size()) + " peers");
       return;
     }
@@ -103,15 +105,15 @@ void torrent::tick() {
     }
   }
   if (may_dial()) connect_more();
-  if (opt_.seed_only || complete_data()) report_stats(false);
+  if (opt_->seed_only || complete_data()) report_stats(false);
 }
 
 // A tracker refused the torrent, no other tracker answers, and there is no peer to ask: waiting for --timeout
 // would gain nothing. A --peer, a connected peer or one still worth dialling keeps the download going.
 bool torrent::nobody_can_help() const {
   if (!announcer_ || !announcer_->no_tracker_can_help()) return false;
-  if (!opt_.peers.empty() || !peers_.empty() || connecting_ > 0) return false;
-  for (const auto& [key, cand] : candidates_)
+  if (!opt_->peers.empty() || !peers_.empty() || connecting_ > 0) return false;
+  for (const auto& [key, cand] : candidates())
     if (cand.failures < 8 && !banned(key)) return false;
   return true;
 }
@@ -129,7 +131,7 @@ void torrent::report_refusals() {
 // Every peer we know of was banned and no tracker can name others: waiting for --timeout would gain nothing.
 bool torrent::all_banned() const {
   if (bans_count_ == 0 || !peers_.empty() || connecting_ > 0 || announcer_) return false;
-  for (const auto& [key, cand] : candidates_)
+  for (const auto& [key, cand] : candidates())
     if (!banned(key)) return false;
   return true;
 }

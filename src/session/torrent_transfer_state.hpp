@@ -2,7 +2,8 @@
 // What only a torrent that exchanges pieces with peers needs: the choker, the pieces being gathered or hashed on
 // arrival, the PEX neighbours, the rate buckets. Made at the first use (torrent::transfer()) and kept until the
 // torrent goes (a connection may hold a bucket across a wait), so the thousands of torrents a daemon
-// holds with no peer carry none of it (512 bytes of idle members each before).
+// holds with no peer carry none of it (512 bytes of idle members each before, and 200 more since the candidates,
+// failure counts and rate windows moved here).
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "shoal/storage/piece_buffers.hpp"
 #include "shoal/swarm/choker.hpp"
 #include "shoal/swarm/rate_limiter.hpp"
+#include "shoal/util/rate_window.hpp"
 #include "shoal/wire/ext/pex_state.hpp"
 
 namespace shoal::session {
@@ -60,6 +62,14 @@ struct torrent::transfer_state {
   std::shared_ptr<gathered_queue> to_hash;  // shared with the pool's jobs; made with the first gathered piece
   std::unordered_map<std::uint64_t, wire::ext::pex_state> pex;  // by connection id: neighbours speaking ut_pex
   std::vector<peer_address> own_addresses;  // ours, as peers reach us (PEX entries naming us are skipped)
+  candidate_map candidates;  // by "host:port"
+  // Per piece, sized at the first hash failure (most torrents never have one): failures, and whether it failed
+  // before (so its passing digests settle the verdict).
+  std::vector<int> failures;
+  std::vector<std::uint8_t> retried;
+  std::vector<std::uint32_t> verified_since_event;  // pieces for the next batched pieces_verified event
+  rate_window download_window, upload_window;  // no samples without a peer: the rates are 0
+  std::chrono::steady_clock::time_point metadata_progress{};  // a magnet: the last metadata piece (or the start)
 };
 
 }  // namespace shoal::session

@@ -34,6 +34,8 @@ bool torrent::store_block(const block_ref& b, std::span<const std::byte> data) {
     if (!x.buffers) x.buffers.emplace(meta_->piece_length, gather_budget);
     if (auto buf = x.buffers->take()) it = x.gathering.emplace(piece, std::move(buf)).first;
   }
+  // A block that arrives after the torrent let its files go (paused, stopped, removed) is dropped.
+  if (!storage_ && (!running() || !open_storage())) return false;
   // Straight from the receive buffer to the file, while the block is still in this core's cache.
   if (auto st = storage_->write(piece, b.begin, data); !st) {
     fail("cannot write piece " + std::to_string(b.piece) + ": " + st.message());
@@ -113,6 +115,7 @@ void torrent::verify_piece(int piece) {
     return;
   }
   // The job holds the storage itself: delete_data() may drop the torrent's reference meanwhile.
+  if (!storage_ && !open_storage()) return;
   asio::post(*link_->hash_pool, [self, st = storage_, piece, gen, arrived] {
     // Per hashing thread, reused: bounded memory whatever the piece length.
     thread_local std::vector<std::byte> scratch(256 * 1024);
@@ -132,13 +135,14 @@ void torrent::on_verified(int piece, bool good, std::string error) {
     return;
   }
   if (!good) {
-    picker_.on_piece_failed(piece);
+    picker().on_piece_failed(piece);
     ++hash_failures_;
-    if (failures_.empty()) failures_.assign(static_cast<std::size_t>(meta_->piece_count()), 0);
-    const int n = ++failures_[static_cast<std::size_t>(piece)];
-    spdlog::warn("{}: piece {} failed its SHA-1 check ({} of {} tries)", meta_->name, piece, n, opt_.max_piece_failures);
+    auto& failures = transfer().failures;
+    if (failures.empty()) failures.assign(static_cast<std::size_t>(meta_->piece_count()), 0);
+    const int n = ++failures[static_cast<std::size_t>(piece)];
+    spdlog::warn("{}: piece {} failed its SHA-1 check ({} of {} tries)", meta_->name, piece, n, opt_->max_piece_failures);
     judge_failed(piece);
-    if (n >= opt_.max_piece_failures) {
+    if (n >= opt_->max_piece_failures) {
       fail("piece " + std::to_string(piece) + " failed its SHA-1 check " + std::to_string(n) +
            " times: no peer sends correct data");
       return;
@@ -149,9 +153,9 @@ void torrent::on_verified(int piece, bool good, std::string error) {
     return;
   }
   judge_passed(piece);
-  picker_.on_piece_passed(piece);
+  picker().on_piece_passed(piece);
   have_.set(static_cast<std::size_t>(piece));
-  verified_since_event_.push_back(static_cast<std::uint32_t>(piece));
+  transfer().verified_since_event.push_back(static_cast<std::uint32_t>(piece));
   ++downloaded_pieces_;
   if (downloaded_pieces_ == 1) flush_events(false);  // the first piece is news at once; the rest go once a second
   last_progress_ = std::chrono::steady_clock::now();
@@ -159,7 +163,7 @@ void torrent::on_verified(int piece, bool good, std::string error) {
   // from it that its offer arrived, and every peer learns what we can serve.
   for (auto& c : peers_) c->send_have(static_cast<std::uint32_t>(piece));
   unchoke_more();  // peers that asked before we had anything get their slots now
-  if (picker_.complete()) complete();
+  if (complete_data()) complete();
 }
 
 }  // namespace shoal::session

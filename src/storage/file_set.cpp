@@ -41,7 +41,7 @@ status file_set::check_layout(const metainfo& m) {
     return error{"torrent: files add up to " + std::to_string(next) + " bytes, total is " +
                  std::to_string(m.total_length)};
   const std::int64_t pieces = block_geometry::pieces_for(m.total_length, m.piece_length);
-  if (pieces != m.piece_count() || m.piece_hashes.size() % 20 != 0)
+  if (pieces != m.piece_count() || m.pieces().size() % 20 != 0)
     return error{"torrent: " + std::to_string(m.piece_count()) + " piece hashes for " + std::to_string(pieces) +
                  " pieces"};
   return ok();

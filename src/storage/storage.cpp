@@ -87,7 +87,7 @@ std::shared_ptr<const metainfo> layout_of(const metainfo& m) {
   l->name = m.name;
   l->piece_length = m.piece_length;
   l->total_length = m.total_length;
-  l->piece_hashes = m.piece_hashes;
+  l->piece_hashes = std::string(m.pieces());
   l->files = m.files;
   l->multi_file = m.multi_file;
   return l;

@@ -1,6 +1,7 @@
-"""shoald with many torrents and no peers holds no data file open: 40 seeding torrents cost it one descriptor each
-(the download folder it opens files beneath), not two, so that thousands of idle torrents stay under the limit of
-open files; a peer that comes still gets the data (the file opens again), and it is closed when the peer leaves."""
+"""shoald with many torrents and no peers holds nothing of their data open: 40 seeding torrents cost it no
+descriptor at all (no data file, not the download folder the files are opened beneath: a torrent with no peer
+keeps no storage), so that thousands of idle torrents stay under the limit of open files; a peer that comes still
+gets the data (the storage opens again), and it is closed when the peer leaves."""
 import os
 import time
 import unittest
@@ -14,14 +15,14 @@ COUNT = 40
 
 
 def open_files(pid):
-    """The regular files among the process's descriptors (sockets, pipes, folders, eventfds left out)."""
+    """The files and folders among the process's descriptors (sockets, pipes, eventfds left out)."""
     out = []
     for fd in os.listdir("/proc/%d/fd" % pid):
         try:
             target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
         except OSError:
             continue  # closed meanwhile
-        if target.startswith("/") and os.path.isfile(target):
+        if target.startswith("/") and (os.path.isfile(target) or os.path.isdir(target)):
             out.append(target)
     return out
 
@@ -45,7 +46,7 @@ class DaemonOpenFiles(SwarmTestCase):
             time.sleep(0.2)
         self.assertEqual(states, [SEED] * COUNT)
         held = [f for f in open_files(d.pid) if f.startswith(data)]
-        self.assertEqual(held, [], "data files held open by idle torrents")
+        self.assertEqual(held, [], "data files or folders held open by idle torrents")
 
         # A leech of one of them is served (the file opens again for it), and the file is closed after it leaves.
         peer_port = rpc.call("session-get")["peer-port"]

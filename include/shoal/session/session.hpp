@@ -139,6 +139,7 @@ class session {
   swarm::rate_limiter upload_total_;    // and of every upload bucket
   peer_budget peers_total_;
   path_pool roots_;  // the torrents' folders, one copy each
+  settings_pool settings_;  // the torrents' settings, one copy of equal ones
   boost::asio::thread_pool hash_pool_;   // SHA-1 of downloaded pieces
   boost::asio::thread_pool check_pool_;  // the verify queue's checks (each hashes with its own threads)
   boost::asio::ip::tcp::acceptor acceptor_;

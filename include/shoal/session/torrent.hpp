@@ -39,7 +39,6 @@
 #include "shoal/storage/storage.hpp"
 #include "shoal/addr/peer_address.hpp"
 #include "shoal/util/path_pool.hpp"
-#include "shoal/util/rate_window.hpp"
 #include "shoal/util/result.hpp"
 #include "shoal/wire/ext/pex_state.hpp"
 #include "shoal/wire/frame_decoder.hpp"
@@ -79,6 +78,20 @@ struct torrent_settings {
   bool preallocate = false;  // leech: fallocate the files before downloading (--sparse: not)
   std::vector<peer_address> peers;  // --peer: connected to directly
   std::filesystem::path save_torrent;  // a magnet link: the .torrent learned goes here (--save-torrent)
+  friend bool operator==(const torrent_settings&, const torrent_settings&) = default;
+};
+
+// The session's torrents share one copy of equal settings (a daemon adds thousands with the same ones; 136 bytes
+// each otherwise). One entry is enough: torrents are added in runs with the same settings.
+class settings_pool {
+ public:
+  std::shared_ptr<const torrent_settings> intern(torrent_settings s) {
+    if (!last_ || !(*last_ == s)) last_ = std::make_shared<const torrent_settings>(std::move(s));
+    return last_;
+  }
+
+ private:
+  std::shared_ptr<const torrent_settings> last_;
 };
 
 struct torrent_options : torrent_settings {
@@ -119,8 +132,9 @@ struct session_link {
   std::function<void(const peer_address&)> dht_add_node;
   // BEP 27: a magnet's metadata said private; the session stops looking it up on the DHT.
   std::function<void(torrent_id)> became_private;
-  // The session's folders: a torrent's root is one shared copy (null: a copy of its own).
+  // The session's folders: a torrent's root is one shared copy (null: a copy of its own); the same for settings.
   path_pool* roots = nullptr;
+  settings_pool* settings = nullptr;
 };
 
 // Where a candidate peer was learned (a bit each: one address may come from several).
@@ -222,7 +236,13 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   bool fetching_metadata() const { return lifecycle_.state() == torrent_state::fetching_metadata; }
   bool active() const { return (lifecycle_.active() || fetching_metadata()) && !stopping_; }
   bool running() const { return active() && lifecycle_.state() == torrent_state::downloading; }
-  bool complete_data() const { return picker_.complete(); }
+  bool complete_data() const { return have_.all(); }
+  int have_count() const { return static_cast<int>(have_.count()); }
+  std::int64_t bytes_left() const;  // of the pieces not verified yet
+  // Made from have_ at its first use (the first peer's bitfield or request): a torrent nobody exchanges pieces
+  // with has none (200 bytes and three allocations each; a daemon holds thousands). Dropped when the pieces are
+  // counted anew (a check, a magnet's metadata).
+  swarm::piece_picker& picker();
   bool idle_seed() const { return complete_data() && peers_.empty() && connecting_ == 0; }
   session_event event(session_event::kind k) const;
   void change_state(torrent_state from);  // emits state_changed (and what follows from the new state)
@@ -230,10 +250,10 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   void install_check(std::optional<storage> st, const bitfield& have);
   void activate();
   void deactivate(std::string_view why);
-  // With no peer a torrent keeps none of its data files open (thousands of idle torrents, one limit of files).
-  void close_files() {
-    if (storage_) storage_->close_files();
-  }
+  // With no peer a torrent holds no storage: no data file or folder open, none of its memory (a daemon's
+  // thousands of idle torrents; one limit of files). The first peer opens it again (open_storage).
+  void close_files() { storage_.reset(); }
+  bool open_storage();
   void cancel_check();
   void queue_check();
   // Messages.
@@ -335,30 +355,33 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   torrent_id id_;
   // Shared with the storage (and replaced whole when a magnet's metadata arrives).
   std::shared_ptr<const metainfo> meta_;
-  // Its options; the root is interned in root_, and the resume data is held only until start_from_resume (an
+  // Its options, shared with the session's other torrents that have the same (settings_pool; set_limits copies
+  // before changing); the root is interned in root_, and the resume data is held only until start_from_resume (an
   // empty optional<resume_data> is 200 bytes, times 10,000 torrents in a daemon).
-  torrent_settings opt_;
+  std::shared_ptr<const torrent_settings> opt_;
   std::unique_ptr<resume_data> resume_;
   std::shared_ptr<const session_link> link_;  // the session's, shared
   std::shared_ptr<const std::filesystem::path> root_;  // interned in link_->roots
   torrent_lifecycle lifecycle_;
   std::uint64_t generation_ = 0;  // +1 on every activate and deactivate: loops and hash results of an older one end
   std::shared_ptr<check_job> check_;  // the check in progress, if any
-  std::shared_ptr<storage> storage_;  // opened by the first check
-  swarm::piece_picker picker_;
+  std::shared_ptr<storage> storage_;  // opened by the first check, then while the torrent has peers
+  std::unique_ptr<swarm::piece_picker> picker_;
   bitfield have_;
   wire::wire_limits limits_;
   std::vector<std::shared_ptr<peer::peer_connection>> peers_;
-  std::map<std::string, candidate> candidates_;  // by "host:port"
+  // The peers we may dial, by "host:port" (in transfer_state: most of a daemon's torrents have none).
+  using candidate_map = std::map<std::string, candidate>;
+  const candidate_map& candidates() const;
   std::size_t connecting_ = 0;
   bool ticking_ = false;  // between activate() and deactivate(): on_session_tick() runs tick() when due
+  bool data_opened_ = false;  // the first check (or trusted resume data) opened the files: a check is a re-check
+  bool stopping_ = false;  // shut down for good (session stop or remove)
+  bool tracker_started_ = false;  // `started` went out and no `stopped` since
+  bool announcing_ = false;
   // When tick() is due: a second after the last, or 5 s for a complete torrent with no peer (a peer arriving
   // brings it forward).
   std::chrono::steady_clock::time_point next_tick_{};
-  // Per piece, sized at the first hash failure (most torrents never have one): failures, and whether it failed
-  // before (so its passing digests settle the verdict).
-  std::vector<int> failures_;
-  std::vector<std::uint8_t> retried_;
   // Who sent what, strikes and bans (torrent_bans.cpp): made at the first block received (232 bytes a torrent
   // that never downloads does without).
   std::unique_ptr<swarm::ban_list> bans_;
@@ -371,9 +394,6 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::unique_ptr<boost::asio::steady_timer> announce_timer_;  // with an announcer only
 
   std::uint64_t download_rate_ = 0, upload_rate_ = 0;  // the torrent's own limits (set_limits may change them)
-  bool stopping_ = false;  // shut down for good (session stop or remove)
-  bool tracker_started_ = false;  // `started` went out and no `stopped` since
-  bool announcing_ = false;
   std::int64_t next_announce_at_ = 0;  // unix seconds the announce loop waits for; 0 while it does not wait
   bool completed_event_pending_ = false;
   bool seeding_done_ = false;  // --seed-ratio reached: serving nobody, leaving
@@ -386,8 +406,6 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::uint64_t stats_mark_ = 0;  // uploaded_ at the last stats line
   std::uint64_t uploaded_ = 0, downloaded_ = 0;
   std::chrono::steady_clock::time_point started_at_, last_progress_;
-  rate_window download_window_, upload_window_;
-  std::vector<std::uint32_t> verified_since_event_;  // pieces for the next batched pieces_verified event
   // What the last stats event showed: an unchanged, idle torrent is not reported again until a heartbeat.
   struct stats_mark {
     std::uint64_t uploaded = 0, downloaded = 0;
@@ -401,7 +419,6 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   std::size_t refusals_reported_ = 0;
   // A magnet link before its metadata: the pieces fetched so far (null once installed, and for a .torrent).
   std::unique_ptr<wire::ext::metadata_assembler> metadata_;
-  std::chrono::steady_clock::time_point metadata_progress_{};  // the last metadata piece (or the start)
   // Over every run (torrent_resume.cpp): earlier runs' counters, and the dates.
   std::uint64_t uploaded_before_ = 0, downloaded_before_ = 0;
   std::int64_t added_at_ = 0;

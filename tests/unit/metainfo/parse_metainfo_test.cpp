@@ -254,3 +254,21 @@ TEST(ParseMetainfoErrors, FileTooLarge) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("exceeds the limit of 10"), std::string::npos);
 }
+
+// The piece hashes are read where they lie in the info dictionary's bytes, not held a second time; a metainfo
+// built field by field (piece_hashes set) reads its own; a copy reads the same.
+TEST(ParseMetainfo, PieceHashesAreReadFromTheInfoBytes) {
+  dict info = single_info(300, 64);
+  const std::string expected = info.at("pieces").as_string();
+  auto m = parse_ok(torrent(info));
+  EXPECT_TRUE(m.piece_hashes.empty());
+  EXPECT_EQ(m.pieces(), expected);
+  EXPECT_EQ(m.piece_count(), 5);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(m.piece_hash(i).view(), std::string_view(expected).substr(i * 20, 20)) << i;
+  const metainfo copy = m;
+  EXPECT_EQ(copy.pieces(), expected);
+  metainfo built;
+  built.piece_hashes = expected;
+  EXPECT_EQ(built.pieces(), expected);
+  EXPECT_EQ(built.piece_count(), 5);
+}
