@@ -18,6 +18,9 @@ namespace {
 // Per-thread read buffer: memory stays bounded whatever the piece length.
 constexpr std::int64_t chunk_size = 256 * 1024;
 constexpr std::size_t max_open_files = 512;
+// Data per worker before another thread pays: starting one costs more than hashing a few small pieces (a daemon
+// adding thousands of small torrents started 1.4 threads for each before).
+constexpr std::int64_t bytes_per_worker = 8 << 20;
 
 // Bytes of each file present on disk (0 when missing), without creating anything.
 result<std::vector<std::int64_t>> present_sizes(file_set& files) {
@@ -51,7 +54,10 @@ class checker {
         good_(static_cast<std::size_t>(files.meta().piece_count()), 0) {}
 
   result<bitfield> run(int threads) {
-    const auto n = static_cast<std::size_t>(std::clamp(threads, 1, std::max(1, files_.meta().piece_count())));
+    const auto& m = files_.meta();
+    const auto by_pieces = (static_cast<std::int64_t>(m.piece_count()) + 1) / 2;  // a worker hashes two at once
+    const auto by_size = m.total_length / bytes_per_worker + 1;
+    const auto n = static_cast<std::size_t>(std::clamp<std::int64_t>(threads, 1, std::max<std::int64_t>(1, std::min(by_pieces, by_size))));
     const std::vector<std::function<void()>> workers(n, [this] { work(); });
     if (auto s = job_.run(workers); !s) return s.err();
     bitfield have(good_.size());

@@ -43,6 +43,7 @@ void hash_job::guarded(const std::function<void()>& worker) noexcept {
 
 status hash_job::run(const std::vector<std::function<void()>>& workers, const std::function<void()>& on_tick,
                      std::chrono::milliseconds tick_interval) {
+  if (workers.size() == 1 && !on_tick) return run_here(workers.front());
   std::vector<std::thread> threads;
   threads.reserve(workers.size());
   {
@@ -68,6 +69,19 @@ status hash_job::run(const std::vector<std::function<void()>>& workers, const st
     }
   }
   for (auto& t : threads) t.join();
+  return outcome();
+}
+
+status hash_job::run_here(const std::function<void()>& worker) {
+  {
+    std::lock_guard lock(mutex_);
+    running_ = 1;
+  }
+  guarded(worker);
+  return outcome();
+}
+
+status hash_job::outcome() const {
   if (failed_) return first_error_;
   if (control_.cancelled.load() && next_.load() < piece_count_) return error{error_code::cancelled, "cancelled"};
   return ok();

@@ -42,7 +42,7 @@ class hash_job {
   bool stopped() const;
 
   // Runs each function on its own thread, calls on_tick on this thread about every tick_interval until
-  // all have returned, and joins them. A thread the system refuses, or an exception in a worker, fails
+  // all have returned, and joins them (a single function with no on_tick runs on this thread). A thread the system refuses, or an exception in a worker, fails
   // the job (workers that wait on each other must also watch stopped()).
   // The job's result: its first error, else error_code::cancelled if cancelled before every piece was
   // claimed, else ok.
@@ -51,6 +51,8 @@ class hash_job {
 
  private:
   void guarded(const std::function<void()>& worker) noexcept;
+  status run_here(const std::function<void()>& worker);  // one worker, no tick: no thread to start
+  status outcome() const;
 
   std::int64_t total_;
   std::int64_t piece_length_;
