@@ -2,35 +2,19 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
 #include <string>
-#include <vector>
 
-#include "shoal/hash/sha1_lane.hpp"
+#include "hash/sha1_test_data.hpp"
 
-namespace {
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng());
-  return s;
-}
-
-// The native path where the CPU has the extensions, OpenSSL's everywhere.
-std::vector<bool> modes() {
-  if (shoal::sha1_lane::available()) return {true, false};
-  return {false};
-}
-
-}  // namespace
+using shoal::test::random_message;
+using shoal::test::sha1_modes;
 
 TEST(Sha1, KnownVectors) {
   EXPECT_EQ(shoal::sha1("").hex(), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
   EXPECT_EQ(shoal::sha1("abc").hex(), "a9993e364706816aba3e25717850c26c9cd0d89d");
   EXPECT_EQ(shoal::sha1("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq").hex(),
             "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
-  for (bool ext : modes()) {
+  for (bool ext : sha1_modes()) {
     shoal::sha1_hasher h(ext);
     for (int i = 0; i < 1000; ++i) h.update(std::string(1000, 'a'));
     EXPECT_EQ(h.final().hex(), "34aa973cd4c4daa4f61eeb2bdbad27316534016f") << "ext=" << ext;  // a million 'a'
@@ -39,7 +23,7 @@ TEST(Sha1, KnownVectors) {
 
 // One-shot: every length across the padding boundaries (55/56/63/64 and their multiples), then larger ones.
 TEST(Sha1, OneShotMatchesOpenSslAtEveryLength) {
-  const std::string data = random_bytes(70000, 5);
+  const std::string data = random_message(70000, 5);
   for (std::size_t n = 0; n <= 300; ++n)
     EXPECT_EQ(shoal::sha1(data.data(), n), shoal::sha1_openssl(data.data(), n)) << "n=" << n;
   for (std::size_t n : {1000, 4095, 4096, 4097, 16384, 65536, 70000})
@@ -49,8 +33,8 @@ TEST(Sha1, OneShotMatchesOpenSslAtEveryLength) {
 // Incremental: the message fed in pieces of every size, so a partial block is completed from every
 // offset; the hasher is reused after final() and survives a move.
 TEST(Sha1, HasherMatchesOpenSslForAnySplit) {
-  const std::string data = random_bytes(70000, 6);
-  for (bool ext : modes()) {
+  const std::string data = random_message(70000, 6);
+  for (bool ext : sha1_modes()) {
     shoal::sha1_hasher h(ext);
     for (std::size_t n : {0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 129, 1000, 4096, 70000}) {
       for (std::size_t step = 1; step <= 130; step += (step < 70 ? 1 : 13)) {
