@@ -16,7 +16,7 @@ namespace shoal::daemon {
 
 namespace {
 
-std::string system_error(std::string_view what, std::string_view socket_name) {
+std::string with_errno(std::string_view what, std::string_view socket_name) {
   return std::string(what) + " NOTIFY_SOCKET " + std::string(socket_name) + ": " + std::strerror(errno);
 }
 
@@ -36,27 +36,31 @@ status service_notify(std::string_view state) {
   socklen_t size = 0;
   if (name.front() == '/') {
     if (name.size() >= sizeof(addr.sun_path))
-      return error{error_code::invalid_data, "NOTIFY_SOCKET: the path is longer than a unix socket address allows"};
+      return error{error_code::invalid_data,
+                   "NOTIFY_SOCKET: the path is longer than a unix socket address allows"};
     std::memcpy(addr.sun_path, name.data(), name.size());
     size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + 1);
   } else if (name.front() == '@') {
     // Abstract namespace: a leading NUL, then the name; the address length bounds it (no terminating NUL).
     if (name.size() > sizeof(addr.sun_path))
-      return error{error_code::invalid_data, "NOTIFY_SOCKET: the abstract name is longer than a unix socket address allows"};
+      return error{error_code::invalid_data,
+                   "NOTIFY_SOCKET: the abstract name is longer than a unix socket address allows"};
     std::memcpy(addr.sun_path + 1, name.data() + 1, name.size() - 1);
     size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
   } else {
-    return error{error_code::invalid_data,
-                 "NOTIFY_SOCKET " + std::string(name) + ": neither an absolute path nor an abstract name (@...)"};
+    return error{error_code::invalid_data, "NOTIFY_SOCKET " + std::string(name) +
+                                               ": neither an absolute path nor an abstract name (@...)"};
   }
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return error{error_code::io, system_error("socket for", name)};
-  const ssize_t sent = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&addr), size);
-  const std::string failure = sent < 0 ? system_error("sendto", name) : std::string();
+  if (fd < 0) return error{error_code::io, with_errno("socket for", name)};
+  const ssize_t sent =
+      ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&addr), size);
+  const std::string failure = sent < 0 ? with_errno("sendto", name) : std::string();
   ::close(fd);
   if (sent < 0) return error{error_code::io, failure};
   if (static_cast<std::size_t>(sent) != state.size())
-    return error{error_code::io, "sendto NOTIFY_SOCKET " + std::string(name) + ": the datagram was cut short"};
+    return error{error_code::io,
+                 "sendto NOTIFY_SOCKET " + std::string(name) + ": the datagram was cut short"};
   return ok();
 }
 
@@ -66,8 +70,12 @@ void notify_ready(std::string_view status) {
   send_logged(state);
 }
 
-void notify_reloading() { send_logged("RELOADING=1\nSTATUS=reloading the configuration"); }
+void notify_reloading() {
+  send_logged("RELOADING=1\nSTATUS=reloading the configuration");
+}
 
-void notify_stopping() { send_logged("STOPPING=1\nSTATUS=stopping the torrents"); }
+void notify_stopping() {
+  send_logged("STOPPING=1\nSTATUS=stopping the torrents");
+}
 
 }  // namespace shoal::daemon

@@ -5,7 +5,8 @@ namespace shoal {
 bool sha1_pair::extensions_available() { return sha1_lane::available(); }
 
 sha1_pair::sha1_pair(bool use_extensions) {
-  if (!use_extensions || !extensions_available()) openssl_.emplace(std::array<sha1_hasher, 2>{sha1_hasher(false), sha1_hasher(false)});
+  if (!use_extensions || !extensions_available())
+    openssl_.emplace(std::array<sha1_hasher, 2>{sha1_hasher(false), sha1_hasher(false)});
 }
 
 void sha1_pair::update(const void* a, const void* b, std::size_t n) {

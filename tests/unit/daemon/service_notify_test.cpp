@@ -23,7 +23,8 @@ class notify_socket {
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path, name.data(), name.size());
     if (name[0] == '@') addr.sun_path[0] = '\0';
-    const auto size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + (name[0] == '@' ? 0 : 1));
+    const auto size =
+        static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + (name[0] == '@' ? 0 : 1));
     bound_ = fd_ >= 0 && ::bind(fd_, reinterpret_cast<const sockaddr*>(&addr), size) == 0;
     timeval t{5, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &t, sizeof t);
@@ -49,7 +50,8 @@ class notify_socket {
 };
 
 std::string temp_socket_path() {
-  return (std::filesystem::temp_directory_path() / ("shoal-notify-" + std::to_string(::getpid()) + ".sock")).string();
+  return (std::filesystem::temp_directory_path() / ("shoal-notify-" + std::to_string(::getpid()) + ".sock"))
+      .string();
 }
 
 }  // namespace

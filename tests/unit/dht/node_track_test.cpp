@@ -1,14 +1,15 @@
-// Two nodes on loopback: B announces two torrents to A, then looks them up again and finds its own announces at
-// A. Peers reach B's node-level handler with their info hash; a report handler is kept only for the torrent that
-// was tracked with one, and re-tracking replaces it.
+// Two nodes on loopback: B announces two torrents to A, then looks them up again and finds its own announces
+// at A. Peers reach B's node-level handler with their info hash; a report handler is kept only for the
+// torrent that was tracked with one, and re-tracking replaces it.
 #include "shoal/dht/node.hpp"
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
 #include <map>
 #include <memory>
 #include <set>
+
+#include <boost/asio/io_context.hpp>
 
 #include "io_run.hpp"
 
@@ -39,14 +40,16 @@ TEST(DhtNode, PeersReachTheNodeHandlerWithTheirHashAndReportsOnlyWhereAsked) {
   };
   shoal::dht::node b(io.get_executor(), ob);
   ASSERT_TRUE(b.start());
-  ASSERT_TRUE(shoal::test::run_io_until(io, [&] { return b.stats().table_size > 0; }, 20s));
+  ASSERT_TRUE(shoal::test::run_io_until(
+      io, [&] { return b.stats().table_size > 0; }, 20s));
 
   const auto x = hash_of(0x11), y = hash_of(0x22);
   std::vector<shoal::sha1_digest> reports;
   b.track(x, 4242, [&](const shoal::dht::lookup_report& r) { reports.push_back(r.info_hash); });
   b.track(y, 4343);
   // Both lookups reached A (B's only node) and announced there; only x reported.
-  ASSERT_TRUE(shoal::test::run_io_until(io, [&] { return !reports.empty() && a.stats().peers_stored == 2; }, 20s));
+  ASSERT_TRUE(shoal::test::run_io_until(
+      io, [&] { return !reports.empty() && a.stats().peers_stored == 2; }, 20s));
   EXPECT_EQ(reports, std::vector<shoal::sha1_digest>{x});
   EXPECT_TRUE(found.empty());  // A held nothing yet
 
@@ -54,7 +57,8 @@ TEST(DhtNode, PeersReachTheNodeHandlerWithTheirHashAndReportsOnlyWhereAsked) {
   int second_reports = 0;
   b.track(x, 4242, [&](const shoal::dht::lookup_report&) { ++second_reports; });
   b.track(y, 4343);
-  ASSERT_TRUE(shoal::test::run_io_until(io, [&] { return found.size() == 2 && second_reports > 0; }, 20s));
+  ASSERT_TRUE(shoal::test::run_io_until(
+      io, [&] { return found.size() == 2 && second_reports > 0; }, 20s));
   EXPECT_EQ(found[x], std::set<std::uint16_t>{4242});
   EXPECT_EQ(found[y], std::set<std::uint16_t>{4343});
   EXPECT_EQ(reports.size(), 1u);  // the first handler was replaced

@@ -40,7 +40,8 @@ TEST(Sha1, HasherMatchesOpenSslForAnySplit) {
       for (std::size_t step = 1; step <= 130; step += (step < 70 ? 1 : 13)) {
         if (n > 4096 && step < 64) continue;  // the small steps are covered by the shorter messages
         for (std::size_t at = 0; at < n; at += step) h.update(data.data() + at, std::min(step, n - at));
-        EXPECT_EQ(h.final(), shoal::sha1_openssl(data.data(), n)) << "ext=" << ext << " n=" << n << " step=" << step;
+        EXPECT_EQ(h.final(), shoal::sha1_openssl(data.data(), n))
+            << "ext=" << ext << " n=" << n << " step=" << step;
       }
     }
     shoal::sha1_hasher moved = std::move(h);
