@@ -10,7 +10,7 @@ packages=(
   clang libclang-rt-14-dev
   python3 python3-libtorrent aria2 mktorrent opentracker transmission-cli transmission-daemon wrk hyperfine openssl
   iproute2 nftables procps redis-server
-  chromium nodejs libsystemd-dev
+  chromium nodejs
 )
 missing=()
 for p in "${packages[@]}"; do

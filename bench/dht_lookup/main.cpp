@@ -71,9 +71,16 @@ int main(int argc, char** argv) {
   asio::io_context io;
   std::mt19937 rng(o.seed);
   std::vector<std::unique_ptr<shoal::dht::node>> net;
+  // The round's looker and what it looks for: every node's peers handler checks them.
+  shoal::sha1_digest wanted;
+  std::uint16_t announce_port = 0;
+  bool found = false;
   for (int i = 0; i < o.nodes; ++i) {
     shoal::dht::node_options no;
     no.bind_host = "127.0.0.1";
+    no.found = [&](const shoal::sha1_digest& ih, const std::vector<shoal::peer_address>& peers) {
+      for (const auto& p : peers) found = found || (ih == wanted && p.port == announce_port);
+    };
     if (i > 0) {
       no.bootstrap.push_back("127.0.0.1:" + std::to_string(net[0]->port()));
       const auto other = std::uniform_int_distribution<int>(0, i - 1)(rng);
@@ -104,9 +111,9 @@ int main(int argc, char** argv) {
     const int a = pick(rng);
     int b = pick(rng);
     while (b == a) b = pick(rng);
-    const auto announce_port = static_cast<std::uint16_t>(20000 + round);
+    announce_port = static_cast<std::uint16_t>(20000 + round);
     bool announced = false;
-    net[a]->track(ih, announce_port, {}, [&](const shoal::dht::lookup_report&) { announced = true; });
+    net[a]->track(ih, announce_port, [&](const shoal::dht::lookup_report&) { announced = true; });
     if (!run_until(io, [&] { return announced; }, 30s)) {
       std::fprintf(stderr, "dht_lookup: round %d: the announcer's lookup never ended\n", round);
       return 1;
@@ -114,13 +121,9 @@ int main(int argc, char** argv) {
     net[a]->untrack(ih);
     io.run_for(50ms);  // the announce_peer queries land
     std::optional<shoal::dht::lookup_report> report;
-    bool found = false;
-    net[b]->track(
-        ih, 0,
-        [&](const std::vector<shoal::peer_address>& peers) {
-          for (const auto& p : peers) found = found || p.port == announce_port;
-        },
-        [&](const shoal::dht::lookup_report& r) { report = r; });
+    wanted = ih;
+    found = false;
+    net[b]->track(ih, 0, [&](const shoal::dht::lookup_report& r) { report = r; });
     if (!run_until(io, [&] { return report.has_value(); }, 30s)) {
       std::fprintf(stderr, "dht_lookup: round %d: the looker's lookup never ended\n", round);
       return 1;

@@ -3,14 +3,15 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <stdexcept>
 
 #include <boost/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include "shoal/util/atomic_write.hpp"
 #include "shoal/util/hex.hpp"
+#include "shoal/util/random_bytes.hpp"
 
 namespace json = boost::json;
 
@@ -108,7 +109,8 @@ status check_user_name(std::string_view name) {
 }
 
 user_db::user_db(std::filesystem::path state_dir) : file_(std::move(state_dir) / "users.json") {
-  if (RAND_bytes(cache_key_.data(), static_cast<int>(cache_key_.size())) != 1) cache_key_.fill(0);
+  if (auto s = random_bytes(cache_key_.data(), cache_key_.size()); !s)
+    throw std::runtime_error("no randomness for the password cache's key: " + s.message());
 }
 
 user_db::file_id user_db::stat_file() const {
@@ -181,8 +183,7 @@ status user_db::add(std::string_view name, std::string_view password) {
   u.r = scrypt_r;
   u.p = scrypt_p;
   u.salt.assign(salt_size, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(u.salt.data()), static_cast<int>(salt_size)) != 1)
-    return error{"no random bytes for the salt (OpenSSL RAND_bytes failed)"};
+  if (auto s = random_bytes(u.salt.data(), salt_size); !s) return error{s.code(), "no random bytes for the salt: " + s.message()};
   u.hash = scrypt(password, u.salt, u.n, u.r, u.p);
   if (u.hash.empty()) return error{"scrypt failed (OpenSSL EVP_PBE_scrypt)"};
   users_.emplace(u.name, std::move(u));

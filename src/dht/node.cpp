@@ -13,6 +13,8 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "shoal/dht/lookup.hpp"
 #include "shoal/dht/node_id.hpp"
@@ -64,13 +66,29 @@ struct node::impl : std::enable_shared_from_this<impl> {
     dht_clock::time_point deadline;
     reply_handler done;
   };
+  // A tracked torrent: 32 bytes, 48 with the hash set's link (a std::map of two std::function took 144, and the
+  // session's closure 32 more: docs/performance.md, issue 12). Keyed by the info hash alone; the rest changes in
+  // place, hence mutable.
   struct tracked {
-    std::uint16_t peer_port;
-    peers_handler found;
-    report_handler reported;
-    dht_clock::time_point next_run{};  // epoch: as soon as the table has nodes
-    bool running = false;
-    int empty_runs = 0;  // lookups in a row that found no peer
+    sha1_digest info_hash;
+    mutable std::uint16_t peer_port = 0;
+    mutable bool running = false;
+    mutable std::uint8_t empty_runs = 0;       // lookups in a row that found no peer (saturates at 255)
+    mutable dht_clock::time_point next_run{};  // epoch: as soon as the table has nodes
+  };
+  static_assert(sizeof(tracked) == 32);
+  // Find by info hash without building a tracked.
+  struct tracked_hash {
+    using is_transparent = void;
+    std::size_t operator()(const sha1_digest& d) const noexcept { return sha1_digest_hash{}(d); }
+    std::size_t operator()(const tracked& t) const noexcept { return (*this)(t.info_hash); }
+  };
+  struct tracked_equal {
+    using is_transparent = void;
+    static const sha1_digest& key(const sha1_digest& d) { return d; }
+    static const sha1_digest& key(const tracked& t) { return t.info_hash; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept { return key(a) == key(b); }
   };
 
   asio::any_io_executor executor;
@@ -85,7 +103,9 @@ struct node::impl : std::enable_shared_from_this<impl> {
   asio::steady_timer tick_timer;
   std::map<std::uint16_t, pending_query> pending;
   std::uint16_t next_transaction = 0;
-  std::map<sha1_digest, tracked> torrents;
+  std::unordered_set<tracked, tracked_hash, tracked_equal> torrents;
+  // Only the torrents tracked with a report handler (bench/dht_lookup's).
+  std::unordered_map<sha1_digest, report_handler, sha1_digest_hash> reporters;
   bool stopped = false;
   bool bootstrapping = false;
   dht_clock::time_point last_bootstrap{};
@@ -233,7 +253,6 @@ struct node::impl : std::enable_shared_from_this<impl> {
     lookup search;
     bool get_peers;
     std::uint16_t announce_port = 0;  // get_peers: announce this port at the end (0: do not)
-    peers_handler found;
     std::function<void(const lookup_run&)> finished;
     std::size_t peers_found = 0;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -278,7 +297,8 @@ struct node::impl : std::enable_shared_from_this<impl> {
       run->search.on_reply(to, r->id, r->token);
       run->search.add_candidates(r->nodes, &to);
       run->peers_found += r->values.size();
-      if (run->found && !r->values.empty()) run->found(r->values);
+      if (run->get_peers && !r->values.empty() && options.found && torrents.contains(run->search.target()))
+        options.found(run->search.target(), r->values);
     }
     pump(run);
   }
@@ -329,7 +349,7 @@ struct node::impl : std::enable_shared_from_this<impl> {
       bootstrapping = false;
       co_return;
     }
-    auto run = std::make_shared<lookup_run>(lookup_run{lookup(self), false, 0, nullptr, nullptr});
+    auto run = std::make_shared<lookup_run>(lookup_run{lookup(self), false, 0, nullptr});
     run->finished = [weak = weak_from_this()](const lookup_run& r) {
       auto s = weak.lock();
       if (!s) return;
@@ -339,18 +359,21 @@ struct node::impl : std::enable_shared_from_this<impl> {
     start_lookup(run, std::move(seeds));
   }
 
-  void run_torrent(const sha1_digest& info_hash, tracked& t, dht_clock::time_point now) {
+  void run_torrent(const tracked& t) {
     t.running = true;
-    auto run = std::make_shared<lookup_run>(lookup_run{lookup(info_hash), true, t.peer_port, t.found, nullptr});
-    run->finished = [weak = weak_from_this(), info_hash](const lookup_run& r) {
+    auto run = std::make_shared<lookup_run>(lookup_run{lookup(t.info_hash), true, t.peer_port, nullptr});
+    run->finished = [weak = weak_from_this(), info_hash = t.info_hash](const lookup_run& r) {
       auto s = weak.lock();
       if (!s) return;
       auto it = s->torrents.find(info_hash);
       if (it == s->torrents.end()) return;
-      it->second.running = false;
-      auto& t = it->second;
+      const auto& t = *it;
+      t.running = false;
       const bool reached = !r.search.closest_replied().empty();
-      t.empty_runs = r.peers_found > 0 ? 0 : t.empty_runs + 1;
+      if (r.peers_found > 0)
+        t.empty_runs = 0;
+      else if (t.empty_runs < 255)
+        ++t.empty_runs;
       // Nobody answered (the table was empty or stale): again in 10 s. No peer yet (a torrent just announced
       // elsewhere): again after 15 s, 30 s, 60 s ... up to the announce interval.
       std::chrono::seconds wait = s->options.announce_interval;
@@ -367,9 +390,11 @@ struct node::impl : std::enable_shared_from_this<impl> {
       spdlog::debug("dht: lookup {}: {} queries, {} nodes replied, {} peers ({} replies, {} round trips, {} us)",
                     info_hash.hex(), report.queries, r.search.closest_replied().size(), report.peers, report.replies,
                     report.round_trips, report.elapsed.count());
-      if (auto reported = t.reported) reported(report);  // a copy, last: it may untrack (and end t)
+      if (auto h = s->reporters.find(info_hash); h != s->reporters.end()) {
+        auto reported = h->second;  // a copy, called last: it may untrack (and end t and the handler)
+        reported(report);
+      }
     };
-    (void)now;
     start_lookup(run, {});
   }
 
@@ -403,9 +428,13 @@ struct node::impl : std::enable_shared_from_this<impl> {
         asio::co_spawn(executor, bootstrap(), net::report_exception("dht bootstrap"));
       }
       if (table.size() == 0) continue;
-      for (auto& [ih, t] : torrents) {
-        if (!t.running && now >= t.next_run) run_torrent(ih, t, now);
-      }
+      // The due ones first: a lookup that ends at once may untrack (a report handler), which a walk of the set
+      // would not survive.
+      std::vector<sha1_digest> due;
+      for (const auto& t : torrents)
+        if (!t.running && now >= t.next_run) due.push_back(t.info_hash);
+      for (const auto& ih : due)
+        if (auto it = torrents.find(ih); it != torrents.end()) run_torrent(*it);
       for (const auto& n : table.to_ping(now, 4)) {
         krpc_query q;
         q.method = query_method::ping;
@@ -415,7 +444,7 @@ struct node::impl : std::enable_shared_from_this<impl> {
         });
       }
       for (const auto& target : table.refresh_targets(now, 15min, rng)) {
-        auto run = std::make_shared<lookup_run>(lookup_run{lookup(target), false, 0, nullptr, [](const lookup_run&) {}});
+        auto run = std::make_shared<lookup_run>(lookup_run{lookup(target), false, 0, [](const lookup_run&) {}});
         start_lookup(run, {});
       }
     }
@@ -459,6 +488,7 @@ void node::stop() {
   i.tick_timer.cancel();
   i.pending.clear();  // handlers dropped uncalled
   i.torrents.clear();
+  i.reporters.clear();
 }
 
 std::uint16_t node::port() const {
@@ -469,16 +499,20 @@ std::uint16_t node::port() const {
 
 const node_id& node::id() const { return impl_->self; }
 
-void node::track(const sha1_digest& info_hash, std::uint16_t peer_port, peers_handler found,
-                 report_handler reported) {
-  auto& t = impl_->torrents[info_hash];
+void node::track(const sha1_digest& info_hash, std::uint16_t peer_port, report_handler reported) {
+  const auto& t = *impl_->torrents.insert(impl::tracked{info_hash}).first;
   t.peer_port = peer_port;
-  t.found = std::move(found);
-  t.reported = std::move(reported);
   t.next_run = {};
+  if (reported)
+    impl_->reporters.insert_or_assign(info_hash, std::move(reported));
+  else
+    impl_->reporters.erase(info_hash);
 }
 
-void node::untrack(const sha1_digest& info_hash) { impl_->torrents.erase(info_hash); }
+void node::untrack(const sha1_digest& info_hash) {
+  impl_->torrents.erase(impl::tracked{info_hash});
+  impl_->reporters.erase(info_hash);
+}
 
 void node::add_node(const peer_address& address) {
   if (impl_->stopped || address.v6 || address.port == 0) return;

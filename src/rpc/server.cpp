@@ -1,7 +1,5 @@
 #include "shoal/rpc/server.hpp"
 
-#include <openssl/rand.h>
-
 #include <chrono>
 #include <deque>
 #include <map>
@@ -25,6 +23,7 @@
 #include "shoal/rpc/methods.hpp"
 #include "shoal/rpc/request.hpp"
 #include "shoal/util/hex.hpp"
+#include "shoal/util/random_bytes.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -46,8 +45,8 @@ using response = http::response<http::string_body>;
 
 std::string random_hex(std::size_t bytes) {
   std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)
-    throw std::runtime_error("RAND_bytes failed: no randomness for a session token");
+  if (auto s = random_bytes(raw.data(), bytes); !s)
+    throw std::runtime_error("no randomness for a session token: " + s.message());
   return to_hex(raw);
 }
 

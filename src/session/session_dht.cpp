@@ -17,6 +17,11 @@ void session::dht_track(const std::shared_ptr<torrent>& t, bool is_private) {
     o.port = opt_.dht_port.value_or(port_);
     o.bootstrap = opt_.dht_bootstrap.empty() ? dht::default_bootstrap_nodes : opt_.dht_bootstrap;
     o.restore = dht_saved_;
+    // The node stops (and calls nothing more) before the session ends: `this` outlives every call.
+    o.found = [this](const sha1_digest& info_hash, const std::vector<peer_address>& peers) {
+      if (auto id = find(info_hash))
+        if (auto t = get(*id)) t->add_dht_peers(peers);
+    };
     auto node = std::make_unique<dht::node>(executor_, std::move(o));
     if (auto st = node->start(); !st) {
       // Torrents still work through trackers and peers: the DHT is one source among several.
@@ -26,10 +31,7 @@ void session::dht_track(const std::shared_ptr<torrent>& t, bool is_private) {
     }
     dht_ = std::move(node);
   }
-  std::weak_ptr<torrent> weak = t;
-  dht_->track(t->info_hash(), port_, [weak](const std::vector<peer_address>& peers) {
-    if (auto torrent = weak.lock()) torrent->add_dht_peers(peers);
-  });
+  dht_->track(t->info_hash(), port_);
 }
 
 void session::dht_untrack(const sha1_digest& info_hash) {

@@ -31,7 +31,7 @@ class Install(unittest.TestCase):
         self.assertTrue(os.path.isfile(os.path.join(prefix, "share", "shoal", "web", "index.html")))
         unit = read(os.path.join(prefix, "lib", "systemd", "system", "shoald.service"))
         self.assertIn("User=shoald", unit)
-        self.assertIn("Type=notify", unit)  # built with libsystemd-dev: shoald says READY=1 (test_daemon_notify)
+        self.assertIn("Type=notify", unit)  # shoald says READY=1 (test_daemon_notify)
         self.assertIn("ExecReload=/bin/kill -HUP $MAINPID", unit)
         state = os.path.join(self.tmp.name, "state")
         port = free_port()

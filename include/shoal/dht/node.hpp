@@ -24,6 +24,9 @@ namespace shoal::dht {
 inline const std::vector<std::string> default_bootstrap_nodes{
     "router.bittorrent.com:6881", "dht.transmissionbt.com:6881", "router.utorrent.com:6881"};
 
+// A batch of peers a lookup of a tracked torrent returned (values, duplicates possible).
+using peers_handler = std::function<void(const sha1_digest& info_hash, const std::vector<peer_address>& peers)>;
+
 struct node_options {
   std::string bind_host = "0.0.0.0";
   std::uint16_t port = 0;                 // 0: any free port
@@ -33,6 +36,8 @@ struct node_options {
   // A node saved by an earlier run (state()): it starts with that id, its nodes in the table (questionable until
   // they answer) and asked first when bootstrapping. None: a random id and an empty table.
   std::optional<node_state> restore;
+  // One handler for every tracked torrent (a process tracks thousands: none keeps a closure of its own).
+  peers_handler found;
 };
 
 struct node_stats {
@@ -55,7 +60,6 @@ struct lookup_report {
 
 class node {
  public:
-  using peers_handler = std::function<void(const std::vector<peer_address>&)>;
   using report_handler = std::function<void(const lookup_report&)>;
 
   node(boost::asio::any_io_executor executor, node_options options);
@@ -71,9 +75,10 @@ class node {
   const node_id& id() const;
 
   // Look up peers for the torrent and announce `peer_port` (our BitTorrent port) for it, now and every
-  // announce interval; `found` gets each batch of peers a lookup returns, `reported` each lookup's figures once
-  // it ended (and its announce_peer queries went out). Re-tracking replaces both.
-  void track(const sha1_digest& info_hash, std::uint16_t peer_port, peers_handler found, report_handler reported = {});
+  // announce interval; node_options::found gets each batch of peers a lookup returns, `reported` (when given)
+  // each lookup's figures once it ended (and its announce_peer queries went out). Re-tracking replaces the port
+  // and the report handler, and looks up again at the next tick.
+  void track(const sha1_digest& info_hash, std::uint16_t peer_port, report_handler reported = {});
   void untrack(const sha1_digest& info_hash);
 
   // A node we were told of (a peer's BEP 5 port message): pinged, and added when it answers.

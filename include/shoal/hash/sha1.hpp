@@ -1,5 +1,6 @@
 #pragma once
-// SHA-1 over OpenSSL 3 EVP. No OpenSSL header leaks out of this file.
+// SHA-1: with the x86 SHA extensions where the CPU has them (sha1_lane.hpp), over OpenSSL 3 EVP
+// elsewhere. No OpenSSL header leaks out of this file.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +26,9 @@ struct sha1_digest {
 // Incremental hasher; reusable after final() (it resets itself).
 class sha1_hasher {
  public:
+  // use_extensions = false hashes with OpenSSL even where the CPU has the extensions (for tests).
   sha1_hasher();
+  explicit sha1_hasher(bool use_extensions);
   ~sha1_hasher();
   sha1_hasher(const sha1_hasher&) = delete;
   sha1_hasher& operator=(const sha1_hasher&) = delete;
@@ -37,11 +40,14 @@ class sha1_hasher {
   sha1_digest final();
 
  private:
-  void* ctx_;  // EVP_MD_CTX*
+  void* ctx_;  // sha1_lane* when native_, else EVP_MD_CTX*
+  bool native_;
 };
 
 sha1_digest sha1(std::string_view data);
 sha1_digest sha1(const void* data, std::size_t size);
+// By OpenSSL whatever the CPU has: the reference the native code is tested against.
+sha1_digest sha1_openssl(const void* data, std::size_t size);
 
 struct sha1_digest_hash {
   std::size_t operator()(const sha1_digest& d) const noexcept {

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "shoal/hash/sha1.hpp"
+#include "shoal/hash/sha1_lane.hpp"
 
 namespace shoal {
 
@@ -26,17 +27,8 @@ class sha1_pair {
   // The digest of what the lane was fed since its last final(); the lane starts over.
   sha1_digest final(int lane);
 
-  struct lane_state {
-    std::array<std::uint32_t, 5> h{};
-    std::uint64_t length = 0;  // bytes fed
-    std::array<unsigned char, 64> pending{};
-    std::size_t pending_size = 0;
-    void reset();
-  };
-
  private:
-  static bool detect_extensions();
-  std::array<lane_state, 2> lanes_;
+  std::array<sha1_lane, 2> lanes_;
   std::optional<std::array<sha1_hasher, 2>> openssl_;  // set when the extensions are not used
 };
 

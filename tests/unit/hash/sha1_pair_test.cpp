@@ -2,28 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
 #include <string>
 
-namespace {
+#include "hash/sha1_test_data.hpp"
 
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng());
-  return s;
-}
-
-// Both paths where the CPU has the extensions; OpenSSL's alone elsewhere.
-std::vector<bool> modes() {
-  if (shoal::sha1_pair::extensions_available()) return {true, false};
-  return {false};
-}
-
-}  // namespace
+using shoal::test::random_message;
+using shoal::test::sha1_modes;
 
 TEST(Sha1Pair, KnownVectors) {
-  for (bool ext : modes()) {
+  for (bool ext : sha1_modes()) {
     shoal::sha1_pair p(ext);
     p.update(0, "abc", 3);
     EXPECT_EQ(p.final(0).hex(), "a9993e364706816aba3e25717850c26c9cd0d89d");
@@ -38,8 +25,8 @@ TEST(Sha1Pair, KnownVectors) {
 // Every padding case (lengths around 55/56/64 bytes), whole blocks interleaved and not, lanes of
 // different lengths and a lane reused after final(): each lane matches OpenSSL's digest.
 TEST(Sha1Pair, MatchesOpenSslForAnySplit) {
-  const std::string a = random_bytes(70000, 1), b = random_bytes(70000, 2);
-  for (bool ext : modes()) {
+  const std::string a = random_message(70000, 1), b = random_message(70000, 2);
+  for (bool ext : sha1_modes()) {
     shoal::sha1_pair p(ext);
     for (std::size_t n : {0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000, 4096, 65536, 70000}) {
       for (std::size_t step : {std::size_t{64}, std::size_t{100}, std::size_t{4096}, n + 1}) {
@@ -57,8 +44,8 @@ TEST(Sha1Pair, MatchesOpenSslForAnySplit) {
 
 // A lane with a pending partial block: the pair update falls back to lane by lane and stays right.
 TEST(Sha1Pair, UnalignedLanesStayCorrect) {
-  const std::string a = random_bytes(10000, 3), b = random_bytes(10000, 4);
-  for (bool ext : modes()) {
+  const std::string a = random_message(10000, 3), b = random_message(10000, 4);
+  for (bool ext : sha1_modes()) {
     shoal::sha1_pair p(ext);
     p.update(0, a.data(), 7);
     p.update(a.data() + 7, b.data(), 4096);
