@@ -50,12 +50,12 @@ std::shared_ptr<const torrent_settings> shared_settings(const session_link& link
 
 std::shared_ptr<torrent> torrent::create(torrent_id id, metainfo m, torrent_options opt,
                                          std::shared_ptr<const session_link> link, bool paused) {
-  auto t = std::shared_ptr<torrent>(new torrent(id, std::move(m), std::move(opt), std::move(link), paused));
+  auto t = std::make_shared<torrent>(made_here{}, id, std::move(m), std::move(opt), std::move(link), paused);
   if (!paused) t->queue_check();
   return t;
 }
 
-torrent::torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr<const session_link> link,
+torrent::torrent(made_here, torrent_id id, metainfo m, torrent_options opt, std::shared_ptr<const session_link> link,
                  bool paused)
     : id_(id),
       meta_(std::make_shared<const metainfo>(std::move(m))),

@@ -47,7 +47,7 @@ std::shared_ptr<torrent> torrent::create_magnet(torrent_id id, const magnet_link
   for (const auto& url : link.trackers) m.trackers.push_back({url});  // a tier each, as libtorrent reads them
   for (const auto& p : link.peers)
     if (std::find(opt.peers.begin(), opt.peers.end(), p) == opt.peers.end()) opt.peers.push_back(p);
-  auto t = std::shared_ptr<torrent>(new torrent(id, std::move(m), std::move(opt), std::move(session), false));
+  auto t = std::make_shared<torrent>(made_here{}, id, std::move(m), std::move(opt), std::move(session), false);
   t->lifecycle_ = torrent_lifecycle(torrent_state::fetching_metadata);
   t->limits_.geometry_unknown = true;  // peers' bitfields and haves name pieces we cannot count yet
   t->metadata_ = std::make_unique<ext::metadata_assembler>(link.info_hash);

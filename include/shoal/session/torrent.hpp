@@ -230,8 +230,18 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   swarm::rate_limiter* upload_limiter() override;
 
  private:
+  // Only create() and create_magnet() can name it: the constructor is public for std::make_shared alone (one
+  // allocation with the count, not two).
+  struct made_here {
+    explicit made_here() = default;
+  };
+
+ public:
+  torrent(made_here, torrent_id id, metainfo m, torrent_options opt, std::shared_ptr<const session_link> link,
+          bool paused);
+
+ private:
   struct check_job;
-  torrent(torrent_id id, metainfo m, torrent_options opt, std::shared_ptr<const session_link> link, bool paused);
   // Lifecycle. Fetching the metadata is active too: connections, announces and the ticker run.
   bool fetching_metadata() const { return lifecycle_.state() == torrent_state::fetching_metadata; }
   bool active() const { return (lifecycle_.active() || fetching_metadata()) && !stopping_; }
