@@ -34,8 +34,10 @@ bool torrent::store_block(const block_ref& b, std::span<const std::byte> data) {
     if (!x.buffers) x.buffers.emplace(meta_->piece_length, gather_budget);
     if (auto buf = x.buffers->take()) it = x.gathering.emplace(piece, std::move(buf)).first;
   }
-  // A block that arrives after the torrent let its files go (paused, stopped, removed) is dropped.
-  if (!storage_ && (!running() || !open_storage())) return false;
+  // The files were let go with the last peer (or a pause) while this block was on its way: open them again, as
+  // the picker took the block; never for a torrent being stopped or removed (its files may be gone on purpose).
+  if (!storage_ && (stopping_ || !open_storage())) return false;
+  if (!storage_) return false;  // a magnet before its metadata has no files (its picker takes no block either)
   // Straight from the receive buffer to the file, while the block is still in this core's cache.
   if (auto st = storage_->write(piece, b.begin, data); !st) {
     fail("cannot write piece " + std::to_string(b.piece) + ": " + st.message());
