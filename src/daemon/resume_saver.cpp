@@ -1,6 +1,6 @@
 #include "shoal/daemon/resume_saver.hpp"
 
-#include <map>
+#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "shoal/session/session.hpp"
+#include "shoal/util/flat_map.hpp"
 
 namespace asio = boost::asio;
 
@@ -24,9 +25,10 @@ struct resume_saver::impl : std::enable_shared_from_this<impl> {
   state_store& store;
   saver_options opt;
   asio::steady_timer timer;
-  std::map<session::torrent_id, clock::time_point> due;  // torrents to save, and by when
-  // The counters the last stats event showed: an idle torrent's heartbeat is no reason to save.
-  std::map<session::torrent_id, std::pair<std::uint64_t, std::uint64_t>> counters;
+  flat_map<session::torrent_id, clock::time_point> due;  // torrents to save, and by when
+  // Uploaded plus downloaded as the last stats event showed them (both only grow, so the sum moves when either
+  // does): an idle torrent's heartbeat is no reason to save.
+  flat_map<session::torrent_id, std::uint64_t> counters;
   bool armed = false;
   std::size_t key = 0;
   std::size_t saves = 0, failures = 0;
@@ -39,7 +41,7 @@ struct resume_saver::impl : std::enable_shared_from_this<impl> {
         counters.erase(e.id);
         return;
       case kind::stats: {
-        const std::pair now_counters{e.status.uploaded, e.status.downloaded};
+        const std::uint64_t now_counters = e.status.uploaded + e.status.downloaded;
         auto [it, fresh] = counters.emplace(e.id, now_counters);
         if (!fresh && it->second == now_counters) return;
         it->second = now_counters;
@@ -72,15 +74,11 @@ struct resume_saver::impl : std::enable_shared_from_this<impl> {
   }
   void save_due() {
     const auto now = clock::now();
-    for (auto it = due.begin(); it != due.end();) {
-      if (it->second > now) {
-        ++it;
-        continue;
-      }
-      const auto id = it->first;
-      it = due.erase(it);
-      (void)save(id);
-    }
+    std::vector<session::torrent_id> ready;
+    for (const auto& [id, when] : due)
+      if (when <= now) ready.push_back(id);
+    for (const auto id : ready) (void)save(id);  // save() takes it out of due
+    if (due.empty()) due = {};  // its capacity too: 10,000 torrents marked at start leave none due for long
   }
   status save(session::torrent_id id) {
     due.erase(id);

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <ctime>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +29,7 @@
 #include "shoal/rpc/server.hpp"
 #include "shoal/session/session.hpp"
 #include "shoal/storage/hash_job.hpp"
+#include "shoal/util/flat_map.hpp"
 #include "shoal/util/path_pool.hpp"
 
 namespace shoal::daemon {
@@ -122,7 +122,7 @@ class shoald final : public rpc::backend {
     std::int64_t peer_limit = 50;
   };
   torrent_record& record_for(session::torrent_id id, const std::filesystem::path& dir, const sha1_digest& info_hash);
-  std::map<session::torrent_id, torrent_record> extras_;
+  flat_map<session::torrent_id, torrent_record> extras_;
   path_pool dirs_;
   std::uint64_t uploaded_removed_ = 0, downloaded_removed_ = 0;  // of torrents removed this run
   mutable user_db users_;

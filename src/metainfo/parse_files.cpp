@@ -60,8 +60,8 @@ result<file_entry> parse_file(const value& dict, std::size_t index, const std::s
   if (!dict.is_dict()) return wrong_type(field, "a dictionary", dict);
   file_entry f;
   f.attributes = attributes_of(dict);
-  f.pad = f.attributes.find('p') != std::string::npos;
-  f.symlink = f.attributes.find('l') != std::string::npos;
+  f.pad = f.attributes.str().find('p') != std::string::npos;
+  f.symlink = f.attributes.str().find('l') != std::string::npos;
   if (!f.symlink) {
     auto length = parse_length(dict.find("length"), field + ".length", limits);
     if (!length) return length.err();

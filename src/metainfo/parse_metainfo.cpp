@@ -55,8 +55,11 @@ status check_piece_hashes(const value& info, metainfo& m) {
                                           " pieces of " + std::to_string(m.piece_length) + " bytes (total " +
                                           std::to_string(m.total_length) + " bytes)");
   // Where the string's bytes start in the info dictionary: its span ends with them, after the "<length>:".
-  m.pieces_at = field.source().offset + field.source().length - pieces.size() - info.source().offset;
-  m.pieces_length = pieces.size();
+  const std::size_t at = field.source().offset + field.source().length - pieces.size() - info.source().offset;
+  if (at + pieces.size() <= UINT32_MAX) {  // else (a limit raised past 4 GiB) the copy below holds them
+    m.pieces_at = static_cast<std::uint32_t>(at);
+    m.pieces_length = static_cast<std::uint32_t>(pieces.size());
+  }
   if (m.pieces() != std::string_view(pieces)) m.piece_hashes = pieces;  // a span off: a copy, never wrong hashes
   return ok();
 }

@@ -40,9 +40,19 @@ session::session(asio::any_io_executor executor, session_options opt)
   asio::co_spawn(executor_, events_loop(alive_), net::report_exception("session events"));
 }
 
+// An event reaches subscribers that may add or remove torrents, which moves the others in torrents_: it is walked
+// by position, each torrent held meanwhile (one that moved past is skipped this round: flushed by the next).
+template <class F>
+void session::each_torrent(F&& f) {
+  for (std::size_t i = 0; i < torrents_.size(); ++i) {
+    const auto t = (torrents_.begin() + static_cast<std::ptrdiff_t>(i))->second;
+    f(*t);
+  }
+}
+
 session::~session() {
   *alive_ = false;
-  for (auto& [id, t] : torrents_) t->stop_now();  // checks cancelled: the pools' joins do not wait for them
+  each_torrent([](torrent& t) { t.stop_now(); });  // checks cancelled: the pools' joins do not wait for them
   check_pool_.join();
   hash_pool_.join();
 }
@@ -354,7 +364,7 @@ asio::awaitable<void> session::events_loop(std::shared_ptr<bool> alive) {
     const bool stats = !handlers_.empty() && now - last_stats >= opt_.stats_interval;
     if (stats) last_stats = now;
     if (handlers_.empty()) continue;
-    for (auto& [id, t] : torrents_) t->flush_events(stats);
+    each_torrent([stats](torrent& t) { t.flush_events(stats); });
   }
 }
 
@@ -422,7 +432,7 @@ asio::awaitable<void> session::stop(std::chrono::milliseconds bound, bool hurry)
   acceptor_.close(ec);
   events_timer_.cancel();
   dht_stop();
-  for (auto& [id, t] : torrents_) t->flush_events(false);
+  each_torrent([](torrent& t) { t.flush_events(false); });
   // Every torrent stops at once, all within one bound: a user who pressed Ctrl-C waits under a second even when
   // a tracker never answers.
   const auto deadline = std::chrono::steady_clock::now() + bound;
@@ -432,10 +442,11 @@ asio::awaitable<void> session::stop(std::chrono::milliseconds bound, bool hurry)
   };
   auto pending = std::make_shared<pending_stops>(pending_stops{torrents_.size(), asio::steady_timer(executor_)});
   pending->all_done.expires_at(deadline);
-  for (auto& [id, t] : torrents_)
-    asio::co_spawn(executor_, t->shutdown(deadline, hurry), [pending](std::exception_ptr) {
+  each_torrent([&](torrent& t) {
+    asio::co_spawn(executor_, t.shutdown(deadline, hurry), [pending](std::exception_ptr) {
       if (--pending->left == 0) pending->all_done.cancel();
     });
+  });
   if (pending->left > 0) co_await pending->all_done.async_wait(use_nothrow);
 }
 

@@ -46,6 +46,20 @@ std::shared_ptr<const std::filesystem::path> shared_root(const session_link& lin
 std::shared_ptr<const torrent_settings> shared_settings(const session_link& link, torrent_settings s) {
   return link.settings ? link.settings->intern(std::move(s)) : std::make_shared<const torrent_settings>(std::move(s));
 }
+
+// The counters a stats event shows, mixed into one word (splitmix64's finaliser after each): two different sets
+// agree with a chance of 2^-64, and then only a repeated idle event is skipped until the heartbeat.
+std::uint64_t stats_fingerprint(const torrent_status& s) {
+  std::uint64_t h = 0;
+  for (const std::uint64_t v : {s.uploaded, s.downloaded, static_cast<std::uint64_t>(s.verified_bytes),
+                                static_cast<std::uint64_t>(s.checked_bytes), static_cast<std::uint64_t>(s.peers)}) {
+    h += v + 0x9e3779b97f4a7c15;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111eb;
+    h ^= h >> 31;
+  }
+  return h;
+}
 }  // namespace
 
 std::shared_ptr<torrent> torrent::create(torrent_id id, metainfo m, torrent_options opt,
@@ -341,8 +355,7 @@ void torrent::flush_events(bool with_stats) {
   if (!with_stats || !link_->emit || (!active() && st != torrent_state::checking)) return;
   // An idle torrent says so once, then again only every stats_heartbeat: a thousand idle seeds stay quiet.
   auto status_now = status();
-  const stats_mark mark{status_now.uploaded, status_now.downloaded, status_now.verified_bytes,
-                        status_now.checked_bytes, status_now.peers};
+  const std::uint64_t mark = stats_fingerprint(status_now);
   const auto now = std::chrono::steady_clock::now();
   const bool moving = status_now.download_rate > 0 || status_now.upload_rate > 0;
   if (!moving && mark == last_stats_ && now - last_stats_at_ < stats_heartbeat) return;

@@ -123,7 +123,7 @@ void torrent::report_refusals() {
   if (!announcer_) return;
   const auto& refused = announcer_->refusals();
   if (refused.size() == refusals_reported_) return;
-  refusals_reported_ = refused.size();
+  refusals_reported_ = static_cast<std::uint32_t>(refused.size());
   for (const auto& [url, reason] : refused)
     spdlog::warn("{}: tracker {} refused the torrent: {}", meta_->name, url, reason);
 }

@@ -9,6 +9,7 @@
 
 #include "shoal/hash/sha1.hpp"
 #include "shoal/metainfo/block_geometry.hpp"
+#include "shoal/util/rare_string.hpp"
 #include "shoal/util/result.hpp"
 
 namespace shoal {
@@ -19,12 +20,12 @@ struct file_entry {
   std::vector<std::string> components;
   std::int64_t length = 0;
   std::int64_t offset = 0;  // of the file's first byte in the torrent's byte stream
-  bool pad = false;         // BEP 47 attr "p": never written to disk
-  std::string attributes;   // BEP 47 attr string as given ("x", "h", "l", "p" ...)
+  rare_string attributes;   // BEP 47 attr string as given ("x", "h", "l", "p" ...)
   // BEP 47 attr "l": a symlink. It occupies no bytes of the torrent (length 0); its target,
   // sanitized like any path, is kept as data. Shoal never creates the link (see docs/metainfo.md).
-  bool symlink = false;
   std::vector<std::string> symlink_target;
+  bool symlink = false;
+  bool pad = false;  // BEP 47 attr "p": never written to disk
   // A component of the path (the torrent's name included) was longer than a file system holds
   // (255 bytes) and was shortened (see sanitize_path_element): worth telling the user.
   bool name_shortened = false;
@@ -40,16 +41,16 @@ struct metainfo {
   // The piece hashes, piece_count() * 20 raw bytes (pieces() reads them). A parsed torrent's stay inside
   // info_bytes, at pieces_at (a copy would hold them twice: 20 bytes a piece, 80 KB for a 4 GiB torrent of 1 MiB
   // pieces); a metainfo built field by field sets piece_hashes instead.
-  std::string piece_hashes;
-  std::size_t pieces_at = 0, pieces_length = 0;  // in info_bytes, when piece_hashes is empty
+  rare_string piece_hashes;
+  std::uint32_t pieces_at = 0, pieces_length = 0;  // in info_bytes (a .torrent is at most 64 MiB), else 0
   std::vector<file_entry> files;  // in torrent order, pad files included
   bool multi_file = false;
   bool is_private = false;
   bool hybrid = false;  // also carries v2 metadata (BEP 52); only the v1 view is used
   std::vector<std::vector<std::string>> trackers;  // tiers; announce alone is one tier
   std::vector<std::string> web_seeds;              // url-list (BEP 19), kept as data
-  std::string comment;
-  std::string created_by;
+  rare_string comment;
+  rare_string created_by;
   std::optional<std::int64_t> creation_date;
   // The info dictionary exactly as the .torrent carries it (its SHA-1 is info_hash): what ut_metadata serves
   // (BEP 9) and what a .torrent learned from a magnet link is written from.
@@ -57,7 +58,7 @@ struct metainfo {
 
   std::string_view pieces() const {
     return piece_hashes.empty() ? std::string_view(info_bytes).substr(pieces_at, pieces_length)
-                                : std::string_view(piece_hashes);
+                                : std::string_view(piece_hashes.str());
   }
   int piece_count() const { return static_cast<int>(pieces().size() / 20); }
   std::int64_t piece_size(int piece) const;  // the last piece may be shorter; 0 outside the torrent

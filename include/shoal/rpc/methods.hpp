@@ -8,11 +8,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "shoal/rpc/backend.hpp"
 #include "shoal/rpc/request.hpp"
+#include "shoal/util/flat_map.hpp"
 
 namespace shoal::rpc {
 
@@ -54,7 +54,7 @@ class rpc_methods {
   backend& backend_;
   std::string session_id_;
   std::size_t subscription_ = 0;
-  std::unordered_map<session::torrent_id, std::int64_t> activity_;  // unix seconds of its last activity
+  flat_map<session::torrent_id, std::int64_t> activity_;  // unix seconds of its last activity
   std::deque<std::pair<std::int64_t, session::torrent_id>> removed_;  // the last minute's removals
 };
 

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +25,7 @@
 #include "shoal/session/torrent.hpp"
 #include "shoal/session/torrent_details.hpp"
 #include "shoal/session/torrent_status.hpp"
+#include "shoal/util/flat_map.hpp"
 #include "shoal/util/path_pool.hpp"
 #include "shoal/util/result.hpp"
 
@@ -116,6 +116,8 @@ class session {
   boost::asio::awaitable<void> accept_loop(std::shared_ptr<bool> alive);
   boost::asio::awaitable<void> handle_incoming(boost::asio::ip::tcp::socket s, std::shared_ptr<bool> alive);
   boost::asio::awaitable<void> events_loop(std::shared_ptr<bool> alive);
+  template <class F>
+  void each_torrent(F&& f);  // f(torrent&) for each; f may add or remove torrents
   void tick_torrents(std::chrono::steady_clock::time_point now);  // torrent::on_session_tick for each
   void emit(session_event e);
   std::shared_ptr<const session_link> torrent_link();  // what a new torrent gets from the session (shared)
@@ -147,9 +149,10 @@ class session {
   std::array<std::uint8_t, 20> peer_id_{};
   std::uint16_t port_ = 0;
   torrent_id next_id_ = 1;
-  std::map<torrent_id, std::shared_ptr<torrent>> torrents_;
+  // By id and by info hash, as sorted vectors (flat_map): 10,000 torrents in a daemon.
+  flat_map<torrent_id, std::shared_ptr<torrent>> torrents_;
   std::vector<torrent_id> ticking_;  // tick_torrents' list, reused
-  std::map<sha1_digest, torrent_id> by_hash_;
+  flat_map<sha1_digest, torrent_id> by_hash_;
   std::deque<torrent_id> check_queue_;
   std::size_t checks_running_ = 0;
   std::vector<std::pair<std::size_t, event_handler>> handlers_;

@@ -383,12 +383,15 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   // The peers we may dial, by "host:port" (in transfer_state: most of a daemon's torrents have none).
   using candidate_map = std::map<std::string, candidate>;
   const candidate_map& candidates() const;
-  std::size_t connecting_ = 0;
+  std::uint32_t connecting_ = 0;
   bool ticking_ = false;  // between activate() and deactivate(): on_session_tick() runs tick() when due
   bool data_opened_ = false;  // the first check (or trusted resume data) opened the files: a check is a re-check
   bool stopping_ = false;  // shut down for good (session stop or remove)
   bool tracker_started_ = false;  // `started` went out and no `stopped` since
   bool announcing_ = false;
+  bool completed_event_pending_ = false;
+  bool seeding_done_ = false;  // --seed-ratio reached: serving nobody, leaving
+  bool left_ = false;          // ... and the last replies had time to go
   // When tick() is due: a second after the last, or 5 s for a complete torrent with no peer (a peer arriving
   // brings it forward).
   std::chrono::steady_clock::time_point next_tick_{};
@@ -405,28 +408,20 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
 
   std::uint64_t download_rate_ = 0, upload_rate_ = 0;  // the torrent's own limits (set_limits may change them)
   std::int64_t next_announce_at_ = 0;  // unix seconds the announce loop waits for; 0 while it does not wait
-  bool completed_event_pending_ = false;
-  bool seeding_done_ = false;  // --seed-ratio reached: serving nobody, leaving
-  bool left_ = false;          // ... and the last replies had time to go
   int resumed_pieces_ = 0;
   int downloaded_pieces_ = 0;
-  std::size_t peers_seen_ = 0;
-  std::size_t bans_count_ = 0;
-  std::size_t hash_failures_ = 0;
+  std::uint32_t peers_seen_ = 0;
+  std::uint32_t bans_count_ = 0;
+  std::uint32_t hash_failures_ = 0;
+  std::uint32_t refusals_reported_ = 0;
   std::uint64_t stats_mark_ = 0;  // uploaded_ at the last stats line
   std::uint64_t uploaded_ = 0, downloaded_ = 0;
   std::chrono::steady_clock::time_point started_at_, last_progress_;
-  // What the last stats event showed: an unchanged, idle torrent is not reported again until a heartbeat.
-  struct stats_mark {
-    std::uint64_t uploaded = 0, downloaded = 0;
-    std::int64_t verified = -1, checked = -1;
-    std::size_t peers = 0;
-    friend bool operator==(const stats_mark&, const stats_mark&) = default;
-  };
-  stats_mark last_stats_;
+  // What the last stats event showed (its counters mixed into 64 bits by torrent.cpp's stats_fingerprint: 8
+  // bytes where the five counters took 40): an unchanged, idle torrent is not reported again until a heartbeat.
+  std::uint64_t last_stats_ = 0;
   std::chrono::steady_clock::time_point last_stats_at_{};
   boost::asio::steady_timer* announce_deadline_ = nullptr;  // the announce in flight's, to abandon it at shutdown
-  std::size_t refusals_reported_ = 0;
   // A magnet link before its metadata: the pieces fetched so far (null once installed, and for a .torrent).
   std::unique_ptr<wire::ext::metadata_assembler> metadata_;
   // Over every run (torrent_resume.cpp): earlier runs' counters, and the dates.

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "shoal/util/rare_string.hpp"
+
 namespace shoal::session {
 
 enum class torrent_state : std::uint8_t {
@@ -36,7 +38,7 @@ class torrent_lifecycle {
   bool active() const { return state_ == torrent_state::downloading || state_ == torrent_state::seeding; }
   // The data was checked (and is being kept up to date by the download) since the last pause or error.
   bool checked() const { return checked_; }
-  const std::string& error() const { return error_; }
+  const std::string& error() const { return error_.str(); }
 
   // Each returns false, changing nothing, when the transition does not apply to the current state.
   bool metadata_received();            // fetching_metadata -> queued_for_check
@@ -59,7 +61,7 @@ class torrent_lifecycle {
   torrent_state state_;
   bool checked_ = false;
   bool has_metadata_;
-  std::string error_;
+  rare_string error_;  // empty but for an error
 };
 
 }  // namespace shoal::session

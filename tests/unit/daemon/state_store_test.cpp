@@ -151,7 +151,7 @@ TEST(apply_resume, options_come_back_from_the_resume) {
   metainfo m;
   m.piece_length = 64;
   m.total_length = 100;
-  m.piece_hashes.assign(40, 'h');
+  m.piece_hashes = std::string(40, 'h');
   file_entry f;
   f.components = {"x"};
   f.length = 100;
