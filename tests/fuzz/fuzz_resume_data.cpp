@@ -26,7 +26,7 @@ shoal::metainfo fuzz_torrent() {
     m.files.push_back(f);
   }
   m.total_length = offset;
-  m.piece_hashes.assign(20 * 5, '\0');
+  m.piece_hashes = std::string(20 * 5, '\0');
   return m;
 }
 
