@@ -195,11 +195,22 @@ void torrent::deactivate(std::string_view why) {
   for (auto& c : std::vector(peers_)) c->close(why);
   connecting_ = 0;  // dials in flight see the generation change and drop what they get
   close_files();
+  drop_partial_pieces();  // verdicts on their way are dropped for the generation: their pieces come again
   if (transfer_) {
     for (auto& [key, cand] : transfer_->candidates) cand.connected = false;
     transfer_->download_window = rate_window{};
     transfer_->upload_window = rate_window{};
   }
+}
+
+void torrent::drop_partial_pieces() {
+  if (transfer_) {
+    auto& x = *transfer_;
+    x.arriving.clear();
+    for (auto& [piece, data] : x.gathering) x.buffers->give_back(std::move(data));
+    x.gathering.clear();
+  }
+  picker_.reset();  // made again from have_ when a peer needs it
 }
 
 void torrent::pause() {

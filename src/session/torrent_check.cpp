@@ -88,13 +88,7 @@ void torrent::install_check(std::optional<storage> st, const bitfield& have) {
     storage_ = std::make_shared<storage>(std::move(*st));
     data_opened_ = true;
   }
-  if (transfer_) {  // the check's verdict replaces every partial piece
-    auto& x = *transfer_;
-    x.arriving.clear();
-    for (auto& [piece, data] : x.gathering) x.buffers->give_back(std::move(data));
-    x.gathering.clear();
-  }
-  picker_.reset();  // made again from have_ when a peer needs it
+  drop_partial_pieces();  // the check's verdict replaces every partial piece
   have_ = bitfield(static_cast<std::size_t>(meta_->piece_count()));
   for (int i = 0; i < meta_->piece_count(); ++i)
     if (have.get(static_cast<std::size_t>(i))) have_.set(static_cast<std::size_t>(i));

@@ -260,6 +260,10 @@ class torrent : public std::enable_shared_from_this<torrent>, public peer::conne
   void install_check(std::optional<storage> st, const bitfield& have);
   void activate();
   void deactivate(std::string_view why);
+  // Partial pieces, and pieces whose verdict is still on its way, are let go: the picker is made again from the
+  // verified pieces, so each of them is fetched again (a verdict dropped for a changed generation would otherwise
+  // leave its piece "all blocks received" for good).
+  void drop_partial_pieces();
   // With no peer a torrent holds no storage: no data file or folder open, none of its memory (a daemon's
   // thousands of idle torrents; one limit of files). The first peer opens it again (open_storage).
   void close_files() { storage_.reset(); }

@@ -292,6 +292,39 @@ TEST_F(Engine, LeechPausedResumedVerifiedAndRemovedWithItsData) {
   EXPECT_TRUE(fs::exists(dir / "seed" / "movie.bin")) << "only the removed torrent's files go";
 }
 
+// A pause after a piece's last block came and before its verdict (its hash runs on the pool, or it waits there for
+// a second piece to be hashed with): the piece is fetched again after the resume, and the download completes.
+TEST_F(Engine, PauseBetweenAPiecesLastBlockAndItsVerdictLosesNoPiece) {
+  transfer t;
+  ASSERT_NO_FATAL_FAILURE(start_slow_transfer(t));
+  auto& seed = *t.seed;
+  auto& leech = *t.leech;
+  const auto sid = t.sid, lid = t.lid;
+  // One handler at a time, so that the pause comes right after the one that took a whole piece's last block.
+  const auto unverified_piece = [&] {
+    const auto st = leech.status(lid);
+    return st.downloaded >= static_cast<std::uint64_t>(st.verified_bytes) + static_cast<std::uint64_t>(piece_length);
+  };
+  const auto give_up = std::chrono::steady_clock::now() + wait_bound;
+  while (!unverified_piece() && std::chrono::steady_clock::now() < give_up) {
+    if (io_.stopped()) io_.restart();
+    io_.run_one_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(unverified_piece()) << "no piece ever waited for its verdict";
+  const auto before = leech.status(lid);
+  ASSERT_LT(before.pieces_have, meta_.piece_count());
+  ASSERT_TRUE(leech.s->pause(lid));
+  ASSERT_TRUE(run_until([&] { return leech.saw(lid, torrent_state::downloading, torrent_state::paused); }));
+
+  shoal::session::torrent_limits unlimited;
+  unlimited.upload_rate = 0;
+  ASSERT_TRUE(seed.s->set_limits(sid, unlimited));
+  ASSERT_TRUE(leech.s->resume(lid));
+  ASSERT_TRUE(run_until([&] { return leech.count(kind::completed, lid) == 1; }))
+      << "stuck at " << leech.status(lid).pieces_have << " of " << meta_.piece_count() << " pieces";
+  EXPECT_EQ(read(dir / "leech" / "movie.bin"), content_);
+}
+
 TEST_F(Engine, CommandsOnAnUnknownIdSaySoAndTheSameTorrentIsRefusedTwice) {
   auto& n = make_session();
   const auto sid = add(n, seed_options());
