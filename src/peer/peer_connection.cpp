@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 #include <boost/asio/as_tuple.hpp>
@@ -23,11 +24,17 @@ namespace {
 // Big reads keep syscalls few at high rates; a piece frame (<= 128 KiB + 13) always fits.
 constexpr std::size_t receive_buffer_size = 256 * 1024;
 // One write's blocks: held per uploading peer (a leech in a swarm uploads to several). 256 KiB cost a swarm leech
-// 1 MiB more peak RSS and saved the seed no CPU: loopback's socket takes about 50 KiB per sendmsg either way.
+// 1 MiB more peak RSS and saved the seed no CPU, before and after whole_batch below (docs/performance.md).
 constexpr std::size_t batch_bytes = 128 * 1024;
 // A peer may queue this many requests with us; more is abuse (and unbounded memory).
 constexpr std::size_t max_upload_queue = 4096;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+// Asio's own completion conditions hand the socket at most 64 KiB per call, so a 128 KiB batch of blocks took three
+// sendmsg calls (the last one for the headers' few bytes) and as many trips through the reactor. This one offers
+// the socket everything not yet sent, in as few calls as the socket will take it.
+std::size_t whole_batch(const boost::system::error_code& ec, std::size_t) {
+  return ec ? 0 : std::numeric_limits<std::size_t>::max();
+}
 }  // namespace
 
 peer_connection::peer_connection(asio::ip::tcp::socket socket, connection_events& owner, std::string name,
@@ -264,7 +271,7 @@ asio::awaitable<void> peer_connection::writer() {
     if (!sending_.empty()) bufs.emplace_back(sending_.data(), sending_.size());
     const std::size_t payload = gather_uploads(bufs);
     if (closed_) co_return;
-    auto [ec, n] = co_await asio::async_write(socket_, bufs, use_nothrow);
+    auto [ec, n] = co_await asio::async_write(socket_, bufs, whole_batch, use_nothrow);
     if (ec) {
       close("write: " + ec.message());
       co_return;
