@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # bench/transfer.sh: one seed -> one leech of a 1 GiB file on loopback, for our pair, libtorrent's and aria2's,
-# in one run. Prints the time to a verified file, the rate, and the peak RSS and CPU seconds (user + system, the
-# seed's including its start-up check) of each process (/usr/bin/time -v).
+# in one run, beside this machine's floor (bench/loopback_floor: the same copies, writes and SHA-1, no protocol).
+# Prints the time to a verified file, the rate, and the peak RSS and CPU seconds (user + system, the seed's
+# including its start-up check) of each process (/usr/bin/time -v).
 # Figures, not a test. Env: BUILD_DIR (default build), SIZE_MIB (default 1024), BENCH_DIR (default a temp dir),
-# PAIRS (default "shoal libtorrent aria2").
+# PAIRS (default "shoal floor libtorrent aria2").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${BUILD_DIR:-build}/bin")
 SIZE_MIB=${SIZE_MIB:-1024}
-PAIRS=${PAIRS:-"shoal libtorrent aria2"}
+PAIRS=${PAIRS:-"shoal floor libtorrent aria2"}
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/shoal-bench.XXXXXX)}
 mkdir -p "$WORK"
 pids=()
@@ -93,6 +94,9 @@ for pair in $PAIRS; do
     shoal)
       run_pair shoal "$BIN/seed" "$WORK/sample.torrent" --data "$WORK/data/sample.bin" --host 127.0.0.1 --port "$SP" -- \
         "$BIN/leech" "$WORK/sample.torrent" -o "$WORK/out" --host 127.0.0.1 --port "$LP" --peer "127.0.0.1:$SP" --timeout 120 ;;
+    floor)
+      run_pair floor "$BIN/loopback_floor" send "$WORK/data/sample.bin" "$SP" -- \
+        "$BIN/loopback_floor" receive "$WORK/out/sample.bin" $((SIZE_MIB << 20)) "$SP" ;;
     libtorrent)
       run_pair libtorrent /usr/bin/python3 "$LT_SCRIPT" seed "$WORK/sample.torrent" "$WORK/data" "$SP" -- \
         /usr/bin/python3 "$LT_SCRIPT" leech "$WORK/sample.torrent" "$WORK/out" "$LP" "$SP" ;;
