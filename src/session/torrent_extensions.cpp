@@ -190,7 +190,6 @@ void torrent::install_metadata() {
   meta_ = std::make_shared<const metainfo>(std::move(*m));
   if (meta_->is_private) turn_private();
   const int pieces = meta_->piece_count();
-  picker_.reset();
   have_ = bitfield(static_cast<std::size_t>(pieces));
   if (transfer_) {
     transfer_->failures = {};
