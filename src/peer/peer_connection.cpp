@@ -144,8 +144,12 @@ asio::awaitable<void> peer_connection::reader() {
       tail_ -= head_;
       head_ = 0;
     }
-    auto [ec, n] = co_await socket_.async_read_some(
-        asio::buffer(rbuf_.get() + tail_, receive_buffer_size - tail_), use_nothrow);
+    // Under --max-download-rate a read takes at most the bucket's burst: a full buffer's worth would take the
+    // tokens of seconds at once and then stall as long, so the peer would be served in bursts, not at the rate.
+    std::size_t room = receive_buffer_size - tail_;
+    if (const auto* limit = owner_->download_limiter(); limit != nullptr)
+      if (const auto burst = limit->tightest_burst(); burst != 0) room = std::min<std::size_t>(room, burst);
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(rbuf_.get() + tail_, room), use_nothrow);
     if (ec) {
       close(ec == asio::error::eof ? "peer closed the connection" : ec.message());
       co_return;
