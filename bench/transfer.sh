@@ -87,7 +87,10 @@ run_pair() {  # name seed-cmd... -- leech-cmd...
     "$(cpu_s "$WORK/$name.seed.time")" "$(cpu_s "$WORK/$name.leech.time")" "$ok"
 }
 
-echo "transfer of $SIZE_MIB MiB, one seed -> one leech on loopback (data in page cache; time = leech start to verified file)"
+# The sender's CPU depends on the kernel's congestion control (BBR paces every send with a timer; Debian's default
+# is cubic): say which one this run had.
+CC=$(cat /proc/sys/net/ipv4/tcp_congestion_control 2>/dev/null || echo unknown)
+echo "transfer of $SIZE_MIB MiB, one seed -> one leech on loopback (data in page cache; time = leech start to verified file; TCP congestion control: $CC)"
 for pair in $PAIRS; do
   SP=$(free_port); LP=$(free_port)
   case $pair in

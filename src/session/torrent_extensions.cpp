@@ -80,6 +80,7 @@ void torrent::on_extended(peer_connection& c, const wire::message& m) {
     }
     if (c.ext) ext::merge_extended_handshake(*c.ext, *h);
     else c.ext = std::move(*h);
+    if (c.ext->request_queue) c.pipeline.set_peer_queue(*c.ext->request_queue);
     spdlog::debug("{}: peer {} extensions: ut_metadata {}, metadata_size {}", meta_->name, c.name(),
                   c.ext->id_of(ext::ut_metadata_name), c.ext->metadata_size.value_or(0));
     if (metadata_ && c.ext->metadata_size && c.ext->id_of(ext::ut_metadata_name) != 0) {

@@ -84,7 +84,7 @@ void torrent::on_fast_message(peer_connection& c, const wire::message& m) {
 bool torrent::fill_fast_requests(peer_connection& c) {
   const auto& pieces = c.peer_choking ? c.allowed_fast_in : c.suggested;
   if (!c.fast || pieces.empty()) return c.peer_choking;
-  if (c.inflight.size() >= c.max_inflight) return c.peer_choking;
+  if (c.inflight.size() >= c.pipeline.depth()) return c.peer_choking;
   bitfield only(c.peer_has.size());
   for (auto p : pieces)
     if (c.peer_has.get(p) && !have_.get(p)) only.set(p);
@@ -92,7 +92,7 @@ bool torrent::fill_fast_requests(peer_connection& c) {
   if (only.none()) return c.peer_choking;
   auto& scratch = transfer().scratch;
   scratch.clear();
-  picker().pick(only, c.max_inflight - c.inflight.size(), scratch, [&](const block_ref& b) {
+  picker().pick(only, c.pipeline.depth() - c.inflight.size(), scratch, [&](const block_ref& b) {
     return std::find(c.inflight.begin(), c.inflight.end(), b) != c.inflight.end();
   });
   if (!scratch.empty() && c.inflight.empty()) c.last_block = peer::clock::now();

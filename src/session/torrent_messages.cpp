@@ -113,10 +113,11 @@ void torrent::fill_requests(peer_connection& c) {
   if (fill_fast_requests(c)) return;  // choked: allowed-fast pieces only
   if (c.peer_choking) return;
   // Refill in batches (not one request per arrival): fewer picker scans, fuller writes.
-  if (c.inflight.size() > c.max_inflight * 3 / 4) return;
+  const std::size_t depth = c.pipeline.depth();
+  if (c.inflight.size() > depth * 3 / 4) return;
   auto& scratch = transfer().scratch;
   scratch.clear();
-  picker().pick(c.peer_has, c.max_inflight - c.inflight.size(), scratch, [&](const block_ref& b) {
+  picker().pick(c.peer_has, depth - c.inflight.size(), scratch, [&](const block_ref& b) {
     return std::find(c.inflight.begin(), c.inflight.end(), b) != c.inflight.end();
   });
   if (scratch.empty()) return;
@@ -152,6 +153,7 @@ void torrent::on_piece(peer_connection& c, const wire::message& m) {
   c.last_block = peer::clock::now();
   c.snubbed = false;
   c.downloaded += b.length;
+  c.pipeline.on_received(b.length, c.last_block);
   downloaded_ += b.length;
   int others = 0;
   auto r = picker().on_block(b, others);

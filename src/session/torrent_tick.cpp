@@ -35,8 +35,6 @@ namespace {
 constexpr auto request_timeout = 30s;  // no block for this long: its requests go to other peers
 constexpr auto idle_timeout = 120s;    // nothing at all received: the connection is dropped
 constexpr auto keep_alive_every = 60s;
-constexpr std::size_t min_inflight = 64;   // 1 MiB of 16 KiB blocks
-constexpr std::size_t max_inflight = 256;  // 4 MiB: well inside what libtorrent and aria2 accept
 }  // namespace
 
 void torrent::on_session_tick(std::chrono::steady_clock::time_point now) {
@@ -59,8 +57,7 @@ void torrent::tick() {
     c->rate_mark = c->downloaded;
     c->upload_rate = c->uploaded - c->upload_mark;
     c->upload_mark = c->uploaded;
-    // Enough requests in flight to cover a quarter second at the rate it sends at.
-    c->max_inflight = std::clamp<std::size_t>(c->download_rate / 4 / block_size, min_inflight, max_inflight);
+    c->pipeline.on_rate(c->download_rate);
     if (!c->inflight.empty() && now - c->last_block > request_timeout) {
       spdlog::debug("{}: peer {} sent nothing for 30 s: its requests go to others", meta_->name, c->name());
       return_requests(*c);

@@ -22,9 +22,17 @@ namespace asio = boost::asio;
 namespace shoal::session {
 
 namespace {
-// All gathering buffers of one torrent together: with 1 MiB pieces, one arriving, one waiting for its partner,
-// and a pair on the pool. Two (one hashed, one arriving) left no room for pairs.
-constexpr std::size_t gather_budget = std::size_t{3} << 20;
+// All gathering buffers of one torrent together. Hashing in pairs needs four pieces' worth: a pair on the pool,
+// one waiting for its partner and one arriving; with three 1 MiB buffers a fast peer's pieces found none free one
+// time in eight (under Debian's default congestion control) and were hashed on the network thread instead.
+// Four pieces' worth when it fits in 4 MiB, else 3 MiB (small pieces: many buffers; a swarm's pieces arriving side
+// by side would take any budget, and a leech stays within 16 MiB).
+constexpr std::size_t gather_floor = std::size_t{3} << 20;
+constexpr std::size_t gather_ceiling = std::size_t{4} << 20;
+constexpr std::size_t pieces_for_pairs = 4;
+std::size_t gather_budget(std::int64_t piece_length) {
+  return std::max(gather_floor, std::min(gather_ceiling, pieces_for_pairs * static_cast<std::size_t>(piece_length)));
+}
 // How long a lone gathered piece waits for a partner. At the rates where pairing pays the next 1 MiB piece comes
 // within a millisecond or two; at slow rates a piece goes alone, this much later.
 constexpr auto partner_time = std::chrono::milliseconds(5);
@@ -36,7 +44,7 @@ bool torrent::store_block(const block_ref& b, std::span<const std::byte> data) {
   auto it = x.gathering.find(piece);
   // A piece none of whose blocks is on disk yet may be gathered, if a buffer is free.
   if (it == x.gathering.end() && !x.arriving.contains(piece)) {
-    if (!x.buffers) x.buffers.emplace(meta_->piece_length, gather_budget);
+    if (!x.buffers) x.buffers.emplace(meta_->piece_length, gather_budget(meta_->piece_length));
     if (auto buf = x.buffers->take()) it = x.gathering.emplace(piece, std::move(buf)).first;
   }
   // The files were let go with the last peer (or a pause) while this block was on its way: open them again, as

@@ -16,7 +16,7 @@ import urllib.request
 
 from bdecode import bdecode, bdecode_torrent
 from lying_peer import HANDSHAKE_LEN, PROTOCOL
-from peer_wire import message, recv_exact
+from peer_wire import message, recv_exact, recv_message
 from scripted_peer import ScriptedPeer
 
 CHOKE, UNCHOKE, INTERESTED, NOT_INTERESTED, HAVE, BITFIELD, REQUEST, PIECE, CANCEL = range(9)
@@ -97,19 +97,16 @@ class ListeningLeech(ScriptedPeer):
                     break
                 inflight.add(block)
                 conn.sendall(message(REQUEST, struct.pack(">III", *block)))
-            (length,) = struct.unpack(">I", recv_exact(conn, 4))
-            if length == 0:
-                continue
-            if length > MAX_MESSAGE:
-                return
-            body = recv_exact(conn, length)
+            body = recv_message(conn, MAX_MESSAGE)
+            if not body:
+                continue  # keep-alive
             if body[0] == UNCHOKE:
                 choked = False
             elif body[0] == CHOKE:
                 choked = True
                 wanted = self._blocks()  # requests are dropped on choke: ask again later
                 inflight.clear()
-            elif body[0] == PIECE and length >= 9:
+            elif body[0] == PIECE and len(body) >= 9:
                 index, begin = struct.unpack(">II", body[1:9])
                 data = body[9:]
                 inflight.discard((index, begin, len(data)))

@@ -19,7 +19,7 @@ import sys
 import threading
 
 from bdecode import BencodeError, bdecode_torrent  # noqa: F401 (BencodeError re-exported)
-from peer_wire import message, recv_exact
+from peer_wire import message, recv_exact, recv_message
 from scripted_peer import ScriptedPeer
 
 PROTOCOL = b"BitTorrent protocol"
@@ -90,13 +90,10 @@ class LyingPeer(ScriptedPeer):
             self._handshake(conn)
             conn.sendall(message(BITFIELD, self.geometry.bitfield()) + message(UNCHOKE))
             while not self._stop.is_set():
-                (length,) = struct.unpack(">I", recv_exact(conn, 4))
-                if length == 0:
+                body = recv_message(conn, MAX_MESSAGE)
+                if not body:
                     continue  # keep-alive
-                if length > MAX_MESSAGE:
-                    return
-                body = recv_exact(conn, length)
-                if body[0] == REQUEST and length == 13:
+                if body[0] == REQUEST and len(body) == 13:
                     if not self._answer(conn, *struct.unpack(">III", body[1:])):
                         return
                 # Everything else (interested, have, cancel, extensions...) needs no answer from a liar.

@@ -10,7 +10,7 @@ import os
 import struct
 
 from bdecode import BencodeError, bdecode
-from peer_wire import message, recv_exact
+from peer_wire import message, recv_exact, recv_message
 from scripted_peer import ScriptedPeer
 from swarm_testlib import bencode
 
@@ -44,12 +44,9 @@ class MetadataPeer(ScriptedPeer):
         conn.sendall(message(EXTENDED, b"\x00" + ext_hs))
         their_ut_metadata = 0
         while not self._stop.is_set():
-            (length,) = struct.unpack(">I", recv_exact(conn, 4))
-            if length == 0:
-                continue
-            if length > MAX_MESSAGE:
-                return
-            body = recv_exact(conn, length)
+            body = recv_message(conn, MAX_MESSAGE)
+            if not body:
+                continue  # keep-alive
             if body[0] != EXTENDED:
                 continue
             ext_id, payload = body[1], body[2:]

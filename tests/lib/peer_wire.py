@@ -16,3 +16,12 @@ def recv_exact(sock, n):
 def message(msg_id, payload=b""):
     """One length-prefixed message: <length><id><payload>."""
     return struct.pack(">IB", 1 + len(payload), msg_id) + payload
+
+
+def recv_message(sock, max_length):
+    """One message's body (id and payload), b"" for a keep-alive. A length over max_length raises ConnectionError:
+    a scripted peer never trusts the length a peer sent."""
+    (length,) = struct.unpack(">I", recv_exact(sock, 4))
+    if length > max_length:
+        raise ConnectionError("message of %d bytes (at most %d)" % (length, max_length))
+    return recv_exact(sock, length) if length else b""

@@ -20,6 +20,7 @@
 
 #include "shoal/peer/connection_events.hpp"
 #include "shoal/swarm/piece_picker.hpp"
+#include "shoal/swarm/request_pipeline.hpp"
 #include "shoal/util/bitfield.hpp"
 #include "shoal/wire/ext/extended_handshake.hpp"
 
@@ -90,7 +91,7 @@ class peer_connection : public std::enable_shared_from_this<peer_connection> {
   bool peer_choking = true, peer_interested = false;
   bool snubbed = false;                 // asked, got nothing for a long while: no new requests until it sends
   std::deque<block_ref> inflight;       // our requests to it, oldest first
-  std::size_t max_inflight = 64;        // adaptive: grows with the rate it sends at
+  swarm::request_pipeline pipeline;     // how many requests we keep in flight with it
   std::uint64_t downloaded = 0, uploaded = 0;  // payload bytes
   std::uint64_t rate_mark = 0;          // `downloaded` at the last rate sample
   std::uint64_t download_rate = 0;      // bytes/s over the last sample
