@@ -3,9 +3,27 @@ every query and records who asked."""
 import socket
 import struct
 import threading
+import time
 
 from bdecode import bdecode
 from swarm_testlib import bencode
+
+
+def answer(s, tid):
+    """The decoded reply or error to our query `tid` on socket `s`, skipping the node's own queries: once a socket
+    has queried a node it may be in its routing table, and get pinged or asked for nodes at any moment. Waits at
+    most the socket's timeout in all, then raises socket.timeout."""
+    timeout = s.gettimeout()
+    end = time.monotonic() + timeout
+    try:
+        while time.monotonic() < end:
+            s.settimeout(max(0.01, end - time.monotonic()))
+            m = bdecode(s.recvfrom(4096)[0])
+            if m.get(b"y") != b"q" and m.get(b"t") == tid:
+                return m
+        raise socket.timeout("no answer to %r" % tid)
+    finally:
+        s.settimeout(timeout)
 
 
 def ping(port, timeout=2.0, tid=b"pp"):
@@ -14,10 +32,9 @@ def ping(port, timeout=2.0, tid=b"pp"):
         s.settimeout(timeout)
         s.sendto(bencode({"t": tid, "y": "q", "q": "ping", "a": {"id": b"\x01" * 20}}), ("127.0.0.1", port))
         try:
-            data, _ = s.recvfrom(4096)
+            return answer(s, tid)
         except socket.timeout:
             return None
-        return bdecode(data)
 
 
 class FakeNode:
@@ -60,7 +77,7 @@ def find_node(port, target, timeout=2.0):
         s.sendto(bencode({"t": b"fn", "y": "q", "q": "find_node", "a": {"id": b"\x09" * 20, "target": target}}),
                  ("127.0.0.1", port))
         try:
-            r = bdecode(s.recvfrom(4096)[0])[b"r"]
+            r = answer(s, b"fn")[b"r"]
         except socket.timeout:
             return None
         raw = r.get(b"nodes", b"")
