@@ -39,7 +39,9 @@ class JsonProcess:
         self.proc.stdin.flush()
 
     def wait_for(self, predicate, timeout, what="event"):
-        """The first event from now on (or already seen, from index `since`) for which predicate(e) holds."""
+        """The first event from now on for which predicate(e) holds. Events already read are not looked at again:
+        those it passes over stay in self.events only. (A command's reply is printed before the events it causes,
+        which session::emit posts, so `command` then `wait_event` misses none of them.)"""
         deadline = time.time() + timeout
         while True:
             left = deadline - time.time()
